@@ -1,0 +1,27 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { errorBody } from './error-body';
+import { requestIdOf } from './request-id.middleware';
+
+/** Scripts may be 20,000 characters and 100 scenes of 5,000; 1 MiB leaves room for JSON and defaults. */
+export const BODY_LIMIT = '1mb';
+
+/**
+ * JSON body parsing with contract-shaped errors. body-parser fails in Express middleware, before Nest's
+ * exception filters run, so its errors (malformed JSON, too large, wrong charset) are answered here.
+ */
+export function jsonBodyParser() {
+  return [
+    express.json({ limit: BODY_LIMIT }),
+    (err: Error & { type?: string; status?: number }, req: Request, res: Response, next: NextFunction) => {
+      if (!err?.type) return next(err);
+      const requestId = requestIdOf(req);
+      if (err.type === 'entity.too.large') {
+        return void res.status(413).json(errorBody('PAYLOAD_TOO_LARGE', `request body is larger than ${BODY_LIMIT}`, requestId));
+      }
+      if (err.type === 'entity.parse.failed') {
+        return void res.status(400).json(errorBody('VALIDATION_FAILED', `body is not valid JSON: ${err.message}`, requestId));
+      }
+      res.status(err.status && err.status < 500 ? err.status : 400).json(errorBody('BAD_REQUEST', err.message, requestId));
+    },
+  ];
+}

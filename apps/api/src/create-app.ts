@@ -1,0 +1,41 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { VidflowConfig } from '@vidflow/config';
+import { VideoRequestSchema } from '@vidflow/contracts';
+import { mkdirSync } from 'node:fs';
+import { z } from 'zod';
+import { AppModule } from './app.module';
+import { jsonBodyParser } from './common/body-parser';
+import { requestIdMiddleware } from './common/request-id.middleware';
+
+/** Builds the HTTP app (used by main.ts and by the tests, which do not listen on a port). */
+export async function createApp(config: VidflowConfig, options: { logger?: false } = {}): Promise<NestExpressApplication> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+    bodyParser: false,
+    ...(options.logger === false ? { logger: false } : {}),
+  });
+  app.disable('x-powered-by');
+  app.use(requestIdMiddleware);
+  app.use(...jsonBodyParser());
+  app.enableShutdownHooks();
+  setupOpenApi(app);
+  return app;
+}
+
+function setupOpenApi(app: NestExpressApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('vidflow')
+      .setDescription('Durable AI video production: script, speech and render as Temporal workflows. Contract: API.md.')
+      .setVersion('1')
+      .build(),
+  );
+  // The request body schema is generated from the same zod schema that validates it.
+  const schema = z.toJSONSchema(VideoRequestSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  delete schema.$schema;
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, VideoRequest: schema as never } };
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}

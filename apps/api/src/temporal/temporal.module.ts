@@ -1,0 +1,31 @@
+import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Client, Connection } from '@temporalio/client';
+import type { VidflowConfig } from '@vidflow/config';
+import { CONFIG, TEMPORAL_CLIENT } from '../tokens';
+
+/**
+ * The Temporal client. The connection is lazy: the API starts (and answers health checks and 503s)
+ * while Temporal is still down or restarting, and reconnects by itself when it comes back.
+ */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: TEMPORAL_CLIENT,
+      inject: [CONFIG],
+      useFactory: (config: VidflowConfig) =>
+        new Client({
+          connection: Connection.lazy({ address: config.temporal.address, connectTimeout: '5s' }),
+          namespace: config.temporal.namespace,
+        }),
+    },
+  ],
+  exports: [TEMPORAL_CLIENT],
+})
+export class TemporalModule implements OnApplicationShutdown {
+  constructor(@Inject(TEMPORAL_CLIENT) private readonly client: Client) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.client.connection.close();
+  }
+}

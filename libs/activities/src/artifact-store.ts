@@ -1,0 +1,79 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+
+/**
+ * Where a video's files live in the artifact store (DATA_DIR). Activities return paths relative to
+ * the store so that workers which mount it at different places can still share work.
+ *
+ *   work/<videoId>/   intermediate files kept between activities (scene audio)
+ *   tmp/<videoId>/    scratch space of one activity attempt; removed when it ends
+ *   videos/<id>.mp4   finished videos
+ */
+export class ArtifactStore {
+  constructor(readonly root: string) {}
+
+  sceneAudio(videoId: string, index: number): string {
+    return join('work', videoId, `scene-${String(index).padStart(3, '0')}.wav`);
+  }
+
+  video(videoId: string): string {
+    return join('videos', `${videoId}.mp4`);
+  }
+
+  workDir(videoId: string): string {
+    return join('work', videoId);
+  }
+
+  tmpDir(videoId: string): string {
+    return join('tmp', videoId);
+  }
+
+  /** Absolute path of a store-relative path; refuses anything that would land outside the store. */
+  resolve(path: string): string {
+    const abs = resolve(this.root, path);
+    if (abs !== this.root && !abs.startsWith(this.root + sep)) {
+      throw new Error(`path escapes the artifact store: ${path}`);
+    }
+    return abs;
+  }
+
+  relative(abs: string): string {
+    return relative(this.root, abs);
+  }
+
+  /** A fresh scratch directory for one attempt of one activity. */
+  async scratchDir(videoId: string, label: string): Promise<string> {
+    const dir = this.resolve(join(this.tmpDir(videoId), `${label}-${randomBytes(4).toString('hex')}`));
+    await mkdir(dir, { recursive: true });
+    return dir;
+  }
+
+  /**
+   * Moves a finished file into place with rename(2), which is atomic within one file system: readers
+   * see either no file or the whole file, never a half-written one.
+   */
+  async commit(tmpAbs: string, finalRelative: string): Promise<string> {
+    const finalAbs = this.resolve(finalRelative);
+    await mkdir(dirname(finalAbs), { recursive: true });
+    await rename(tmpAbs, finalAbs);
+    return finalAbs;
+  }
+
+  async writeAtomic(finalRelative: string, data: string | Buffer): Promise<void> {
+    const finalAbs = this.resolve(finalRelative);
+    await mkdir(dirname(finalAbs), { recursive: true });
+    const tmp = `${finalAbs}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      await writeFile(tmp, data);
+      await rename(tmp, finalAbs);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+  }
+
+  async remove(relativePath: string): Promise<void> {
+    await rm(this.resolve(relativePath), { recursive: true, force: true });
+  }
+}

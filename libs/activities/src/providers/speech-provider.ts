@@ -1,0 +1,27 @@
+import type { VoiceOptions } from '@vidflow/contracts';
+
+export interface SynthesizeRequest {
+  text: string;
+  language: string;
+  voice: VoiceOptions;
+  /** Absolute path of the audio file to write (any format ffmpeg reads). */
+  output: string;
+  signal?: AbortSignal;
+}
+
+/** Text-to-speech engine. Implementations throw `SpeechError` with `retryable` decided where they fail. */
+export interface SpeechProvider {
+  readonly name: string;
+  synthesize(request: SynthesizeRequest): Promise<void>;
+}
+
+export class SpeechError extends Error {
+  override name = 'SpeechError';
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,60 @@
+import type { Background, LlmOptions, VoiceOptions } from './video-request.schema';
+import type { ResolvedRender, VideoFileInfo } from './video-status';
+
+/** One scene of narration, as the script stage produces it. */
+export interface Scene {
+  text: string;
+  background?: Background;
+}
+
+export interface WriteScriptInput {
+  videoId: string;
+  topic?: string;
+  script?: string;
+  scenes?: Scene[];
+  language: string;
+  llm: LlmOptions;
+}
+export interface WriteScriptOutput {
+  scenes: Scene[];
+  /** Which writer produced the text: `offline`, `openai:<model>`, or `input` when the user gave it. */
+  provider: string;
+  cacheHit: boolean;
+}
+
+export interface SynthesizeSceneInput {
+  videoId: string;
+  index: number;
+  text: string;
+  language: string;
+  voice: VoiceOptions;
+}
+export interface SceneAudio {
+  index: number;
+  /** Relative to DATA_DIR, so that workers with the artifact store mounted elsewhere can still find it. */
+  audioPath: string;
+  durationSeconds: number;
+  cacheHit: boolean;
+}
+
+export interface RenderVideoInput {
+  videoId: string;
+  scenes: Array<Scene & { audioPath: string; durationSeconds: number }>;
+  /** Used to segment captions (CJK and Thai have no spaces between words). */
+  language: string;
+  render: ResolvedRender;
+}
+export interface RenderVideoOutput extends VideoFileInfo {
+  cacheHit: boolean;
+  /** Which attempt of the render activity produced the file (1 unless an attempt failed or its worker died). */
+  attempt: number;
+}
+
+export interface CleanupVideoInput {
+  videoId: string;
+}
+
+/** What a render heartbeat carries; the API reads it from the pending activity to show live progress. */
+export interface RenderHeartbeat {
+  progress: number;
+}

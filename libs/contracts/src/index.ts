@@ -1,0 +1,6 @@
+export * from './task-queues';
+export * from './video-request.schema';
+export * from './validation';
+export * from './video-status';
+export * from './activity-io';
+export * from './workflow-api';

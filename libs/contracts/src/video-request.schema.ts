@@ -1,0 +1,99 @@
+import { z } from 'zod';
+
+/** `#rgb` or `#rrggbb`. Only hex is accepted: colours end up inside an ffmpeg filter graph. */
+export const HEX_COLOR = /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/;
+/** BCP-47-like language tag ("en", "en-GB", "zh-Hans-CN"). */
+const LANGUAGE_TAG = /^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8}){0,3}$/;
+/** Voice names are passed to espeak-ng or OpenAI as one argument; keep them boring. */
+const VOICE_NAME = /^[a-zA-Z0-9_+.-]{1,64}$/;
+
+const mediaRef = z
+  .string()
+  .min(1)
+  .max(2048)
+  .describe('An http(s) URL, or a path relative to MEDIA_DIR');
+
+export const BackgroundSchema = z.union([
+  z.strictObject({ color: z.string().regex(HEX_COLOR, 'must be a hex colour such as #0b1d3a') }),
+  z.strictObject({ image: mediaRef }),
+  z.strictObject({ video: mediaRef }),
+]);
+
+export const SceneInputSchema = z.strictObject({
+  text: z.string().trim().min(1).max(5000),
+  background: BackgroundSchema.optional(),
+});
+
+export const LlmOptionsSchema = z.strictObject({
+  provider: z.enum(['offline', 'openai']).default('offline'),
+  model: z.string().min(1).max(200).optional(),
+  style: z.string().max(500).optional(),
+  targetSeconds: z.number().int().min(5).max(600).default(60),
+});
+
+export const VoiceOptionsSchema = z.strictObject({
+  provider: z.enum(['espeak', 'openai']).default('espeak'),
+  name: z.string().regex(VOICE_NAME, 'must be 1-64 letters, digits or _+.-').optional(),
+  speed: z.number().min(0.5).max(2).default(1),
+});
+
+export const MusicSchema = z.strictObject({
+  source: mediaRef,
+  volume: z.number().min(0).max(1).default(0.15),
+  duck: z.boolean().default(true),
+});
+
+export const RenderOptionsSchema = z.strictObject({
+  aspect: z.enum(['9:16', '16:9', '1:1']).default('9:16'),
+  height: z.number().int().min(240).max(2160).optional(),
+  fps: z.number().int().min(1).max(60).default(30),
+  captions: z.strictObject({ enabled: z.boolean().default(true) }).default({ enabled: true }),
+  background: BackgroundSchema.default({ color: '#0b1d3a' }),
+  music: MusicSchema.optional(),
+});
+
+export const CacheOptionsSchema = z.strictObject({
+  mode: z.enum(['use', 'refresh', 'bypass']).default('use'),
+  ttlSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(10 * 365 * 24 * 3600)
+    .optional(),
+});
+
+export const VideoRequestSchema = z
+  .strictObject({
+    topic: z.string().trim().min(1).max(500).optional(),
+    script: z.string().trim().min(1).max(20000).optional(),
+    scenes: z.array(SceneInputSchema).min(1).max(100).optional(),
+    language: z.string().regex(LANGUAGE_TAG, 'must be a language tag such as "en" or "pt-BR"').default('en'),
+    llm: LlmOptionsSchema.default(LlmOptionsSchema.parse({})),
+    voice: VoiceOptionsSchema.default(VoiceOptionsSchema.parse({})),
+    render: RenderOptionsSchema.default(RenderOptionsSchema.parse({})),
+    cache: CacheOptionsSchema.default(CacheOptionsSchema.parse({})),
+  })
+  .superRefine((value, ctx) => {
+    const given = (['topic', 'script', 'scenes'] as const).filter((k) => value[k] !== undefined);
+    if (given.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        path: given.length === 0 ? ['topic'] : [given[1]],
+        message:
+          given.length === 0
+            ? 'exactly one of topic, script or scenes is required'
+            : `exactly one of topic, script or scenes is allowed, got ${given.join(' and ')}`,
+      });
+    }
+  });
+
+/** What a client sends (defaults optional). */
+export type VideoRequestInput = z.input<typeof VideoRequestSchema>;
+/** A request after validation, with every default filled in. */
+export type VideoRequest = z.output<typeof VideoRequestSchema>;
+export type Background = z.output<typeof BackgroundSchema>;
+export type SceneInput = z.output<typeof SceneInputSchema>;
+export type RenderOptions = z.output<typeof RenderOptionsSchema>;
+export type VoiceOptions = z.output<typeof VoiceOptionsSchema>;
+export type LlmOptions = z.output<typeof LlmOptionsSchema>;
+export type MusicOptions = z.output<typeof MusicSchema>;

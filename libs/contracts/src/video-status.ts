@@ -1,0 +1,138 @@
+import type { Background, RenderOptions, VideoRequest } from './video-request.schema';
+
+export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+export type Stage = 'script' | 'tts' | 'render' | 'done';
+export type StepStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+export interface ScriptStageState {
+  status: StepStatus;
+  cacheHit: boolean;
+  seconds?: number;
+  provider?: string;
+}
+export interface TtsStageState {
+  status: StepStatus;
+  done: number;
+  total: number;
+  cacheHits: number;
+  seconds?: number;
+}
+export interface RenderStageState {
+  status: StepStatus;
+  /** 0..1, from ffmpeg's progress as reported in the render activity's heartbeats. */
+  progress: number;
+  attempt: number;
+  cacheHit: boolean;
+  seconds?: number;
+}
+export interface StageStates {
+  script: ScriptStageState;
+  tts: TtsStageState;
+  render: RenderStageState;
+}
+
+export interface VideoFileInfo {
+  /** Path of the MP4 relative to DATA_DIR (the artifact store), e.g. `videos/vid-123.mp4`. */
+  path: string;
+  durationSeconds: number;
+  width: number;
+  height: number;
+  bytes: number;
+}
+
+export interface VideoError {
+  type: string;
+  message: string;
+  stage?: Stage;
+}
+
+/** What the video workflow answers to the `status` query, and (with `result`) what it returns. */
+export interface VideoProgress {
+  stage: Stage;
+  progress: number;
+  stages: StageStates;
+  cacheHit: boolean;
+  sceneCount?: number;
+  result?: VideoFileInfo;
+}
+
+/** The public status object of `GET /api/videos/:id`. */
+export interface VideoStatusView {
+  id: string;
+  status: RunStatus;
+  stage: Stage;
+  progress: number;
+  stages: StageStates;
+  cacheHit: boolean;
+  error?: VideoError;
+  result?: {
+    file: string;
+    durationSeconds: number;
+    width: number;
+    height: number;
+    bytes: number;
+  };
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Render settings with every dimension worked out. */
+export interface ResolvedRender {
+  width: number;
+  height: number;
+  fps: number;
+  captions: boolean;
+  background: Background;
+  music?: RenderOptions['music'];
+}
+
+export interface VideoWorkflowInput {
+  videoId: string;
+  request: VideoRequest;
+  /** How many scenes are synthesised at once within this video. */
+  ttsParallelism: number;
+  /** Task queue of the render activities (the workflow itself runs on the I/O queue). */
+  renderTaskQueue: string;
+}
+
+/** Stage weights for the overall progress figure; they add up to 1. */
+export const STAGE_WEIGHTS = { script: 0.05, tts: 0.25, render: 0.7 } as const;
+
+export function initialStages(): StageStates {
+  return {
+    script: { status: 'pending', cacheHit: false },
+    tts: { status: 'pending', done: 0, total: 0, cacheHits: 0 },
+    render: { status: 'pending', progress: 0, attempt: 0, cacheHit: false },
+  };
+}
+
+/** Overall progress (0..1) from the stage states: a pure function so the API and workflow agree. */
+export function overallProgress(stages: StageStates): number {
+  const script = stages.script.status === 'completed' ? 1 : 0;
+  const tts = stages.tts.status === 'completed' ? 1 : stages.tts.total ? stages.tts.done / stages.tts.total : 0;
+  const render = stages.render.status === 'completed' ? 1 : stages.render.progress;
+  const p = STAGE_WEIGHTS.script * script + STAGE_WEIGHTS.tts * tts + STAGE_WEIGHTS.render * render;
+  return Math.round(Math.min(1, Math.max(0, p)) * 1000) / 1000;
+}
+
+/** Default frame heights per aspect ratio when the request gives none (a phone-native 1080p frame). */
+const DEFAULT_HEIGHT = { '9:16': 1920, '16:9': 1080, '1:1': 1080 } as const;
+
+export function resolveRender(render: RenderOptions): ResolvedRender {
+  const height = even(render.height ?? DEFAULT_HEIGHT[render.aspect]);
+  const [w, h] = render.aspect.split(':').map(Number) as [number, number];
+  // libx264 with yuv420p needs even dimensions.
+  const width = even((height * w) / h);
+  return {
+    width,
+    height,
+    fps: render.fps,
+    captions: render.captions.enabled,
+    background: render.background,
+    music: render.music,
+  };
+}
+
+function even(n: number): number {
+  return Math.max(2, Math.round(n / 2) * 2);
+}

@@ -1,0 +1,126 @@
+import ffmpeg from 'fluent-ffmpeg';
+import type { FfmpegSpec } from './ffmpeg-spec';
+import { FfmpegError, ProbeError } from './media-errors';
+import { parseTimemark } from './parse-timemark';
+
+export interface FfmpegRunnerOptions {
+  ffmpegPath: string;
+  ffprobePath: string;
+}
+
+export interface RunOptions {
+  /** Aborting kills ffmpeg (SIGKILL) and rejects with a cancelled FfmpegError. */
+  signal?: AbortSignal;
+  /** Expected output duration, to turn ffmpeg's `time=` into a 0..1 fraction. */
+  totalSeconds?: number;
+  onProgress?: (fraction: number) => void;
+}
+
+export interface ProbeStream {
+  type: string;
+  codec: string;
+  width?: number;
+  height?: number;
+}
+
+export interface ProbeResult {
+  durationSeconds: number;
+  bytes: number;
+  format: string;
+  streams: ProbeStream[];
+}
+
+const STDERR_TAIL_LINES = 15;
+
+/**
+ * The one place that runs ffmpeg and ffprobe (through fluent-ffmpeg). fluent-ffmpeg spawns the binary
+ * with an argument array, never through a shell.
+ */
+export class FfmpegRunner {
+  constructor(private readonly options: FfmpegRunnerOptions) {}
+
+  run(spec: FfmpegSpec, opts: RunOptions = {}): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (opts.signal?.aborted) return reject(new FfmpegError('ffmpeg cancelled before start', '', true));
+      const command = ffmpeg().setFfmpegPath(this.options.ffmpegPath);
+      for (const input of spec.inputs) {
+        command.input(input.source);
+        addOptions(input.options, (...o) => command.inputOptions(...o));
+      }
+      if (spec.filterComplex) command.complexFilter(spec.filterComplex);
+      addOptions(spec.outputOptions, (...o) => command.outputOptions(...o));
+      command.output(spec.output);
+
+      const stderr: string[] = [];
+      let cancelled = false;
+      const onAbort = () => {
+        cancelled = true;
+        command.kill('SIGKILL');
+      };
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      const cleanup = () => opts.signal?.removeEventListener('abort', onAbort);
+
+      command.on('stderr', (line: string) => {
+        stderr.push(line);
+        if (stderr.length > 200) stderr.splice(0, stderr.length - STDERR_TAIL_LINES);
+      });
+      command.on('progress', (p: { timemark?: string }) => {
+        const seconds = parseTimemark(p.timemark);
+        if (seconds !== undefined && opts.totalSeconds && opts.onProgress) {
+          opts.onProgress(Math.min(1, seconds / opts.totalSeconds));
+        }
+      });
+      command.on('error', (err: Error) => {
+        cleanup();
+        const tail = stderr.slice(-STDERR_TAIL_LINES).join('\n');
+        reject(
+          cancelled
+            ? new FfmpegError('ffmpeg was cancelled', '', true)
+            : new FfmpegError(`ffmpeg failed: ${err.message.split('\n')[0]}`, tail),
+        );
+      });
+      command.on('end', () => {
+        cleanup();
+        resolve();
+      });
+      command.run();
+    });
+  }
+
+  probe(file: string): Promise<ProbeResult> {
+    return new Promise((resolve, reject) => {
+      const command = ffmpeg(file).setFfprobePath(this.options.ffprobePath);
+      command.ffprobe((err: Error | null, data: ffmpeg.FfprobeData) => {
+        if (err) {
+          const detail = err.message.split('\n').filter(Boolean).slice(-1)[0] ?? err.message;
+          return reject(new ProbeError(file, detail.replace(/^ffprobe exited with code \d+:?\s*/, '')));
+        }
+        const duration = Number(data.format.duration);
+        resolve({
+          durationSeconds: Number.isFinite(duration) ? duration : 0,
+          bytes: Number(data.format.size ?? 0),
+          format: String(data.format.format_name ?? ''),
+          streams: data.streams.map((s) => ({
+            type: String(s.codec_type),
+            codec: String(s.codec_name),
+            ...(s.width ? { width: s.width, height: s.height } : {}),
+          })),
+        });
+      });
+    });
+  }
+}
+
+/**
+ * fluent-ffmpeg splits a lone option string at its first space ("-f lavfi" -> "-f", "lavfi"), which
+ * would corrupt a value that contains a space. Passing options as separate arguments turns that off.
+ */
+function addOptions(options: string[], add: (...o: string[]) => void): void {
+  if (options.length === 0) return;
+  if (options.length === 1) {
+    if (/\s/.test(options[0]!)) throw new Error(`ambiguous single ffmpeg option: ${options[0]}`);
+    add(options[0]!);
+    return;
+  }
+  add(...options);
+}

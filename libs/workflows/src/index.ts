@@ -1,0 +1,1 @@
+export { videoWorkflow } from './video.workflow';

@@ -1,0 +1,123 @@
+import {
+  ApplicationFailure,
+  type RetryPolicy,
+  CancellationScope,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { IoActivities, RenderActivities } from '@vidflow/activities';
+import {
+  initialStages,
+  overallProgress,
+  resolveRender,
+  SEARCH_ATTRIBUTES,
+  type Stage,
+  videoStatusQuery,
+  type VideoProgress,
+  type VideoWorkflowInput,
+} from '@vidflow/contracts';
+import { mapLimit } from './map-limit';
+
+const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 6 };
+
+const io = proxyActivities<IoActivities>({ startToCloseTimeout: '5m', retry });
+
+/**
+ * One video: script -> speech for every scene (in parallel) -> render. State lives in workflow
+ * variables and is answered by the `status` query; the return value is the same object, final.
+ */
+export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoProgress> {
+  const render = proxyActivities<RenderActivities>({
+    taskQueue: input.renderTaskQueue,
+    startToCloseTimeout: '1h',
+    // A worker killed mid-render stops heartbeating; after this long the attempt is retried elsewhere.
+    heartbeatTimeout: '30s',
+    retry,
+  });
+  const { request, videoId } = input;
+  const state: VideoProgress = { stage: 'script', progress: 0, stages: initialStages(), cacheHit: false };
+  setHandler(videoStatusQuery, () => ({ ...state, progress: overallProgress(state.stages) }));
+
+  const enter = (stage: Stage) => {
+    state.stage = stage;
+    upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.stage, value: stage }]);
+  };
+  const now = () => Date.now(); // workflow Date.now() is the deterministic workflow-task time
+
+  try {
+    enter('script');
+    let t0 = now();
+    state.stages.script.status = 'running';
+    const script = await io.writeScript({
+      videoId,
+      topic: request.topic,
+      script: request.script,
+      scenes: request.scenes,
+      language: request.language,
+      llm: request.llm,
+    });
+    Object.assign(state.stages.script, { status: 'completed', cacheHit: script.cacheHit, provider: script.provider, seconds: (now() - t0) / 1000 });
+    state.sceneCount = script.scenes.length;
+
+    enter('tts');
+    t0 = now();
+    Object.assign(state.stages.tts, { status: 'running', total: script.scenes.length });
+    const audio = await mapLimit(script.scenes, input.ttsParallelism, async (scene, index) => {
+      const result = await io.synthesizeScene({ videoId, index, text: scene.text, language: request.language, voice: request.voice });
+      state.stages.tts.done++;
+      if (result.cacheHit) state.stages.tts.cacheHits++;
+      return result;
+    });
+    Object.assign(state.stages.tts, { status: 'completed', seconds: (now() - t0) / 1000 });
+
+    enter('render');
+    t0 = now();
+    state.stages.render.status = 'running';
+    const rendered = await render.renderVideo({
+      videoId,
+      language: request.language,
+      render: resolveRender(request.render),
+      scenes: script.scenes.map((scene, i) => ({ ...scene, audioPath: audio[i]!.audioPath, durationSeconds: audio[i]!.durationSeconds })),
+    });
+    Object.assign(state.stages.render, {
+      status: 'completed',
+      progress: 1,
+      cacheHit: rendered.cacheHit,
+      attempt: rendered.attempt,
+      seconds: (now() - t0) / 1000,
+    });
+    const { cacheHit: _cacheHit, attempt: _attempt, ...file } = rendered;
+    state.result = file;
+    enter('done');
+    return { ...state, progress: 1 };
+  } catch (err) {
+    const failedStage = state.stage;
+    const step = state.stages[failedStage as Exclude<Stage, 'done'>];
+    if (step) step.status = isCancellation(err) ? 'cancelled' : 'failed';
+    if (isCancellation(err)) throw err;
+    // Fail the workflow with the root cause's type and message and the stage it happened in, so that
+    // the API can show "tts: espeak-ng has no voice ..." without digging through the failure chain.
+    const cause = rootCause(err);
+    throw ApplicationFailure.create({
+      type: cause.type ?? 'Error',
+      message: cause.message,
+      nonRetryable: true,
+      details: [{ stage: failedStage }],
+      cause: err instanceof Error ? err : undefined,
+    });
+  } finally {
+    // Runs on success, failure and cancellation alike; a cancelled scope must not stop the cleanup.
+    await CancellationScope.nonCancellable(() => io.cleanupVideo({ videoId }));
+  }
+}
+
+function rootCause(err: unknown): { type?: string; message: string } {
+  let current: unknown = err;
+  while (current instanceof Error && (current as { cause?: unknown }).cause instanceof Error) {
+    current = (current as { cause?: unknown }).cause;
+  }
+  if (current instanceof ApplicationFailure) return { type: current.type ?? undefined, message: current.message };
+  return { message: current instanceof Error ? current.message : String(current) };
+}

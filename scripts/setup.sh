@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Everything a fresh machine needs before vidflow runs or its tests pass. Idempotent and fast when
+# nothing changed: each step checks first, and what it builds lives outside the clone
+# (~/.cache/vidflow, ~/.npm, Go's module cache) so later runs and CI on the same machine reuse it.
+#
+#   1. Debian packages: ffmpeg, espeak-ng, fonts for captions in any script (when missing)
+#   2. The Temporal CLI (dev server + Web UI), unless `temporal` is on PATH or TEMPORAL_BIN is set:
+#      built with `go install` into ~/.cache/vidflow/bin
+#   3. npm dependencies, when package-lock.json changed since the last install
+#   4. The TypeScript build and the prebuilt workflow bundle (incremental)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TEMPORAL_CLI_VERSION="v1.5.1"   # later tags carry a replace directive that `go install` refuses
+CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/vidflow"
+say() { printf '[setup] %s\n' "$*" >&2; }
+
+# 1. Debian packages ------------------------------------------------------------------------------
+APT_PACKAGES=(ffmpeg espeak-ng fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji fonts-dejavu-core)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  if ! command -v apt-get >/dev/null; then
+    say "missing ${missing[*]} and no apt-get here: install them with your package manager"; exit 1
+  fi
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  say "installing Debian packages: ${missing[*]}"
+  # The package lists may be empty on a fresh machine; refresh them once.
+  $SUDO apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# 2. Temporal CLI -----------------------------------------------------------------------------------
+if [ -z "${TEMPORAL_BIN:-}" ] && [ -z "${TEMPORAL_ADDRESS:-}" ] && ! command -v temporal >/dev/null \
+   && [ ! -x "$CACHE_DIR/bin/temporal" ]; then
+  if ! command -v go >/dev/null; then
+    say "no Temporal CLI and no Go toolchain to build it."
+    say "Install the CLI (https://docs.temporal.io/cli), set TEMPORAL_BIN to its path,"
+    say "or install Go and rerun; or set TEMPORAL_ADDRESS to use an existing Temporal server."
+    exit 1
+  fi
+  say "building the Temporal CLI $TEMPORAL_CLI_VERSION with Go (first run only; a few minutes)"
+  mkdir -p "$CACHE_DIR/bin"
+  GOBIN="$CACHE_DIR/bin" go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION"
+fi
+
+# 3. npm dependencies -------------------------------------------------------------------------------
+lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
+stamp=node_modules/.vidflow-lock-sha256
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
+  say "installing npm dependencies"
+  # `npm install` rather than `npm ci`: npm 11 leaves other platforms' optional binaries (@swc/core-*) out
+  # of the lock file and `npm ci` then refuses it as out of sync. The lock file is still honoured.
+  npm install --no-audit --no-fund --prefer-offline --loglevel=error
+  echo "$lock_hash" > "$stamp"
+fi
+
+# 4. Build --------------------------------------------------------------------------------------------
+npm run --silent build >/dev/null

@@ -1,0 +1,36 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildDevServerArgs, waitForTemporal } from '../../apps/launcher/src/temporal-dev-server';
+import { findTemporalBinary } from '../../apps/launcher/src/temporal-binary';
+
+/**
+ * Starts one Temporal dev server for the whole e2e run (in memory, headless, on a free port) and
+ * waits for it with our own, longer readiness wait: the SDK's ephemeral server gives up after 5 s,
+ * which a cold server on a busy two-core machine does not always meet.
+ */
+export default async function globalSetup(): Promise<void> {
+  const bin = findTemporalBinary(process.env.TEMPORAL_BIN);
+  if (!bin) throw new Error('no Temporal CLI: run `bash scripts/setup.sh` first (npm test does)');
+  const port = await freePort();
+  const child = spawn(bin, buildDevServerArgs({ port }), { stdio: ['ignore', 'ignore', 'inherit'] });
+  const address = `127.0.0.1:${port}`;
+  (globalThis as { __temporal?: typeof child }).__temporal = child;
+  await waitForTemporal(address, 120_000);
+  process.env.TEMPORAL_TEST_ADDRESS = address;
+  process.env.TEMPORAL_TEST_BIN = bin;
+  process.env.VIDFLOW_TEST_ROOT = mkdtempSync(join(tmpdir(), 'vidflow-e2e-'));
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
