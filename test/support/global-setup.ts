@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +15,9 @@ export default async function globalSetup(): Promise<void> {
   const bin = findTemporalBinary(process.env.TEMPORAL_BIN);
   if (!bin) throw new Error('no Temporal CLI: run `bash scripts/setup.sh` first (npm test does)');
   const port = await freePort();
-  const child = spawn(bin, buildDevServerArgs({ port }), { stdio: ['ignore', 'ignore', 'inherit'] });
+  // The server's warnings (dial errors while it shuts down, ...) go to a file, not the test report.
+  const log = openSync(join(tmpdir(), 'vidflow-e2e-temporal.log'), 'w');
+  const child = spawn(bin, buildDevServerArgs({ port }), { stdio: ['ignore', log, log] });
   const address = `127.0.0.1:${port}`;
   (globalThis as { __temporal?: typeof child }).__temporal = child;
   await waitForTemporal(address, 120_000);

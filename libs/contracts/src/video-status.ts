@@ -16,6 +16,8 @@ export interface TtsStageState {
   total: number;
   cacheHits: number;
   seconds?: number;
+  /** Total narration length, the sum of every scene's measured audio duration. */
+  audioSeconds?: number;
 }
 export interface RenderStageState {
   status: StepStatus;

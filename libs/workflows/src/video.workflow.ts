@@ -1,4 +1,5 @@
 import {
+  ActivityCancellationType,
   ApplicationFailure,
   type RetryPolicy,
   CancellationScope,
@@ -34,6 +35,9 @@ export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoPro
     startToCloseTimeout: '1h',
     // A worker killed mid-render stops heartbeating; after this long the attempt is retried elsewhere.
     heartbeatTimeout: '30s',
+    // On cancel, wait until the attempt has killed ffmpeg and removed its scratch files, so that a
+    // video reported as cancelled really has stopped using the machine.
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     retry,
   });
   const { request, videoId } = input;
@@ -70,7 +74,8 @@ export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoPro
       if (result.cacheHit) state.stages.tts.cacheHits++;
       return result;
     });
-    Object.assign(state.stages.tts, { status: 'completed', seconds: (now() - t0) / 1000 });
+    const audioSeconds = Math.round(audio.reduce((sum, a) => sum + a.durationSeconds, 0) * 1000) / 1000;
+    Object.assign(state.stages.tts, { status: 'completed', seconds: (now() - t0) / 1000, audioSeconds });
 
     enter('render');
     t0 = now();

@@ -1,0 +1,86 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ArtifactStore } from './artifact-store';
+
+describe('ArtifactStore', () => {
+  let root: string;
+  let store: ArtifactStore;
+
+  beforeAll(() => {
+    root = mkdtempSync(join(tmpdir(), 'vidflow-store-'));
+    store = new ArtifactStore(root);
+  });
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  it('lays out work, tmp and video paths relative to the store', () => {
+    expect(store.sceneAudio('vid-1', 7)).toBe('work/vid-1/scene-007.wav');
+    expect(store.workDir('vid-1')).toBe('work/vid-1');
+    expect(store.tmpDir('vid-1')).toBe('tmp/vid-1');
+    expect(store.video('vid-1')).toBe('videos/vid-1.mp4');
+  });
+
+  describe('resolve', () => {
+    it('maps store-relative paths inside the root', () => {
+      expect(store.resolve('videos/a.mp4')).toBe(join(root, 'videos/a.mp4'));
+      expect(store.resolve('work/../videos/a.mp4')).toBe(join(root, 'videos/a.mp4'));
+      expect(store.resolve('.')).toBe(root);
+      expect(store.relative(join(root, 'work/v/scene-000.wav'))).toBe('work/v/scene-000.wav');
+    });
+
+    it.each(['../etc/passwd', 'work/../../x', '..', '/etc/passwd', 'videos/../../../tmp'])('refuses %j, which escapes the store', (path) => {
+      expect(() => store.resolve(path)).toThrow(/escapes the artifact store/);
+    });
+
+    it('refuses a sibling directory whose name starts with the root name', () => {
+      expect(() => store.resolve(`../${root.split('/').at(-1)}-evil/x`)).toThrow(/escapes the artifact store/);
+    });
+  });
+
+  it('writeAtomic writes the whole file, replaces an old one and leaves no .tmp files', async () => {
+    await store.writeAtomic('meta/v1.json', '{"a":1}');
+    await store.writeAtomic('meta/v1.json', Buffer.from('{"a":2}'));
+    expect(readFileSync(join(root, 'meta/v1.json'), 'utf8')).toBe('{"a":2}');
+    expect(readdirSync(join(root, 'meta'))).toEqual(['v1.json']);
+  });
+
+  it('writeAtomic cleans up its temporary file when the rename fails', async () => {
+    await store.writeAtomic('blocked/inner/file.txt', 'x');
+    // The target is now a non-empty directory: rename(2) onto it fails.
+    await expect(store.writeAtomic('blocked/inner', 'y')).rejects.toThrow();
+    expect(readdirSync(join(root, 'blocked')).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('commit moves a finished file into place, creating its directory', async () => {
+    const scratch = await store.scratchDir('vid-2', 'render');
+    expect(scratch.startsWith(join(root, 'tmp', 'vid-2', 'render-'))).toBe(true);
+    const tmp = join(scratch, 'video.mp4');
+    writeFileSync(tmp, 'mp4 bytes');
+    const final = await store.commit(tmp, store.video('vid-2'));
+    expect(final).toBe(join(root, 'videos/vid-2.mp4'));
+    expect(readFileSync(final, 'utf8')).toBe('mp4 bytes');
+    expect(existsSync(tmp)).toBe(false);
+  });
+
+  it('commit refuses a destination outside the store', async () => {
+    const tmp = join(await store.scratchDir('vid-3', 'x'), 'f');
+    writeFileSync(tmp, 'x');
+    await expect(store.commit(tmp, '../outside.mp4')).rejects.toThrow(/escapes the artifact store/);
+    expect(existsSync(tmp)).toBe(true);
+  });
+
+  it('gives every attempt its own scratch directory', async () => {
+    const a = await store.scratchDir('vid-4', 'tts-0');
+    const b = await store.scratchDir('vid-4', 'tts-0');
+    expect(a).not.toBe(b);
+    expect(existsSync(a) && existsSync(b)).toBe(true);
+  });
+
+  it('remove deletes a directory tree and ignores one that is missing', async () => {
+    await store.writeAtomic('work/vid-5/scene-000.wav', 'x');
+    await store.remove('work/vid-5');
+    expect(existsSync(join(root, 'work/vid-5'))).toBe(false);
+    await expect(store.remove('work/vid-5')).resolves.toBeUndefined();
+    await expect(store.remove('../')).rejects.toThrow(/escapes/);
+  });
+});

@@ -1,0 +1,102 @@
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, CONFIG_KEYS, loadConfig } from './config';
+
+const cwd = '/srv/vidflow';
+
+function configError(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env, cwd);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error(`expected ${JSON.stringify(env)} to be rejected`);
+}
+
+describe('loadConfig', () => {
+  it('works with an empty environment, with single-machine defaults', () => {
+    expect(loadConfig({}, cwd)).toEqual({
+      dataDir: '/srv/vidflow/.data',
+      mediaDir: '/srv/vidflow/.data/media',
+      temporal: {
+        address: '127.0.0.1:7233',
+        external: false,
+        namespace: 'default',
+        port: 7233,
+        uiPort: 8233,
+        uiUrl: 'http://localhost:8233',
+        bin: undefined,
+      },
+      taskQueues: { io: 'vidflow-io', render: 'vidflow-render' },
+      api: { host: '127.0.0.1', port: 3000, publicUrl: 'http://localhost:3000' },
+      worker: {
+        ioConcurrency: 16,
+        renderConcurrency: Math.max(1, Math.floor(availableParallelism() / 2)),
+        workflowConcurrency: 100,
+      },
+      ttsParallelism: 8,
+      tools: { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe', espeak: 'espeak-ng' },
+      renderPreset: 'veryfast',
+      log: { level: 'info', pretty: false },
+    });
+  });
+
+  it('resolves a relative DATA_DIR against cwd and puts MEDIA_DIR under it by default', () => {
+    const c = loadConfig({ DATA_DIR: 'var/data' }, cwd);
+    expect(c.dataDir).toBe('/srv/vidflow/var/data');
+    expect(c.mediaDir).toBe(join('/srv/vidflow/var/data', 'media'));
+    expect(loadConfig({ DATA_DIR: '../shared' }, cwd).dataDir).toBe('/srv/shared');
+  });
+
+  it('keeps an absolute DATA_DIR and honours an explicit MEDIA_DIR (relative to cwd)', () => {
+    const c = loadConfig({ DATA_DIR: '/mnt/store', MEDIA_DIR: 'assets' }, cwd);
+    expect(c.dataDir).toBe('/mnt/store');
+    expect(c.mediaDir).toBe('/srv/vidflow/assets');
+  });
+
+  it('uses an external Temporal when TEMPORAL_ADDRESS is set', () => {
+    const c = loadConfig({ TEMPORAL_ADDRESS: 'temporal.internal:7233', TEMPORAL_NAMESPACE: 'prod' }, cwd);
+    expect(c.temporal).toMatchObject({ address: 'temporal.internal:7233', external: true, namespace: 'prod' });
+  });
+
+  it('derives the local Temporal address from TEMPORAL_PORT', () => {
+    expect(loadConfig({ TEMPORAL_PORT: '7400' }, cwd).temporal).toMatchObject({ address: '127.0.0.1:7400', external: false, port: 7400 });
+  });
+
+  it('coerces numbers and booleans and drops a trailing slash from public URLs', () => {
+    const c = loadConfig(
+      { API_PORT: '8080', LOG_PRETTY: 'yes', WORKER_RENDER_CONCURRENCY: '3', API_PUBLIC_URL: 'https://v.example.com/', TEMPORAL_UI_URL: 'http://t:8233/' },
+      cwd,
+    );
+    expect(c.api).toEqual({ host: '127.0.0.1', port: 8080, publicUrl: 'https://v.example.com' });
+    expect(c.log.pretty).toBe(true);
+    expect(c.worker.renderConcurrency).toBe(3);
+    expect(c.temporal.uiUrl).toBe('http://t:8233');
+    expect(loadConfig({ API_PORT: '8080' }, cwd).api.publicUrl).toBe('http://localhost:8080');
+  });
+
+  it.each(['abc', '0', '65536', '80.5', '-1'])('rejects API_PORT=%j with a ConfigError naming API_PORT', (value) => {
+    const err = configError({ API_PORT: value });
+    expect(err.name).toBe('ConfigError');
+    expect(err.message).toMatch(/^\s*API_PORT: /m);
+  });
+
+  it('names every invalid setting at once', () => {
+    const err = configError({ API_PORT: 'x', TTS_PARALLELISM: '65', RENDER_PRESET: 'turbo', LOG_PRETTY: 'maybe' });
+    for (const key of ['API_PORT', 'TTS_PARALLELISM', 'RENDER_PRESET', 'LOG_PRETTY']) expect(err.message).toContain(`${key}:`);
+  });
+
+  it('treats empty strings as unset', () => {
+    const blank = Object.fromEntries(CONFIG_KEYS.map((k) => [k, '']));
+    expect(loadConfig(blank, cwd)).toEqual(loadConfig({}, cwd));
+    expect(loadConfig({ API_PORT: '', TEMPORAL_ADDRESS: '' }, cwd)).toMatchObject({
+      api: { port: 3000 },
+      temporal: { external: false },
+    });
+  });
+
+  it('ignores variables it does not know', () => {
+    expect(loadConfig({ PATH: '/usr/bin', HOME: '/root', API_PORTT: 'x' }, cwd)).toEqual(loadConfig({}, cwd));
+  });
+});

@@ -1,0 +1,88 @@
+import { NestFactory } from '@nestjs/core';
+import { loadConfig, type VidflowConfig } from '@vidflow/config';
+import type { VideoStatusView } from '@vidflow/contracts';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent';
+import { createApp } from '../../apps/api/src/create-app';
+import { TemporalWorkerService } from '../../apps/worker/src/temporal-worker.service';
+import { WorkerModule } from '../../apps/worker/src/worker.module';
+
+export interface TestStack {
+  config: VidflowConfig;
+  api: TestAgent;
+  stop(): Promise<void>;
+}
+
+let counter = 0;
+
+/** Env for a stack of its own: a fresh DATA_DIR and task queues no other test file polls. */
+export function testEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const address = process.env.TEMPORAL_TEST_ADDRESS;
+  if (!address) throw new Error('TEMPORAL_TEST_ADDRESS is unset: e2e tests run under jest --selectProjects e2e');
+  const dataDir = mkdtempSync(join(process.env.VIDFLOW_TEST_ROOT!, 'data-'));
+  const suffix = `${process.pid}-${++counter}-${Date.now().toString(36)}`;
+  return {
+    TEMPORAL_ADDRESS: address,
+    DATA_DIR: dataDir,
+    TASK_QUEUE_IO: `test-io-${suffix}`,
+    TASK_QUEUE_RENDER: `test-render-${suffix}`,
+    RENDER_PRESET: 'ultrafast',
+    ...overrides,
+  };
+}
+
+/** A real worker (both task queues) and the real HTTP app in this process, against the test Temporal. */
+export async function startTestStack(overrides: NodeJS.ProcessEnv = {}): Promise<TestStack> {
+  quietTemporalLogs();
+  const config = loadConfig(testEnv(overrides));
+  const workerCtx = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: false });
+  const worker = workerCtx.get(TemporalWorkerService);
+  const running = worker.run();
+  const app = await createApp(config, { logger: false });
+  await app.init();
+  return {
+    config,
+    api: request(app.getHttpServer()),
+    async stop() {
+      await app.close();
+      worker.shutdownWorkers();
+      await running;
+      await workerCtx.close();
+    },
+  };
+}
+
+/** Polls GET /api/videos/:id until `done(status)` holds. */
+export async function waitForVideo(
+  api: TestAgent,
+  id: string,
+  done: (s: VideoStatusView) => boolean = (s) => ['completed', 'failed', 'cancelled'].includes(s.status),
+  timeoutMs = 180_000,
+): Promise<VideoStatusView> {
+  const deadline = Date.now() + timeoutMs;
+  let last: VideoStatusView | undefined;
+  while (Date.now() < deadline) {
+    const res = await api.get(`/api/videos/${id}`);
+    if (res.status === 200) {
+      last = res.body as VideoStatusView;
+      if (done(last)) return last;
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`video ${id} did not reach the expected state in ${timeoutMs / 1000}s; last: ${JSON.stringify(last)}`);
+}
+
+let runtimeInstalled = false;
+/** The SDK logs every worker state change at INFO; tests only want warnings. Once per process. */
+function quietTemporalLogs(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // already installed by an earlier stack in this process
+  }
+}

@@ -1,0 +1,116 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ffprobe } from './support/ffprobe';
+import { startTestStack, type TestStack, waitForVideo } from './support/test-stack';
+
+/** End to end: REST API -> Temporal -> real worker -> espeak-ng + ffmpeg -> MP4 checked with ffprobe. */
+describe('videos end to end', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack();
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  const leftovers = (id: string) =>
+    ['work', 'tmp'].flatMap((d) => (existsSync(join(stack.config.dataDir, d, id)) ? [`${d}/${id}`] : []));
+
+  it('turns a script into a 1080x1920 H.264/AAC MP4 as long as its narration', async () => {
+    const script =
+      'Octopuses have three hearts. Two pump blood to the gills, and one pumps it to the rest of the body. ' +
+      'Their blood is blue, because it carries oxygen with copper instead of iron. ' +
+      'Each of their eight arms has its own cluster of neurons, so an arm can taste and touch on its own. ' +
+      'They change colour in a fraction of a second, even though their eyes see no colour at all.';
+    const created = await stack.api.post('/api/videos').send({ script }).expect(202);
+    expect(created.body).toMatchObject({ id: expect.stringMatching(/^vid-/), status: 'queued' });
+    expect(created.headers.location).toBe(`/api/videos/${created.body.id}`);
+
+    const status = await waitForVideo(stack.api, created.body.id);
+    expect(status).toMatchObject({ status: 'completed', stage: 'done', progress: 1 });
+    expect(status.stages.script).toMatchObject({ status: 'completed', provider: 'input' });
+    expect(status.stages.tts).toMatchObject({ status: 'completed', done: 2, total: 2, cacheHits: 0 });
+    expect(status.stages.render).toMatchObject({ status: 'completed', progress: 1, attempt: 1 });
+
+    const file = join(stack.config.dataDir, 'videos', `${created.body.id}.mp4`);
+    const probed = ffprobe(file);
+    expect(probed.video).toEqual({ codec: 'h264', width: 1080, height: 1920 });
+    expect(probed.audio).toEqual({ codec: 'aac' });
+    const narration = status.stages.tts.audioSeconds!;
+    expect(narration).toBeGreaterThan(3);
+    expect(Math.abs(probed.duration - narration) / narration).toBeLessThan(0.05);
+    expect(status.result).toMatchObject({ width: 1080, height: 1920, file: `/api/videos/${created.body.id}/file` });
+    expect(leftovers(created.body.id)).toEqual([]);
+
+    const full = await stack.api.get(status.result!.file).buffer(true).expect(200);
+    expect(full.headers['content-type']).toBe('video/mp4');
+    expect(Number(full.headers['content-length'])).toBe(status.result!.bytes);
+    const partial = await stack.api.get(status.result!.file).set('Range', 'bytes=0-99').expect(206);
+    expect(partial.headers['content-range']).toBe(`bytes 0-99/${status.result!.bytes}`);
+  });
+
+  it('writes a script from a topic offline and renders 16:9 without captions', async () => {
+    const created = await stack.api
+      .post('/api/videos')
+      .send({ topic: 'lighthouses', llm: { targetSeconds: 8 }, render: { aspect: '16:9', captions: { enabled: false } } })
+      .expect(202);
+    const status = await waitForVideo(stack.api, created.body.id);
+    expect(status.status).toBe('completed');
+    expect(status.stages.script.provider).toBe('offline');
+    const probed = ffprobe(join(stack.config.dataDir, 'videos', `${created.body.id}.mp4`));
+    expect(probed.video).toEqual({ codec: 'h264', width: 1920, height: 1080 });
+  });
+
+  it('fails fast, in the tts stage, when espeak-ng has no such voice', async () => {
+    const created = await stack.api
+      .post('/api/videos')
+      .send({ script: 'Hello there.', voice: { name: 'zz-nope' } })
+      .expect(202);
+    const status = await waitForVideo(stack.api, created.body.id);
+    expect(status.status).toBe('failed');
+    expect(status.error).toMatchObject({ type: 'BadInput', stage: 'tts' });
+    expect(status.error!.message).toContain('zz-nope');
+    expect(status.stages.tts.status).toBe('failed');
+    expect(leftovers(created.body.id)).toEqual([]);
+    await stack.api.get(`/api/videos/${created.body.id}/file`).expect(409);
+  });
+
+  it('cancels a running render: ffmpeg stops and nothing is left behind', async () => {
+    const created = await stack.api
+      .post('/api/videos')
+      .send({ topic: 'the history of clocks', llm: { targetSeconds: 90 }, render: { fps: 60 } })
+      .expect(202);
+    const id = created.body.id as string;
+    await waitForVideo(stack.api, id, (s) => s.stage === 'render' && s.stages.render.progress > 0);
+    await stack.api.delete(`/api/videos/${id}`).expect(202);
+    const status = await waitForVideo(stack.api, id);
+    expect(status.status).toBe('cancelled');
+    expect(status.stages.render.status).toBe('cancelled');
+    expect(existsSync(join(stack.config.dataDir, 'videos', `${id}.mp4`))).toBe(false);
+    expect(leftovers(id)).toEqual([]);
+    expect(ffmpegProcessesWriting(stack.config.dataDir)).toEqual([]);
+    await stack.api.delete(`/api/videos/${id}`).expect(409);
+  });
+
+  it('answers 404 for an unknown video and 400 for a malformed id', async () => {
+    const missing = await stack.api.get('/api/videos/vid-00000000-0000-4000-8000-000000000000').expect(404);
+    expect(missing.body.error).toMatchObject({ code: 'NOT_FOUND' });
+    const bad = await stack.api.get('/api/videos/..%2f..%2fetc').expect(400);
+    expect(bad.body.error.message).toContain('id');
+  });
+});
+
+/** ffmpeg processes whose command line mentions this data dir (a cancelled render must leave none). */
+function ffmpegProcessesWriting(dataDir: string): string[] {
+  const found: string[] = [];
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+      if (cmd.includes('ffmpeg') && cmd.includes(dataDir)) found.push(`${pid}: ${cmd}`);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return found;
+}
+
