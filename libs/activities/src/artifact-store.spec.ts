@@ -83,4 +83,10 @@ describe('ArtifactStore', () => {
     await expect(store.remove('work/vid-5')).resolves.toBeUndefined();
     await expect(store.remove('../')).rejects.toThrow(/escapes/);
   });
+
+  it('works with a root given with a trailing slash', () => {
+    const slashed = new ArtifactStore(`${root}/`);
+    expect(slashed.resolve('work/x')).toBe(join(root, 'work', 'x'));
+    expect(() => slashed.resolve('../outside')).toThrow(/escapes/);
+  });
 });

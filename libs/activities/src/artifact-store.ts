@@ -11,7 +11,11 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
  *   videos/<id>.mp4   finished videos
  */
 export class ArtifactStore {
-  constructor(readonly root: string) {}
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
 
   sceneAudio(videoId: string, index: number): string {
     return join('work', videoId, `scene-${String(index).padStart(3, '0')}.wav`);

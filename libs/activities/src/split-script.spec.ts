@@ -39,4 +39,18 @@ describe('splitScript', () => {
   it('splits Japanese at 。', () => {
     expect(texts('今日は晴れです。明日は雨でしょう。', { language: 'ja', targetChars: 5 })).toEqual(['今日は晴れです。', '明日は雨でしょう。']);
   });
+
+  it('never makes more than maxScenes, even when greedy packing needs more than length/maxScenes', () => {
+    const short = Array.from({ length: 300 }, (_, i) => `Fact ${i} is short.`).join(' ');
+    expect(splitScript(short, { maxScenes: 10 }).length).toBeLessThanOrEqual(10);
+    const long = Array.from({ length: 150 }, (_, i) => `Sentence number ${i} talks about the sea, its tides, its fish and the ships that cross it at night.`).join(' ');
+    expect(long.length).toBeLessThan(20000);
+    const scenes = splitScript(long);
+    expect(scenes.length).toBeLessThanOrEqual(100);
+    expect(scenes.map((s) => s.text).join(' ')).toBe(long);
+  });
+
+  it('joins CJK sentences without a space', () => {
+    expect(texts('今日は晴れです。明日は雨でしょう。', { language: 'ja' })).toEqual(['今日は晴れです。明日は雨でしょう。']);
+  });
 });

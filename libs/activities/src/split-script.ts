@@ -17,8 +17,18 @@ export function splitScript(script: string, options: SplitScriptOptions = {}): S
   const text = script.replace(/\s+/g, ' ').trim();
   const segmenter = new Intl.Segmenter(locale(options.language), { granularity: 'sentence' });
   const sentences = [...segmenter.segment(text)].map((s) => s.segment.trim()).filter(Boolean);
-  // Never more than maxScenes: with a very long script, scenes grow instead.
-  const targetChars = Math.max(options.targetChars ?? 220, Math.ceil(text.length / maxScenes));
+  // Never more than maxScenes: with a very long script, scenes grow instead. Greedy packing can need
+  // a little more than length/maxScenes per scene, so grow the target until the scenes fit.
+  let targetChars = Math.max(options.targetChars ?? 220, Math.ceil(text.length / maxScenes));
+  let scenes = pack(sentences, targetChars);
+  while (scenes.length > maxScenes) {
+    targetChars = Math.ceil(targetChars * 1.1);
+    scenes = pack(sentences, targetChars);
+  }
+  return scenes.map((t) => ({ text: t }));
+}
+
+function pack(sentences: string[], targetChars: number): string[] {
   const scenes: string[] = [];
   let current = '';
   for (const sentence of sentences) {
@@ -26,11 +36,16 @@ export function splitScript(script: string, options: SplitScriptOptions = {}): S
       scenes.push(current);
       current = sentence;
     } else {
-      current = current ? `${current} ${sentence}` : sentence;
+      current = current ? join(current, sentence) : sentence;
     }
   }
   if (current) scenes.push(current);
-  return scenes.map((t) => ({ text: t }));
+  return scenes;
+}
+
+/** Sentences ending in CJK full-width punctuation are written without a space before the next. */
+function join(a: string, b: string): string {
+  return /[\u3000-\u303f\uff01-\uff1f]$/.test(a) ? a + b : `${a} ${b}`;
 }
 
 function locale(language?: string): string {

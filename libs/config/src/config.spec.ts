@@ -99,4 +99,9 @@ describe('loadConfig', () => {
   it('ignores variables it does not know', () => {
     expect(loadConfig({ PATH: '/usr/bin', HOME: '/root', API_PORTT: 'x' }, cwd)).toEqual(loadConfig({}, cwd));
   });
+
+  it('normalises DATA_DIR (trailing slash, ..) so that prefix checks against it hold', () => {
+    expect(loadConfig({ DATA_DIR: '/data/' }, '/').dataDir).toBe('/data');
+    expect(loadConfig({ DATA_DIR: '/srv/x/../data' }, '/').dataDir).toBe('/srv/data');
+  });
 });

@@ -114,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   };
 }
 
+/** Absolute and normalised (no trailing slash, no `..`), so prefix checks against it are sound. */
 function absolute(p: string, cwd: string): string {
-  return isAbsolute(p) ? p : resolve(cwd, p);
+  return isAbsolute(p) ? resolve(p) : resolve(cwd, p);
 }

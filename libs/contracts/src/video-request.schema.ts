@@ -4,8 +4,8 @@ import { z } from 'zod';
 export const HEX_COLOR = /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/;
 /** BCP-47-like language tag ("en", "en-GB", "zh-Hans-CN"). */
 const LANGUAGE_TAG = /^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8}){0,3}$/;
-/** Voice names are passed to espeak-ng or OpenAI as one argument; keep them boring. */
-const VOICE_NAME = /^[a-zA-Z0-9_+.-]{1,64}$/;
+/** Voice names are passed to espeak-ng or OpenAI as one argument; keep them boring (and never "-x"). */
+const VOICE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_+.-]{0,63}$/;
 
 const mediaRef = z
   .string()
@@ -33,7 +33,7 @@ export const LlmOptionsSchema = z.strictObject({
 
 export const VoiceOptionsSchema = z.strictObject({
   provider: z.enum(['espeak', 'openai']).default('espeak'),
-  name: z.string().regex(VOICE_NAME, 'must be 1-64 letters, digits or _+.-').optional(),
+  name: z.string().regex(VOICE_NAME, 'must be 1-64 letters, digits or _+.- starting with a letter or digit').optional(),
   speed: z.number().min(0.5).max(2).default(1),
 });
 
@@ -47,8 +47,8 @@ export const RenderOptionsSchema = z.strictObject({
   aspect: z.enum(['9:16', '16:9', '1:1']).default('9:16'),
   height: z.number().int().min(240).max(2160).optional(),
   fps: z.number().int().min(1).max(60).default(30),
-  captions: z.strictObject({ enabled: z.boolean().default(true) }).default({ enabled: true }),
-  background: BackgroundSchema.default({ color: '#0b1d3a' }),
+  captions: z.strictObject({ enabled: z.boolean().default(true) }).default(() => ({ enabled: true })),
+  background: BackgroundSchema.default(() => ({ color: '#0b1d3a' })),
   music: MusicSchema.optional(),
 });
 
@@ -68,10 +68,10 @@ export const VideoRequestSchema = z
     script: z.string().trim().min(1).max(20000).optional(),
     scenes: z.array(SceneInputSchema).min(1).max(100).optional(),
     language: z.string().regex(LANGUAGE_TAG, 'must be a language tag such as "en" or "pt-BR"').default('en'),
-    llm: LlmOptionsSchema.default(LlmOptionsSchema.parse({})),
-    voice: VoiceOptionsSchema.default(VoiceOptionsSchema.parse({})),
-    render: RenderOptionsSchema.default(RenderOptionsSchema.parse({})),
-    cache: CacheOptionsSchema.default(CacheOptionsSchema.parse({})),
+    llm: LlmOptionsSchema.default(() => LlmOptionsSchema.parse({})),
+    voice: VoiceOptionsSchema.default(() => VoiceOptionsSchema.parse({})),
+    render: RenderOptionsSchema.default(() => RenderOptionsSchema.parse({})),
+    cache: CacheOptionsSchema.default(() => CacheOptionsSchema.parse({})),
   })
   .superRefine((value, ctx) => {
     const given = (['topic', 'script', 'scenes'] as const).filter((k) => value[k] !== undefined);

@@ -46,13 +46,21 @@ describe('buildCaptionCues', () => {
 });
 
 describe('splitPhrases', () => {
-  it('keeps every phrase within maxChars graphemes', () => {
+  it('keeps every phrase within maxChars graphemes, not counting the punctuation that ends it', () => {
     const text =
       'The quick brown fox jumps over the lazy dog while the small cat watches from the window and wonders why anyone would run.';
     for (const max of [10, 16, 28, 42]) {
       const phrases = splitPhrases(text, max);
-      for (const p of phrases) expect(graphemeCount(p)).toBeLessThanOrEqual(max);
+      for (const p of phrases) expect(graphemeCount(p.replace(/[.,;:!?]+$/, ''))).toBeLessThanOrEqual(max);
       expect(phrases.join('').replace(/\s/g, '')).toBe(text.replace(/\s/g, ''));
+    }
+  });
+
+  it('never starts a phrase with punctuation, even when the sentence fills maxChars exactly', () => {
+    const phrases = splitPhrases('This is a fine day for a run. Let us go!', 28);
+    expect(phrases).toEqual(['This is a fine day for a run.', 'Let us go!']);
+    for (const max of [5, 8, 12, 28]) {
+      for (const p of splitPhrases('One, two. Three; four! Five? Six, seven, eight.', max)) expect(p).not.toMatch(/^[.,;:!?]/);
     }
   });
 
@@ -111,4 +119,23 @@ describe('splitPhrases', () => {
   it('falls back to a default segmenter for an unknown language tag', () => {
     expect(splitPhrases('one two three', 7, 'not a tag!')).toEqual(['one two', 'three']);
   });
+
+describe('buildCaptionCues rounding', () => {
+  it('never lets rounding make captions of adjacent scenes overlap', () => {
+    const cues = buildCaptionCues({
+      scenes: [
+        { text: 'one', durationSeconds: 1.162 },
+        { text: 'two', durationSeconds: 0.493 },
+        { text: 'three', durationSeconds: 1 },
+      ],
+      maxChars: 28,
+    });
+    for (let i = 1; i < cues.length; i++) expect(cues[i]!.start).toBe(cues[i - 1]!.end);
+    for (let seed = 1; seed < 300; seed++) {
+      const scenes = [1, 2, 3, 4].map((k) => ({ text: 'a b c, d e f. g h', durationSeconds: ((seed * 7919 * k) % 2000) / 997 + 0.1 }));
+      const all = buildCaptionCues({ scenes, maxChars: 5 });
+      for (let i = 1; i < all.length; i++) expect(all[i]!.start).toBe(all[i - 1]!.end);
+    }
+  });
+});
 });

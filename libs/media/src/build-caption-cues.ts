@@ -33,13 +33,18 @@ export function buildCaptionCues(options: BuildCaptionCuesOptions): CaptionCue[]
     const phrases = splitPhrases(scene.text, options.maxChars, options.language);
     const weights = phrases.map((p) => Math.max(1, graphemeCount(p.replace(/\s+/g, ''))));
     const total = weights.reduce((a, b) => a + b, 0);
-    let t = offset;
+    const sceneEnd = offset + scene.durationSeconds;
+    // Every cue starts where the previous one ended (after rounding), and a scene's last cue ends at
+    // the scene's end, so rounding can never make two captions overlap or leave a gap.
+    let start = round(offset);
+    let weightSoFar = 0;
     phrases.forEach((text, i) => {
-      const length = (scene.durationSeconds * weights[i]!) / total;
-      cues.push({ start: round(t), end: round(t + length), text });
-      t += length;
+      weightSoFar += weights[i]!;
+      const end = i === phrases.length - 1 ? round(sceneEnd) : round(offset + (scene.durationSeconds * weightSoFar) / total);
+      cues.push({ start, end, text });
+      start = end;
     });
-    offset += scene.durationSeconds;
+    offset = sceneEnd;
   }
   return cues;
 }
@@ -48,9 +53,10 @@ export function splitPhrases(text: string, maxChars: number, language = 'en'): s
   const segmenter = new Intl.Segmenter(safeLocale(language), { granularity: 'word' });
   const phrases: string[] = [];
   let current = '';
-  for (const { segment } of segmenter.segment(text.replace(/\s+/g, ' ').trim())) {
+  for (const { segment, isWordLike } of segmenter.segment(text.replace(/\s+/g, ' ').trim())) {
     const candidate = current + segment;
-    if (current.trim() && graphemeCount(candidate.trim()) > maxChars) {
+    // Punctuation stays with the phrase it ends, even past maxChars: a caption never starts with ",".
+    if (isWordLike && current.trim() && graphemeCount(candidate.trim()) > maxChars) {
       phrases.push(current.trim());
       current = segment.trimStart();
       continue;

@@ -122,4 +122,13 @@ describe('FfmpegRunner (real ffmpeg)', () => {
       expect((err as ProbeError).message).toMatch(/Invalid data/);
     });
   });
+
+  it('honours an abort that arrives before fluent-ffmpeg has spawned ffmpeg', async () => {
+    const output = join(dir, 'early-abort.mp4');
+    const controller = new AbortController();
+    const run = runner.run(colorSpec(output, 2), { signal: controller.signal });
+    controller.abort();
+    await expect(run).rejects.toMatchObject({ cancelled: true });
+    expect(processesMentioning(output)).toEqual([]);
+  });
 });

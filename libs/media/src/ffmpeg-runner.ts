@@ -53,10 +53,15 @@ export class FfmpegRunner {
 
       const stderr: string[] = [];
       let cancelled = false;
+      // fluent-ffmpeg's kill() is a no-op until its own start-up checks have spawned ffmpeg, so an
+      // abort in that window is remembered and carried out on 'start'.
       const onAbort = () => {
         cancelled = true;
         command.kill('SIGKILL');
       };
+      command.on('start', () => {
+        if (cancelled) command.kill('SIGKILL');
+      });
       opts.signal?.addEventListener('abort', onAbort, { once: true });
       const cleanup = () => opts.signal?.removeEventListener('abort', onAbort);
 
@@ -81,7 +86,8 @@ export class FfmpegRunner {
       });
       command.on('end', () => {
         cleanup();
-        resolve();
+        if (cancelled) reject(new FfmpegError('ffmpeg was cancelled', '', true));
+        else resolve();
       });
       command.run();
     });

@@ -1,11 +1,13 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res, UseInterceptors } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { TemporalDeadlineInterceptor } from '../temporal/temporal-deadline.interceptor';
 import { VideosService } from './videos.service';
 
 /** HTTP <-> VideosService. No rules live here. */
 @ApiTags('videos')
 @Controller('api/videos')
+@UseInterceptors(TemporalDeadlineInterceptor)
 export class VideosController {
   constructor(private readonly videos: VideosService) {}
 

@@ -42,17 +42,25 @@ export class OfflineScriptWriter implements ScriptWriter {
     const scenes: Scene[] = [
       { text: `${pick(OPENERS)} This narration was written by vidflow's offline writer, not by a language model.` },
     ];
-    let words = countWords(scenes[0]!.text);
-    const body = shuffle([...BODY], random);
-    let i = 0;
-    while (words < targetWords - 12) {
-      const sentences = [body[i % body.length]!, body[(i + 1) % body.length]!].map((s) => s.replaceAll('{t}', topic));
-      const text = sentences.join(' ');
-      scenes.push({ text });
-      words += countWords(text);
-      i += 2;
+    const closer = pick(CLOSERS);
+    let words = countWords(scenes[0]!.text) + countWords(closer);
+    const body = shuffle([...BODY], random).map((s) => s.replaceAll('{t}', topic));
+    // Add body sentences while one more brings the length closer to the target than stopping would;
+    // two sentences make a scene.
+    let pending: string[] = [];
+    for (let i = 0; ; i++) {
+      const next = body[i % body.length]!;
+      const n = countWords(next);
+      if (words + n / 2 > targetWords) break;
+      pending.push(next);
+      words += n;
+      if (pending.length === 2) {
+        scenes.push({ text: pending.join(' ') });
+        pending = [];
+      }
     }
-    scenes.push({ text: pick(CLOSERS) });
+    if (pending.length) scenes.push({ text: pending.join(' ') });
+    scenes.push({ text: closer });
     return scenes;
   }
 }
