@@ -2,7 +2,7 @@ import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import type { IoActivities, RenderActivities } from '@vidflow/activities';
+import type { IoActivities, LlmActivities, RenderActivities } from '@vidflow/activities';
 import {
   VideoRequestSchema,
   videoStatusQuery,
@@ -35,15 +35,16 @@ describe('videoWorkflow (fake activities)', () => {
     await nativeConnection?.close();
   });
 
-  type Fakes = Partial<IoActivities & RenderActivities>;
+  type Fakes = Partial<LlmActivities & IoActivities & RenderActivities>;
 
   /** Runs one workflow with the given fakes on fresh task queues; returns its outcome and the call log. */
   async function run(fakes: Fakes, input: Partial<VideoWorkflowInput> & { request: unknown }, during?: (id: string) => Promise<void>) {
     const suffix = randomUUID();
     const io = `wf-io-${suffix}`;
     const render = `wf-render-${suffix}`;
+    const llm = `wf-llm-${suffix}`;
     const log: string[] = [];
-    const base: IoActivities & RenderActivities = {
+    const base: LlmActivities & IoActivities & RenderActivities = {
       writeScript: async () => ({ scenes: [1, 2, 3, 4, 5].map((n) => ({ text: `Scene ${n}.` })), provider: 'fake', cacheHit: false }),
       synthesizeScene: async (i: SynthesizeSceneInput) => ({ index: i.index, audioPath: `a${i.index}.wav`, durationSeconds: 2, cacheHit: false }),
       renderVideo: async (i: RenderVideoInput) => ({
@@ -73,12 +74,14 @@ describe('videoWorkflow (fake activities)', () => {
     const workers = await Promise.all([
       Worker.create({ connection: nativeConnection, taskQueue: io, workflowBundle: { codePath: BUNDLE }, activities }),
       Worker.create({ connection: nativeConnection, taskQueue: render, activities }),
+      Worker.create({ connection: nativeConnection, taskQueue: llm, activities }),
     ]);
     const id = `vid-${randomUUID()}`;
     const workflowInput: VideoWorkflowInput = {
       videoId: id,
       ttsParallelism: 2,
       renderTaskQueue: render,
+      llmTaskQueue: llm,
       ...input,
       request: VideoRequestSchema.parse(input.request),
     };

@@ -29,6 +29,7 @@ export function testEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     DATA_DIR: dataDir,
     TASK_QUEUE_IO: `test-io-${suffix}`,
     TASK_QUEUE_RENDER: `test-render-${suffix}`,
+    TASK_QUEUE_LLM: `test-llm-${suffix}`,
     RENDER_PRESET: 'ultrafast',
     ...overrides,
   };

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { createIoActivities, createRenderActivities, type ActivityDeps } from '@vidflow/activities';
+import { createIoActivities, createLlmActivities, createRenderActivities, type ActivityDeps } from '@vidflow/activities';
 import type { VidflowConfig } from '@vidflow/config';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { existsSync } from 'node:fs';
@@ -7,8 +7,8 @@ import { ensureSearchAttributes } from './ensure-search-attributes';
 import { ACTIVITY_DEPS, CONFIG } from './tokens';
 
 /**
- * Runs one Temporal Worker per task queue: the I/O queue (workflows, script, speech) and the render
- * queue (ffmpeg), each with its own concurrency limit. `run()` resolves when both have shut down,
+ * Runs one Temporal Worker per task queue: the I/O queue (workflows, speech), the render queue
+ * (ffmpeg) and the LLM queue (script writing, rate-limited), each with its own limits. `run()` resolves when both have shut down,
  * which the SDK does on SIGINT/SIGTERM after letting running activities finish (shutdownGraceTime).
  */
 @Injectable()
@@ -47,9 +47,19 @@ export class TemporalWorkerService implements OnApplicationShutdown {
       maxHeartbeatThrottleInterval: '2s',
       defaultHeartbeatThrottleInterval: '2s',
     });
-    this.workers = [io, render];
+    const llm = await Worker.create({
+      ...common,
+      taskQueue: taskQueues.llm,
+      activities: createLlmActivities(this.deps),
+      maxConcurrentActivityTaskExecutions: worker.ioConcurrency,
+      // Enforced by the Temporal server for the whole task queue: every worker together starts at
+      // most this many script-writing activities per second, however many workers there are.
+      maxTaskQueueActivitiesPerSecond: this.config.llmRequestsPerSecond,
+    });
+    this.workers = [io, render, llm];
     this.logger.log(
-      `polling ${taskQueues.io} (io x${worker.ioConcurrency}) and ${taskQueues.render} (render x${worker.renderConcurrency}) on ${temporal.address}`,
+      `polling ${taskQueues.io} (io x${worker.ioConcurrency}), ${taskQueues.render} (render x${worker.renderConcurrency}) ` +
+        `and ${taskQueues.llm} (${this.config.llmRequestsPerSecond}/s) on ${temporal.address}`,
     );
     // If either worker fails, stop the other too, so the process exits and its supervisor restarts it.
     await Promise.all(

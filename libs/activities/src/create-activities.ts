@@ -4,10 +4,16 @@ import { makeRenderVideo } from './render-video.activity';
 import { makeSynthesizeScene } from './synthesize-scene.activity';
 import { makeWriteScript } from './write-script.activity';
 
-/** The I/O-bound activities (script, speech, housekeeping): run on the I/O task queue. */
-export function createIoActivities(deps: ActivityDeps) {
+/** Script writing: its own task queue, whose activities-per-second limit rate-limits LLM calls. */
+export function createLlmActivities(deps: ActivityDeps) {
   return {
     writeScript: makeWriteScript(deps),
+  };
+}
+
+/** The I/O-bound activities (speech, housekeeping): run on the I/O task queue. */
+export function createIoActivities(deps: ActivityDeps) {
+  return {
     synthesizeScene: makeSynthesizeScene(deps),
     cleanupVideo: makeCleanupVideo(deps),
   };
@@ -20,5 +26,6 @@ export function createRenderActivities(deps: ActivityDeps) {
   };
 }
 
+export type LlmActivities = ReturnType<typeof createLlmActivities>;
 export type IoActivities = ReturnType<typeof createIoActivities>;
 export type RenderActivities = ReturnType<typeof createRenderActivities>;

@@ -24,6 +24,8 @@ export const envSchema = z.object({
   TEMPORAL_BIN: z.string().min(1).optional(),
   TASK_QUEUE_IO: z.string().min(1).default('vidflow-io'),
   TASK_QUEUE_RENDER: z.string().min(1).default('vidflow-render'),
+  TASK_QUEUE_LLM: z.string().min(1).default('vidflow-llm'),
+  LLM_REQUESTS_PER_SECOND: z.coerce.number().positive().default(5),
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port.default(3000),
   API_PUBLIC_URL: z.string().url().optional(),
@@ -56,7 +58,9 @@ export interface VidflowConfig {
     uiUrl: string;
     bin?: string;
   };
-  taskQueues: { io: string; render: string };
+  taskQueues: { io: string; render: string; llm: string };
+  /** Script-writing activities started per second across all workers (Temporal enforces it per task queue). */
+  llmRequestsPerSecond: number;
   api: { host: string; port: number; publicUrl: string };
   worker: { ioConcurrency: number; renderConcurrency: number; workflowConcurrency: number };
   ttsParallelism: number;
@@ -94,7 +98,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       uiUrl: (e.TEMPORAL_UI_URL ?? `http://localhost:${e.TEMPORAL_UI_PORT}`).replace(/\/$/, ''),
       bin: e.TEMPORAL_BIN,
     },
-    taskQueues: { io: e.TASK_QUEUE_IO, render: e.TASK_QUEUE_RENDER },
+    taskQueues: { io: e.TASK_QUEUE_IO, render: e.TASK_QUEUE_RENDER, llm: e.TASK_QUEUE_LLM },
+    llmRequestsPerSecond: e.LLM_REQUESTS_PER_SECOND,
     api: {
       host: e.API_HOST,
       port: e.API_PORT,

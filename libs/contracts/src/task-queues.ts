@@ -6,9 +6,12 @@
 export const DEFAULT_TASK_QUEUES = {
   io: 'vidflow-io',
   render: 'vidflow-render',
+  llm: 'vidflow-llm',
 } as const;
 
 export interface TaskQueues {
   io: string;
   render: string;
+  /** Script writing only, so that the queue's activities-per-second limit rate-limits LLM calls cluster-wide. */
+  llm: string;
 }

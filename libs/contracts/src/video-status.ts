@@ -95,6 +95,8 @@ export interface VideoWorkflowInput {
   ttsParallelism: number;
   /** Task queue of the render activities (the workflow itself runs on the I/O queue). */
   renderTaskQueue: string;
+  /** Task queue of script writing (rate-limited per second across all workers). */
+  llmTaskQueue: string;
 }
 
 /** Stage weights for the overall progress figure; they add up to 1. */

@@ -8,7 +8,7 @@ import {
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { IoActivities, RenderActivities } from '@vidflow/activities';
+import type { IoActivities, LlmActivities, RenderActivities } from '@vidflow/activities';
 import {
   initialStages,
   overallProgress,
@@ -30,6 +30,7 @@ const io = proxyActivities<IoActivities>({ startToCloseTimeout: '5m', retry });
  * variables and is answered by the `status` query; the return value is the same object, final.
  */
 export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoProgress> {
+  const llm = proxyActivities<LlmActivities>({ taskQueue: input.llmTaskQueue, startToCloseTimeout: '5m', retry });
   const render = proxyActivities<RenderActivities>({
     taskQueue: input.renderTaskQueue,
     startToCloseTimeout: '1h',
@@ -54,7 +55,7 @@ export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoPro
     enter('script');
     let t0 = now();
     state.stages.script.status = 'running';
-    const script = await io.writeScript({
+    const script = await llm.writeScript({
       videoId,
       topic: request.topic,
       script: request.script,

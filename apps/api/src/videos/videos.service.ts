@@ -54,6 +54,7 @@ export class VideosService {
       request,
       ttsParallelism: this.config.ttsParallelism,
       renderTaskQueue: this.config.taskQueues.render,
+      llmTaskQueue: this.config.taskQueues.llm,
     };
     await this.client.workflow.start(VIDEO_WORKFLOW, {
       workflowId: id,
