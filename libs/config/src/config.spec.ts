@@ -28,7 +28,8 @@ describe('loadConfig', () => {
         uiUrl: 'http://localhost:8233',
         bin: undefined,
       },
-      taskQueues: { io: 'vidflow-io', render: 'vidflow-render' },
+      taskQueues: { io: 'vidflow-io', render: 'vidflow-render', llm: 'vidflow-llm' },
+      llmRequestsPerSecond: 5,
       api: { host: '127.0.0.1', port: 3000, publicUrl: 'http://localhost:3000' },
       worker: {
         ioConcurrency: 16,
