@@ -2,6 +2,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import type { VidflowConfig } from '@vidflow/config';
+import { BatchesController } from './batches/batches.controller';
+import { BatchesService } from './batches/batches.service';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { HealthController } from './health/health.controller';
 import { TemporalModule } from './temporal/temporal.module';
@@ -16,11 +18,12 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [TemporalModule, TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' })],
-      controllers: [VideosController, HealthController],
+      controllers: [VideosController, BatchesController, HealthController],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         VideosService,
+        BatchesService,
       ],
       exports: [CONFIG],
     };

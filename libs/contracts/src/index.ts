@@ -4,3 +4,4 @@ export * from './validation';
 export * from './video-status';
 export * from './activity-io';
 export * from './workflow-api';
+export * from './batch';

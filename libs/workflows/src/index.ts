@@ -1,1 +1,2 @@
 export { videoWorkflow } from './video.workflow';
+export { batchWorkflow } from './batch.workflow';

@@ -24,7 +24,8 @@ import { validate } from '../common/zod-validation';
 import { CONFIG, TEMPORAL_CLIENT } from '../tokens';
 import { toStatusView } from './video-status.mapper';
 
-const VIDEO_ID = /^vid-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** `vid-<uuid>`, or `vid-<batch uuid>-<index>` for an item of a batch. */
+const VIDEO_ID = /^vid-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:-\d{1,5})?$/;
 /** Finished videos never change, so their status is kept here instead of asking Temporal again. */
 const FINISHED_CACHE_SIZE = 10_000;
 /** A query needs a worker; when none answers this quickly the video is reported as queued. */
@@ -180,7 +181,7 @@ function hasStartedActivity(desc: WorkflowExecutionDescription): boolean {
  * Options of the contract that this version's worker cannot carry out yet. They are refused up front
  * with 422 (well-formed but impossible) instead of being accepted and failing later.
  */
-function rejectUnsupported(request: VideoRequest): void {
+export function rejectUnsupported(request: VideoRequest): void {
   const issues: FieldIssue[] = [];
   if (request.llm.provider !== 'offline' && request.topic !== undefined) {
     issues.push({ field: 'llm.provider', message: `"${request.llm.provider}" is not available yet; use "offline"` });

@@ -1,0 +1,49 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { z } from 'zod';
+import { validate } from '../common/zod-validation';
+import { TemporalDeadlineInterceptor } from '../temporal/temporal-deadline.interceptor';
+import { BatchesService } from './batches.service';
+
+const PageQuery = z.strictObject({
+  offset: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+/** HTTP <-> BatchesService. */
+@ApiTags('batches')
+@Controller('api/batches')
+@UseInterceptors(TemporalDeadlineInterceptor)
+export class BatchesController {
+  constructor(private readonly batches: BatchesService) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Submit a batch: items merged over defaults, at most maxConcurrent at once' })
+  async create(@Body() body: unknown, @Res({ passthrough: true }) res: Response) {
+    const created = await this.batches.create(body);
+    res.setHeader('Location', created.links.self);
+    return created;
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Counts and per-item status (items paginated with offset and limit)' })
+  get(@Param('id') id: string, @Query() query: unknown) {
+    return this.batches.get(id, validate(PageQuery, query, 'query'));
+  }
+
+  @Delete(':id')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Cancel the batch and its running videos' })
+  cancel(@Param('id') id: string) {
+    return this.batches.cancel(id);
+  }
+
+  @Post(':id/retry')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Re-run only the failed items of a finished batch' })
+  retry(@Param('id') id: string) {
+    return this.batches.retry(id);
+  }
+}

@@ -1,0 +1,163 @@
+import {
+  ApplicationFailure,
+  CancellationScope,
+  ChildWorkflowCancellationType,
+  condition,
+  continueAsNew,
+  isCancellation,
+  ParentClosePolicy,
+  setHandler,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  batchItemRequest,
+  batchItemVideoId,
+  batchStatusQuery,
+  ITEM_STATE,
+  SEARCH_ATTRIBUTES,
+  type BatchProgress,
+  type BatchWorkflowInput,
+  type VideoProgress,
+} from '@vidflow/contracts';
+import { videoWorkflow } from './video.workflow';
+
+/** Well under Temporal's 51,200-event limit; each item costs about a dozen events in this run. */
+const DEFAULT_HISTORY_LIMIT = 10_000;
+const MAX_ERROR_LENGTH = 300;
+
+/**
+ * A batch: one child video workflow per item, at most `maxConcurrent` at once, started in submission
+ * order (a sliding window). With `stopOnError` the first failure cancels the running items and skips
+ * the rest. Long batches continue as new whenever the history grows past `historyLimit`, carrying the
+ * per-item state (one character per item), so 10,000 items never hit Temporal's history limits.
+ */
+export async function batchWorkflow(input: BatchWorkflowInput): Promise<BatchProgress> {
+  const { batchId, request } = input;
+  const total = request.items.length;
+  const state: BatchProgress = input.carry
+    ? { ...input.carry, status: 'running' }
+    : { batchId, status: 'running', items: ITEM_STATE.queued.repeat(total), errors: {}, cacheHits: 0, runs: 0 };
+  setHandler(batchStatusQuery, () => state);
+
+  const items = state.items.split('');
+  const sync = () => (state.items = items.join(''));
+  const historyLimit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+  let running = 0;
+  let stopping = false;
+  let failedOnce = false;
+  const children = new CancellationScope();
+
+  const runItem = async (index: number) => {
+    items[index] = ITEM_STATE.running;
+    sync();
+    running++;
+    try {
+      const handle = await startChild(videoWorkflow, {
+        workflowId: batchItemVideoId(batchId, index),
+        taskQueue: input.video.ioTaskQueue,
+        args: [
+          {
+            videoId: batchItemVideoId(batchId, index),
+            request: batchItemRequest(request, index),
+            ttsParallelism: input.video.ttsParallelism,
+            renderTaskQueue: input.video.renderTaskQueue,
+            llmTaskQueue: input.video.llmTaskQueue,
+          },
+        ],
+        // Cancelling an item waits until its render has really stopped; closing the batch cancels it too.
+        cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
+        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+        typedSearchAttributes: [
+          { key: SEARCH_ATTRIBUTES.kind, value: 'video' },
+          { key: SEARCH_ATTRIBUTES.stage, value: 'script' },
+          { key: SEARCH_ATTRIBUTES.batchId, value: batchId },
+        ],
+      });
+      const result: VideoProgress = await handle.result();
+      items[index] = ITEM_STATE.completed;
+      if (result.cacheHit) state.cacheHits++;
+    } catch (err) {
+      if (isCancellation(err) || (stopping && isCancellation(rootOf(err)))) {
+        items[index] = ITEM_STATE.cancelled;
+      } else {
+        items[index] = ITEM_STATE.failed;
+        state.errors[index] = messageOf(err).slice(0, MAX_ERROR_LENGTH);
+        if (request.stopOnError && !failedOnce) {
+          failedOnce = true;
+          stopping = true;
+          children.cancel();
+        }
+      }
+    } finally {
+      running--;
+      sync();
+    }
+  };
+
+  const inFlight: Array<Promise<void>> = [];
+  let cursor = 0;
+  const nextQueued = () => {
+    while (cursor < total && items[cursor] !== ITEM_STATE.queued) cursor++;
+    return cursor < total ? cursor : -1;
+  };
+  const historyFull = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= historyLimit;
+
+  try {
+    await children.run(async () => {
+      for (;;) {
+        await condition(() => stopping || running < request.maxConcurrent);
+        const index = stopping || historyFull() ? -1 : nextQueued();
+        if (index < 0) break;
+        // Mark before starting so nextQueued() moves on even while startChild is in flight.
+        items[index] = ITEM_STATE.running;
+        inFlight.push(runItem(index));
+      }
+      await Promise.all(inFlight);
+    });
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
+    if (!stopping) {
+      // The batch itself was cancelled: the scope's children were cancelled with it; wait for them.
+      await CancellationScope.nonCancellable(() => Promise.all(inFlight));
+      markQueued(items, ITEM_STATE.cancelled);
+      sync();
+      state.status = 'cancelled';
+      throw err;
+    }
+  }
+  await Promise.all(inFlight);
+
+  if (stopping) {
+    markQueued(items, ITEM_STATE.cancelled);
+    sync();
+    state.status = 'failed';
+    throw ApplicationFailure.create({
+      type: 'BatchFailed',
+      message: `item failed and stopOnError is set: ${Object.values(state.errors)[0] ?? 'unknown error'}`,
+      nonRetryable: true,
+    });
+  }
+  if (nextQueued() >= 0) {
+    // History is full but items remain: start a fresh run with the state so far (no child is running).
+    await continueAsNew<typeof batchWorkflow>({ ...input, carry: { ...state, runs: state.runs + 1 } });
+  }
+  state.status = 'completed';
+  return state;
+}
+
+function markQueued(items: string[], to: string): void {
+  for (let i = 0; i < items.length; i++) if (items[i] === ITEM_STATE.queued) items[i] = to;
+}
+
+function rootOf(err: unknown): unknown {
+  let current = err;
+  while (current instanceof Error && (current as { cause?: unknown }).cause) current = (current as { cause?: unknown }).cause;
+  return current;
+}
+
+function messageOf(err: unknown): string {
+  // ChildWorkflowFailure -> (the video workflow's) ApplicationFailure with the root cause's message.
+  const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
+  return cause instanceof Error ? cause.message : String(cause);
+}
