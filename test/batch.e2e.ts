@@ -157,7 +157,6 @@ describe('batches', () => {
         taskQueue: config.taskQueues.io,
         args: [
           {
-            batchId: id,
             request: { items: Array.from({ length: total }, (_, i) => ({ topic: `cheap ${i}` })), defaults: {}, maxConcurrent: 50, stopOnError: false },
             video: { ttsParallelism: 2, renderTaskQueue: config.taskQueues.render, llmTaskQueue: config.taskQueues.llm, ioTaskQueue: config.taskQueues.io },
             historyLimit: 300,
@@ -175,6 +174,68 @@ describe('batches', () => {
       await connection.close();
     }
   }, 600_000);
+
+  describe('schedules', () => {
+    const batch = { items: [{ topic: 'scheduled a' }, { topic: 'scheduled b' }], maxConcurrent: 2 };
+
+    it('creates a paused schedule, triggers it, and the run is a batch that completes', async () => {
+      const id = `nightly-${randomUUID().slice(0, 8)}`;
+      const created = await api()
+        .post('/api/schedules')
+        .send({ id, cron: '0 3 * * *', timezone: 'Europe/Paris', overlap: 'buffer_one', paused: true, batch })
+        .expect(201);
+      expect(created.body).toMatchObject({ id, paused: true, overlap: 'buffer_one', spec: { cron: ['0 3 * * *'], timezone: 'Europe/Paris' } });
+      expect(created.body.nextRuns.length).toBeGreaterThan(0);
+      // 03:00 in Paris is 01:00 or 02:00 UTC, depending on daylight saving time.
+      expect(new Date(created.body.nextRuns[0]).getUTCHours()).toBeGreaterThanOrEqual(1);
+      expect(new Date(created.body.nextRuns[0]).getUTCHours()).toBeLessThanOrEqual(2);
+      expect(created.body.batch).toMatchObject({ items: batch.items, maxConcurrent: 2 });
+
+      await api().post(`/api/schedules/${id}/trigger`).expect(202);
+      let runs: Array<{ batchId: string }> = [];
+      for (let i = 0; i < 100 && runs.length === 0; i++) {
+        runs = (await api().get(`/api/schedules/${id}`).expect(200)).body.recentRuns;
+        if (!runs.length) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(runs[0]!.batchId).toMatch(new RegExp(`^bat-${id}-`));
+      const done = await waitForBatch(runs[0]!.batchId);
+      expect(done).toMatchObject({ status: 'completed', completed: 2 });
+      expect(done.items[0]!.videoId).toBe(`vid-${runs[0]!.batchId.slice(4)}-0`);
+      await api().get(`/api/videos/${done.items[0]!.videoId}`).expect(200);
+
+      const listed = await api().get('/api/schedules').expect(200);
+      expect(listed.body.items.map((s: { id: string }) => s.id)).toContain(id);
+      expect((await api().post(`/api/schedules/${id}/unpause`).expect(200)).body.paused).toBe(false);
+      expect((await api().post(`/api/schedules/${id}/pause`).expect(200)).body.paused).toBe(true);
+      await api().delete(`/api/schedules/${id}`).expect(204);
+      await api().get(`/api/schedules/${id}`).expect(404);
+    });
+
+    it('takes an interval instead of a cron expression', async () => {
+      const id = `hourly-${randomUUID().slice(0, 8)}`;
+      const res = await api().post('/api/schedules').send({ id, intervalSeconds: 3600, paused: true, batch }).expect(201);
+      expect(res.body.spec).toEqual({ intervalSeconds: [3600], timezone: 'UTC' });
+      await api().delete(`/api/schedules/${id}`).expect(204);
+    });
+
+    it('rejects a bad cron expression, an unknown time zone and a duplicate id clearly', async () => {
+      const id = `bad-${randomUUID().slice(0, 8)}`;
+      const cron = await api().post('/api/schedules').send({ id, cron: '61 * * * *', batch }).expect(400);
+      expect(cron.body.error.details[0].field).toBe('cron');
+      const tz = await api().post('/api/schedules').send({ id, cron: '0 3 * * *', timezone: 'Mars/Olympus', batch }).expect(400);
+      expect(tz.body.error.details.map((d: { field: string }) => d.field)).toEqual(['timezone']);
+      const neither = await api().post('/api/schedules').send({ id, batch }).expect(400);
+      expect(neither.body.error.message).toContain('exactly one of cron or intervalSeconds');
+      const badItem = await api().post('/api/schedules').send({ id, cron: '0 3 * * *', batch: { items: [{ topic: 'x', render: { fps: 0 } }] } }).expect(400);
+      expect(badItem.body.error.details[0].field).toBe('items.0.render.fps');
+      await api().post('/api/schedules').send({ id, intervalSeconds: 60, paused: true, batch }).expect(201);
+      const dup = await api().post('/api/schedules').send({ id, intervalSeconds: 60, paused: true, batch }).expect(409);
+      expect(dup.body.error.message).toContain(id);
+      await api().delete(`/api/schedules/${id}`).expect(204);
+      await api().post('/api/schedules/no-such-schedule/trigger').expect(404);
+    });
+  });
+
 });
 
 function maxOverlap(spans: Array<{ start: number; end: number }>): number {

@@ -6,6 +6,8 @@ import { BatchesController } from './batches/batches.controller';
 import { BatchesService } from './batches/batches.service';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { HealthController } from './health/health.controller';
+import { SchedulesController } from './schedules/schedules.controller';
+import { SchedulesService } from './schedules/schedules.service';
 import { TemporalModule } from './temporal/temporal.module';
 import { CONFIG } from './tokens';
 import { VideosController } from './videos/videos.controller';
@@ -18,12 +20,13 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [TemporalModule, TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' })],
-      controllers: [VideosController, BatchesController, HealthController],
+      controllers: [VideosController, BatchesController, SchedulesController, HealthController],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         VideosService,
         BatchesService,
+        SchedulesService,
       ],
       exports: [CONFIG],
     };

@@ -59,7 +59,6 @@ export interface BatchProgress {
 }
 
 export interface BatchWorkflowInput {
-  batchId: string;
   request: BatchRequest;
   video: { ttsParallelism: number; renderTaskQueue: string; llmTaskQueue: string; ioTaskQueue: string };
   /** Set when continuing as new, or when re-running the failed items of a finished batch. */
@@ -70,7 +69,7 @@ export interface BatchWorkflowInput {
 
 export const batchStatusQuery = defineQuery<BatchProgress>('batchStatus');
 
-/** Video ids of batch items are deterministic: the batch's uuid and the item's index. */
+/** Video ids of batch items are deterministic: the batch id (without `bat-`) and the item's index. */
 export function batchItemVideoId(batchId: string, index: number): string {
   return `vid-${batchId.replace(/^bat-/, '')}-${index}`;
 }

@@ -5,3 +5,4 @@ export * from './video-status';
 export * from './activity-io';
 export * from './workflow-api';
 export * from './batch';
+export * from './schedule';

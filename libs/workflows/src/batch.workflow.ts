@@ -33,7 +33,9 @@ const MAX_ERROR_LENGTH = 300;
  * per-item state (one character per item), so 10,000 items never hit Temporal's history limits.
  */
 export async function batchWorkflow(input: BatchWorkflowInput): Promise<BatchProgress> {
-  const { batchId, request } = input;
+  // The workflow id is the batch id: the API chooses `bat-<uuid>`, a schedule `bat-<schedule>-<time>`.
+  const batchId = workflowInfo().workflowId;
+  const { request } = input;
   const total = request.items.length;
   const state: BatchProgress = input.carry
     ? { ...input.carry, status: 'running' }

@@ -25,7 +25,8 @@ import { validate } from '../common/zod-validation';
 import { CONFIG, TEMPORAL_CLIENT } from '../tokens';
 import { rejectUnsupported } from '../videos/videos.service';
 
-const BATCH_ID = /^bat-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** `bat-<uuid>` from the API, `bat-<schedule id>-<scheduled time>` from a schedule. */
+const BATCH_ID = /^bat-[A-Za-z0-9._:-]{1,200}$/;
 const QUERY_DEADLINE_MS = 3000;
 /** Validation stops collecting after this many bad items: a 10,000-item batch with one typo repeated is one story. */
 const MAX_REPORTED_ISSUES = 50;
@@ -71,14 +72,13 @@ export class BatchesService {
   async create(body: unknown): Promise<{ id: string; status: 'queued'; total: number; links: BatchLinks }> {
     const request = this.parse(body);
     const id = `bat-${randomUUID()}`;
-    await this.start(id, this.workflowInput(id, request));
+    await this.start(id, this.workflowInput(request));
     return { id, status: 'queued', total: request.items.length, links: batchLinks(id) };
   }
 
   /** The input of a batch workflow; schedules store one of these as their action. */
-  workflowInput(batchId: string, request: BatchRequest): BatchWorkflowInput {
+  workflowInput(request: BatchRequest): BatchWorkflowInput {
     return {
-      batchId,
       request,
       video: {
         ttsParallelism: this.config.ttsParallelism,
@@ -194,6 +194,6 @@ export function batchLinks(id: string): BatchLinks {
 
 function assertBatchId(id: string): void {
   if (!BATCH_ID.test(id)) {
-    throw new ValidationFailedError(`id: "${id}" is not a batch id (bat-<uuid>)`, [{ field: 'id', message: 'not a batch id' }]);
+    throw new ValidationFailedError(`id: "${id}" is not a batch id (bat-...)`, [{ field: 'id', message: 'not a batch id' }]);
   }
 }

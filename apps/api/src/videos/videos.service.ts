@@ -24,8 +24,8 @@ import { validate } from '../common/zod-validation';
 import { CONFIG, TEMPORAL_CLIENT } from '../tokens';
 import { toStatusView } from './video-status.mapper';
 
-/** `vid-<uuid>`, or `vid-<batch uuid>-<index>` for an item of a batch. */
-const VIDEO_ID = /^vid-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?:-\d{1,5})?$/;
+/** `vid-<uuid>` from the API; `vid-<batch>-<index>` for an item of a batch (a batch id may carry a schedule time). */
+const VIDEO_ID = /^vid-[A-Za-z0-9._:-]{1,220}$/;
 /** Finished videos never change, so their status is kept here instead of asking Temporal again. */
 const FINISHED_CACHE_SIZE = 10_000;
 /** A query needs a worker; when none answers this quickly the video is reported as queued. */
