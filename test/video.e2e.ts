@@ -92,6 +92,46 @@ describe('videos end to end', () => {
     await stack.api.delete(`/api/videos/${id}`).expect(409);
   });
 
+  it('streams status events until the video is terminal, and lists videos from visibility', async () => {
+    const created = await stack.api.post('/api/videos').send({ script: 'Bees dance to give directions. Each dance points at flowers.' }).expect(202);
+    const id = created.body.id as string;
+    const res = await stack.api
+      .get(`/api/videos/${id}/events`)
+      .buffer(true)
+      .parse((r, done) => {
+        let text = '';
+        r.on('data', (c: Buffer) => (text += c.toString()));
+        r.on('end', () => done(null, text));
+      })
+      .expect(200);
+    expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
+    const events = (res.body as string)
+      .split('\n\n')
+      .filter((e) => e.includes('event: status'))
+      .map((e) => JSON.parse(e.split('\n').find((l) => l.startsWith('data: '))!.slice(6)));
+    expect(events.length).toBeGreaterThan(1);
+    expect(events.at(-1)).toMatchObject({ id, status: 'completed', progress: 1 });
+    const progress = events.map((e) => e.progress as number);
+    expect([...progress].sort((a, b) => a - b)).toEqual(progress); // never goes backwards
+    await stack.api.get('/api/videos/vid-00000000-0000-4000-8000-000000000000/events').expect(404);
+
+    // Visibility is eventually consistent; give it a moment to index the close.
+    let listed: { items: Array<{ id: string; status: string }>; nextCursor: string | null } = { items: [], nextCursor: null };
+    for (let i = 0; i < 50 && !listed.items.some((v) => v.id === id); i++) {
+      listed = (await stack.api.get('/api/videos?status=completed&limit=100').expect(200)).body;
+      if (!listed.items.some((v) => v.id === id)) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(listed.items.find((v) => v.id === id)).toMatchObject({ status: 'completed', stage: 'done', links: { self: `/api/videos/${id}` } });
+    expect(listed.items.every((v) => v.status === 'completed')).toBe(true);
+    const first = (await stack.api.get('/api/videos?limit=1').expect(200)).body;
+    expect(first.items).toHaveLength(1);
+    expect(first.nextCursor).toEqual(expect.any(String));
+    const second = (await stack.api.get(`/api/videos?limit=1&cursor=${first.nextCursor}`).expect(200)).body;
+    expect(second.items[0].id).not.toBe(first.items[0].id);
+    await stack.api.get('/api/videos?status=done').expect(400);
+    await stack.api.get('/api/videos?cursor=%25%25%25').expect(400);
+  });
+
   it('answers 404 for an unknown video and 400 for a malformed id', async () => {
     const missing = await stack.api.get('/api/videos/vid-00000000-0000-4000-8000-000000000000').expect(404);
     expect(missing.body.error).toMatchObject({ code: 'NOT_FOUND' });

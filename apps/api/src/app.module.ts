@@ -11,6 +11,7 @@ import { SchedulesService } from './schedules/schedules.service';
 import { TemporalModule } from './temporal/temporal.module';
 import { CONFIG } from './tokens';
 import { VideosController } from './videos/videos.controller';
+import { VideoListService } from './videos/video-list.service';
 import { VideosService } from './videos/videos.service';
 
 @Module({})
@@ -25,6 +26,7 @@ export class AppModule {
         { provide: CONFIG, useValue: config },
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         VideosService,
+        VideoListService,
         BatchesService,
         SchedulesService,
       ],

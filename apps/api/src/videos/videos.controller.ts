@@ -1,7 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
-import { TemporalDeadlineInterceptor } from '../temporal/temporal-deadline.interceptor';
+import type { Request, Response } from 'express';
+import type { Client } from '@temporalio/client';
+import { Streaming, TemporalDeadlineInterceptor, withTemporalDeadline } from '../temporal/temporal-deadline.interceptor';
+import { TEMPORAL_CLIENT } from '../tokens';
+import { streamVideoEvents } from './video-events';
+import { VideoListService } from './video-list.service';
 import { VideosService } from './videos.service';
 
 /** HTTP <-> VideosService. No rules live here. */
@@ -9,7 +13,11 @@ import { VideosService } from './videos.service';
 @Controller('api/videos')
 @UseInterceptors(TemporalDeadlineInterceptor)
 export class VideosController {
-  constructor(private readonly videos: VideosService) {}
+  constructor(
+    private readonly videos: VideosService,
+    private readonly list: VideoListService,
+    @Inject(TEMPORAL_CLIENT) private readonly client: Client,
+  ) {}
 
   @Post()
   @HttpCode(202)
@@ -20,6 +28,19 @@ export class VideosController {
     const created = await this.videos.create(body);
     res.setHeader('Location', created.links.self);
     return created;
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Videos, newest first, filtered by status (and batchId), from Temporal visibility; paginated with cursor' })
+  index(@Query() query: unknown) {
+    return this.list.list(query);
+  }
+
+  @Get(':id/events')
+  @ApiOperation({ summary: 'Server-sent events: the status object each time it changes, until a terminal status' })
+  @Streaming()
+  async events(@Param('id') id: string, @Req() req: Request, @Res() res: Response) {
+    await streamVideoEvents(req, res, () => withTemporalDeadline(this.client, () => this.videos.get(id)));
   }
 
   @Get(':id')
