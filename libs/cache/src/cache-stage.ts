@@ -1,0 +1,8 @@
+/** The pipeline stages whose results are cached. `pipeline` holds the whole result of one request. */
+export const CACHE_STAGES = ['script', 'tts', 'render', 'pipeline'] as const;
+
+export type CacheStage = (typeof CACHE_STAGES)[number];
+
+export function isCacheStage(value: unknown): value is CacheStage {
+  return typeof value === 'string' && (CACHE_STAGES as readonly string[]).includes(value);
+}
