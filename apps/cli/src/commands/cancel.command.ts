@@ -1,0 +1,17 @@
+import { apiPath } from '../api-client';
+import { expectPositionals } from '../parse-args';
+import { printJson, printLine, type Command } from '../command';
+
+export const cancelCommand: Command = {
+  name: 'cancel',
+  args: '<id>',
+  summary: 'cancel a running video (its render stops, partial files are removed)',
+  flags: {},
+  async run(ctx, args) {
+    const [id] = expectPositionals(args, ['id'], 'cancel');
+    const res = await ctx.api.delete<unknown>(apiPath('videos', id!));
+    if (ctx.json) printJson(ctx.io, res ?? { id, status: 'cancelling' });
+    else printLine(ctx.io, `cancelling ${id}`);
+    return 0;
+  },
+};

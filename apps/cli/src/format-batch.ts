@@ -1,0 +1,54 @@
+import { formatPercent, formatProgressBar } from './format-progress-bar';
+import { formatTable } from './format-table';
+
+export interface BatchItemView {
+  index: number;
+  videoId: string;
+  status: string;
+  error?: string;
+}
+
+/** `GET /api/batches/:id` as the REST contract describes it. */
+export interface BatchStatusView {
+  id: string;
+  status: string;
+  total: number;
+  completed: number;
+  failed: number;
+  cancelled: number;
+  running: number;
+  queued: number;
+  cacheHits: number;
+  items: BatchItemView[];
+}
+
+/**
+ * The overall line of a batch: finished items (completed + failed + cancelled) over the total.
+ * `[######------------------------]  20%  10/50 done  running 5  queued 35  failed 1  cache hits 3`
+ */
+export function formatBatchProgress(b: BatchStatusView): string {
+  const finished = b.completed + b.failed + b.cancelled;
+  const fraction = b.total > 0 ? finished / b.total : 0;
+  const parts = [
+    `${formatProgressBar(fraction)} ${formatPercent(fraction)}`,
+    `${finished}/${b.total} done`,
+    `running ${b.running}`,
+    `queued ${b.queued}`,
+  ];
+  if (b.failed) parts.push(`failed ${b.failed}`);
+  if (b.cancelled) parts.push(`cancelled ${b.cancelled}`);
+  parts.push(`cache hits ${b.cacheHits}`);
+  return parts.join('  ');
+}
+
+/** Counts, then one row per item: index, video id, status, error. */
+export function formatBatchSummary(b: BatchStatusView): string {
+  const head =
+    `batch ${b.id}: ${b.status}  total ${b.total}  completed ${b.completed}  failed ${b.failed}  ` +
+    `cancelled ${b.cancelled}  running ${b.running}  queued ${b.queued}  cache hits ${b.cacheHits}`;
+  const table = formatTable(
+    ['index', 'videoId', 'status', 'error'],
+    b.items.map((i) => [String(i.index), i.videoId, i.status, i.error ?? '']),
+  );
+  return `${head}\n${table}`;
+}
