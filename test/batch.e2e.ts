@@ -52,6 +52,9 @@ describe('batches', () => {
         const span = spans.get(i.videoId);
         if (span) span.end = Date.now();
       },
+      lookupPipeline: async () => undefined,
+      storePipeline: async () => undefined,
+      maintainCache: async () => ({ removed: 0, bytesFreed: 0 }),
     };
     const render: RenderActivities = {
       renderVideo: async (i: RenderVideoInput) => ({ path: `videos/${i.videoId}.mp4`, durationSeconds: 1, width: 2, height: 2, bytes: 1, cacheHit: false, attempt: 1 }),

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:net';
 import { join, resolve } from 'node:path';
 import { ffprobe } from './support/ffprobe';
 import { freePort } from './support/global-setup';
-import { testEnv } from './support/test-stack';
+import { testEnv, writeSlowBackground } from './support/test-stack';
 
 const LAUNCHER = resolve(__dirname, '..', 'apps', 'launcher', 'dist', 'main.js');
 
@@ -22,7 +22,7 @@ describe('launcher (npm start)', () => {
         await fetch(`${api}/api/videos`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ topic: 'tides', llm: { targetSeconds: 45 } }),
+          body: JSON.stringify({ topic: 'tides', llm: { targetSeconds: 45 }, render: { fps: 60, background: { video: writeSlowBackground(join(env.DATA_DIR!, 'media')) } } }),
         })
       ).json();
       await pollStatus(api, created.id, (s) => s.stage === 'render' && s.stages.render.progress > 0);

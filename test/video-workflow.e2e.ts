@@ -57,6 +57,9 @@ describe('videoWorkflow (fake activities)', () => {
         attempt: Context.current().info.attempt,
       }),
       cleanupVideo: async () => undefined,
+      lookupPipeline: async () => undefined,
+      storePipeline: async () => undefined,
+      maintainCache: async () => ({ removed: 0, bytesFreed: 0 }),
     };
     const activities = Object.fromEntries(
       Object.entries({ ...base, ...fakes }).map(([name, fn]) => [
@@ -126,9 +129,10 @@ describe('videoWorkflow (fake activities)', () => {
     expect(outcome.ok).toBe(true);
     expect(maxInFlight).toBe(2);
     const starts = log.filter((l) => l.startsWith('start'));
-    expect(starts[0]).toBe('start writeScript');
-    expect(starts.slice(1, 6).sort()).toEqual([0, 1, 2, 3, 4].map((i) => `start synthesizeScene ${i}`).sort());
-    expect(starts.slice(6)).toEqual(['start renderVideo', 'start cleanupVideo']);
+    expect(starts[1]).toBe('start writeScript');
+    expect(starts.slice(2, 7).sort()).toEqual([0, 1, 2, 3, 4].map((i) => `start synthesizeScene ${i}`).sort());
+    expect(starts.slice(0, 1)).toEqual(['start lookupPipeline']);
+    expect(starts.slice(7)).toEqual(['start renderVideo', 'start storePipeline', 'start cleanupVideo']);
     const value = (outcome as { value: VideoProgress }).value;
     expect(value).toMatchObject({ stage: 'done', progress: 1, result: { path: expect.stringMatching(/^videos\//), bytes: 1234 } });
     expect(value.stages.tts).toMatchObject({ status: 'completed', done: 5, total: 5, cacheHits: 1, audioSeconds: 10 });

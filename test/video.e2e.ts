@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ffprobe } from './support/ffprobe';
-import { startTestStack, type TestStack, waitForVideo } from './support/test-stack';
+import { startTestStack, type TestStack, waitForVideo, writeSlowBackground } from './support/test-stack';
 
 /** End to end: REST API -> Temporal -> real worker -> espeak-ng + ffmpeg -> MP4 checked with ffprobe. */
 describe('videos end to end', () => {
@@ -78,7 +78,7 @@ describe('videos end to end', () => {
   it('cancels a running render: ffmpeg stops and nothing is left behind', async () => {
     const created = await stack.api
       .post('/api/videos')
-      .send({ topic: 'the history of clocks', llm: { targetSeconds: 90 }, render: { fps: 60 } })
+      .send({ topic: 'the history of clocks', llm: { targetSeconds: 90 }, render: { fps: 60, background: { video: writeSlowBackground(stack.config.mediaDir) } } })
       .expect(202);
     const id = created.body.id as string;
     await waitForVideo(stack.api, id, (s) => s.stage === 'render' && s.stages.render.progress > 0);
@@ -130,6 +130,25 @@ describe('videos end to end', () => {
     expect(second.items[0].id).not.toBe(first.items[0].id);
     await stack.api.get('/api/videos?status=done').expect(400);
     await stack.api.get('/api/videos?cursor=%25%25%25').expect(400);
+  });
+
+  it('honours Idempotency-Key: same key and body, same video; another body, 409', async () => {
+    const key = `order-${Date.now()}`;
+    const body = { script: 'Idempotent requests are safe to retry.' };
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => stack.api.post('/api/videos').set('Idempotency-Key', key).send(body).expect(202)),
+    );
+    const ids = new Set(answers.map((a) => a.body.id));
+    expect(ids.size).toBe(1);
+    const [id] = [...ids] as string[];
+    const conflict = await stack.api.post('/api/videos').set('Idempotency-Key', key).send({ script: 'Something else.' }).expect(409);
+    expect(conflict.body.error.message).toContain('Idempotency-Key');
+    await waitForVideo(stack.api, id!);
+    // After it finished, the same key still names the same video (no second run).
+    const again = await stack.api.post('/api/videos').set('Idempotency-Key', key).send({ script: 'Idempotent requests are safe to retry.' }).expect(202);
+    expect(again.body.id).toBe(id);
+    const bad = await stack.api.post('/api/videos').set('Idempotency-Key', 'has spaces in it').send(body).expect(400);
+    expect(bad.body.error.details[0].field).toBe('Idempotency-Key');
   });
 
   it('answers 404 for an unknown video and 400 for a malformed id', async () => {

@@ -2,7 +2,8 @@ import { NestFactory } from '@nestjs/core';
 import { loadConfig, type VidflowConfig } from '@vidflow/config';
 import type { VideoStatusView } from '@vidflow/contracts';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
@@ -38,7 +39,8 @@ export function testEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 /** A real worker (both task queues) and the real HTTP app in this process, against the test Temporal. */
 export async function startTestStack(overrides: NodeJS.ProcessEnv = {}): Promise<TestStack> {
   quietTemporalLogs();
-  const config = loadConfig(testEnv(overrides));
+  // The worker's health/metrics server stays off unless a test asks for it with WORKER_HTTP_PORT.
+  const config = loadConfig(testEnv({ WORKER_HTTP_PORT: '0', ...overrides }));
   const workerCtx = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: false });
   const worker = workerCtx.get(TemporalWorkerService);
   const running = worker.run();
@@ -86,4 +88,15 @@ function quietTemporalLogs(): void {
   } catch {
     // already installed by an earlier stack in this process
   }
+}
+
+/**
+ * A short moving clip under `mediaDir`: a video background makes ffmpeg draw every frame, so a render
+ * takes long enough to be cancelled or killed half way (still backgrounds render in a second or two).
+ */
+export function writeSlowBackground(mediaDir: string, name = 'moving.mp4'): string {
+  mkdirSync(mediaDir, { recursive: true });
+  execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=red:s=320x240:r=25:d=1.5,hue=h=t*200',
+    '-c:v', 'libx264', '-pix_fmt', 'yuv420p', join(mediaDir, name)]);
+  return name;
 }

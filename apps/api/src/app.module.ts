@@ -2,28 +2,35 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import type { VidflowConfig } from '@vidflow/config';
+import { openCache } from '@vidflow/cache';
 import { BatchesController } from './batches/batches.controller';
 import { BatchesService } from './batches/batches.service';
+import { CacheController } from './cache/cache.controller';
+import { CacheService } from './cache/cache.service';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
+import { loggingModule } from './common/logging';
 import { HealthController } from './health/health.controller';
+import { MetricsModule } from './metrics/metrics.module';
 import { SchedulesController } from './schedules/schedules.controller';
 import { SchedulesService } from './schedules/schedules.service';
 import { TemporalModule } from './temporal/temporal.module';
-import { CONFIG } from './tokens';
+import { CACHE, CONFIG } from './tokens';
 import { VideosController } from './videos/videos.controller';
 import { VideoListService } from './videos/video-list.service';
 import { VideosService } from './videos/videos.service';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: VidflowConfig): DynamicModule {
+  static forRoot(config: VidflowConfig, options: { silent?: boolean } = {}): DynamicModule {
     return {
       module: AppModule,
       global: true,
-      imports: [TemporalModule, TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' })],
-      controllers: [VideosController, BatchesController, SchedulesController, HealthController],
+      imports: [loggingModule(config, options.silent), TemporalModule, TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' }), MetricsModule],
+      controllers: [VideosController, BatchesController, SchedulesController, CacheController, HealthController],
       providers: [
         { provide: CONFIG, useValue: config },
+        { provide: CACHE, useFactory: () => openCache(config.cache) },
+        CacheService,
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         VideosService,
         VideoListService,

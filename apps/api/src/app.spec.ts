@@ -70,9 +70,9 @@ describe('API without Temporal', () => {
     expect(big.body.error.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
-  it('refuses options this version cannot carry out with 422 naming them', async () => {
-    const res = await post({ topic: 'a', render: { background: { image: 'sea.png' }, music: { source: 'x.mp3' } } }).expect(422);
-    expect(res.body.error.details.map((d: { field: string }) => d.field)).toEqual(['render.background', 'render.music']);
+  it('refuses providers this deployment has not configured with 422 naming them', async () => {
+    const res = await post({ topic: 'a', llm: { provider: 'openai' }, voice: { provider: 'openai' } }).expect(422);
+    expect(res.body.error.details.map((d: { field: string }) => d.field)).toEqual(['llm.provider', 'voice.provider']);
   });
 
   it('answers 503 with Retry-After while Temporal is unreachable, and keeps running', async () => {
@@ -108,5 +108,56 @@ describe('API without Temporal', () => {
     const res = await request(app.getHttpServer()).get('/docs-json').expect(200);
     expect(res.body.paths['/api/videos'].post).toBeDefined();
     expect(res.body.components.schemas.VideoRequest.properties.render.properties.aspect.enum).toEqual(['9:16', '16:9', '1:1']);
+  });
+});
+
+describe('API keys and rate limits', () => {
+  let app: NestExpressApplication;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'vidflow-auth-'));
+    const config = loadConfig({
+      DATA_DIR: dataDir,
+      TEMPORAL_ADDRESS: '127.0.0.1:1',
+      API_KEYS: 'key-one, key-two',
+      RATE_LIMIT_PER_SECOND: '2',
+      RATE_LIMIT_BURST: '3',
+    });
+    expect(JSON.stringify(config)).not.toContain('key-one'); // never in a logged config
+    app = await createApp(config, { logger: false });
+    await app.init();
+  });
+  afterAll(async () => {
+    await app.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('requires a valid bearer key on /api routes, with WWW-Authenticate', async () => {
+    const missing = await request(app.getHttpServer()).post('/api/videos').send({ topic: 'x' }).expect(401);
+    expect(missing.headers['www-authenticate']).toContain('Bearer');
+    expect(missing.body.error).toMatchObject({ code: 'UNAUTHORIZED', message: expect.stringContaining('missing API key') });
+    const wrong = await request(app.getHttpServer()).get('/api/videos').set('Authorization', 'Bearer key-three').expect(401);
+    expect(wrong.body.error.message).toBe('invalid API key');
+    // A valid key gets through to validation.
+    await request(app.getHttpServer()).post('/api/videos').set('Authorization', 'Bearer key-two').send({}).expect(400);
+  });
+
+  it('keeps health, docs and unknown non-api paths open', async () => {
+    await request(app.getHttpServer()).get('/health/live').expect(200);
+    await request(app.getHttpServer()).get('/docs-json').expect(200);
+  });
+
+  it('limits each key separately and answers 429 with Retry-After', async () => {
+    const hit = (key: string) => request(app.getHttpServer()).post('/api/videos').set('Authorization', `Bearer ${key}`).send({});
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await hit('key-one')).status);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+    const limited = await hit('key-one');
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(limited.body.error.code).toBe('RATE_LIMITED');
+    // The other key has its own bucket.
+    expect((await hit('key-two')).status).toBe(400);
   });
 });

@@ -1,4 +1,5 @@
 import { NestFactory } from '@nestjs/core';
+import { Logger } from 'nestjs-pino';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { VidflowConfig } from '@vidflow/config';
@@ -6,18 +7,29 @@ import { VideoRequestSchema } from '@vidflow/contracts';
 import { mkdirSync } from 'node:fs';
 import { z } from 'zod';
 import { AppModule } from './app.module';
+import { apiKeyMiddleware } from './common/api-key.middleware';
 import { jsonBodyParser } from './common/body-parser';
+import { rateLimitMiddleware } from './common/rate-limit.middleware';
 import { requestIdMiddleware } from './common/request-id.middleware';
+import { ApiMetrics } from './metrics/api-metrics';
+import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
 
 /** Builds the HTTP app (used by main.ts and by the tests, which do not listen on a port). */
 export async function createApp(config: VidflowConfig, options: { logger?: false } = {}): Promise<NestExpressApplication> {
   mkdirSync(config.dataDir, { recursive: true });
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+  const silent = options.logger === false;
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, { silent }), {
     bodyParser: false,
-    ...(options.logger === false ? { logger: false } : {}),
+    bufferLogs: !silent,
+    ...(silent ? { logger: false } : {}),
   });
+  if (!silent) app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  // First, so that answers given before routing (401, 413, 429) are counted and timed too.
+  app.use(httpMetricsMiddleware(app.get(ApiMetrics)));
   app.use(requestIdMiddleware);
+  app.use(apiKeyMiddleware(config.auth.apiKeys));
+  app.use(rateLimitMiddleware(config.rateLimit));
   app.use(...jsonBodyParser());
   app.enableShutdownHooks();
   setupOpenApi(app);

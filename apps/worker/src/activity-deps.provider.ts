@@ -1,19 +1,42 @@
 import {
   type ActivityDeps,
   ArtifactStore,
+  createOpenAiClient,
   EspeakSpeechProvider,
   OfflineScriptWriter,
+  OpenAiScriptWriter,
+  OpenAiSpeechProvider,
+  type ScriptWriter,
+  type SpeechProvider,
 } from '@vidflow/activities';
+import type { ArtifactCache } from '@vidflow/cache';
 import type { VidflowConfig } from '@vidflow/config';
 import { FfmpegRunner } from '@vidflow/media';
 
 /** Builds the activities' adapters from configuration: the worker's composition root. */
-export function createActivityDeps(config: VidflowConfig): ActivityDeps {
+export function createActivityDeps(config: VidflowConfig, cache?: ArtifactCache): ActivityDeps {
+  const speech: Record<string, SpeechProvider> = { espeak: new EspeakSpeechProvider(config.tools.espeak) };
+  const scriptWriters: Record<string, ScriptWriter> = { offline: new OfflineScriptWriter() };
+  if (config.openai) {
+    // One client, hence one connection pool bounded by OPENAI_MAX_CONNECTIONS, for every activity
+    // of this process. Its sockets are unref'd while idle, so they never keep the process alive.
+    const { client } = createOpenAiClient({
+      apiKey: config.openai.apiKey,
+      baseUrl: config.openai.baseUrl,
+      timeoutMs: config.openai.timeoutMs,
+      maxConnections: config.openai.maxConnections,
+    });
+    scriptWriters.openai = new OpenAiScriptWriter(client, config.openai.model);
+    speech.openai = new OpenAiSpeechProvider(client, { model: config.openai.ttsModel, voice: config.openai.ttsVoice });
+  }
   return {
     store: new ArtifactStore(config.dataDir),
     ffmpeg: new FfmpegRunner({ ffmpegPath: config.tools.ffmpeg, ffprobePath: config.tools.ffprobe }),
-    speech: { espeak: new EspeakSpeechProvider(config.tools.espeak) },
-    scriptWriters: { offline: new OfflineScriptWriter() },
+    speech,
+    scriptWriters,
     renderPreset: config.renderPreset,
+    mediaDir: config.mediaDir,
+    renderCfr: config.renderCfr,
+    cache,
   };
 }

@@ -3,8 +3,12 @@ import { createIoActivities, createLlmActivities, createRenderActivities, type A
 import type { VidflowConfig } from '@vidflow/config';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { existsSync } from 'node:fs';
+import { ensureMaintenanceSchedule } from './ensure-maintenance-schedule';
+import { activityMetricsInterceptors } from './activity-metrics.interceptor';
 import { ensureSearchAttributes } from './ensure-search-attributes';
 import { ACTIVITY_DEPS, CONFIG } from './tokens';
+import type { ReadinessReport } from './worker-http-server';
+import { WorkerMetrics } from './worker-metrics';
 
 /**
  * Runs one Temporal Worker per task queue: the I/O queue (workflows, speech), the render queue
@@ -20,6 +24,7 @@ export class TemporalWorkerService implements OnApplicationShutdown {
   constructor(
     @Inject(CONFIG) private readonly config: VidflowConfig,
     @Inject(ACTIVITY_DEPS) private readonly deps: ActivityDeps,
+    @Inject(WorkerMetrics) private readonly metrics: WorkerMetrics,
   ) {}
 
   async run(): Promise<void> {
@@ -27,8 +32,17 @@ export class TemporalWorkerService implements OnApplicationShutdown {
     this.connection = await NativeConnection.connect({ address: temporal.address });
     const added = await ensureSearchAttributes(this.connection, temporal.namespace);
     if (added.length) this.logger.log(`registered search attributes: ${added.join(', ')}`);
+    const created = await ensureMaintenanceSchedule({
+      address: temporal.address,
+      namespace: temporal.namespace,
+      taskQueue: taskQueues.io,
+      intervalSeconds: this.config.cache.maintenanceIntervalSeconds,
+    });
+    if (created) this.logger.log(`created the cache maintenance schedule (every ${this.config.cache.maintenanceIntervalSeconds}s)`);
 
-    const common = { connection: this.connection, namespace: temporal.namespace, shutdownGraceTime: '10s' } as const;
+    // Activity durations, failures and cache hits are recorded around the activities, not inside them.
+    const interceptors = { activity: [activityMetricsInterceptors(this.metrics)] };
+    const common = { connection: this.connection, namespace: temporal.namespace, shutdownGraceTime: '10s', interceptors } as const;
     const io = await Worker.create({
       ...common,
       taskQueue: taskQueues.io,
@@ -75,6 +89,29 @@ export class TemporalWorkerService implements OnApplicationShutdown {
   shutdownWorkers(): void {
     for (const w of this.workers) {
       if (w.getState() === 'RUNNING') w.shutdown();
+    }
+  }
+
+  /**
+   * Ready while every Temporal Worker is RUNNING (not starting, draining or stopped) and the Temporal
+   * frontend answers on the worker's connection; the details say which part is not.
+   */
+  async readiness(): Promise<ReadinessReport> {
+    const workers = this.workers.map((w) => ({ taskQueue: w.options.taskQueue, state: w.getState() }));
+    const connection = await this.connectionStatus();
+    const ready = connection.up && workers.length > 0 && workers.every((w) => w.state === 'RUNNING');
+    return { ready, connection, workers };
+  }
+
+  private async connectionStatus(): Promise<{ up: boolean; address: string; message?: string }> {
+    const address = this.config.temporal.address;
+    const connection = this.connection;
+    if (!connection) return { up: false, address, message: 'not connected yet' };
+    try {
+      await connection.withDeadline(Date.now() + 2000, () => connection.workflowService.getSystemInfo({}));
+      return { up: true, address };
+    } catch (err) {
+      return { up: false, address, message: (err as Error).message };
     }
   }
 

@@ -1,3 +1,4 @@
+import type { ArtifactCache } from '@vidflow/cache';
 import type { FfmpegRunner } from '@vidflow/media';
 import type { ArtifactStore } from './artifact-store';
 import type { ScriptWriter } from './providers/script-writer';
@@ -10,4 +11,10 @@ export interface ActivityDeps {
   speech: Record<string, SpeechProvider>;
   scriptWriters: Record<string, ScriptWriter>;
   renderPreset: string;
+  /** The content-addressed cache; without one every stage computes (as with cache.mode "bypass"). */
+  cache?: ArtifactCache;
+  /** Where relative media paths in requests resolve (config.mediaDir); `DATA_DIR/media` when not given. */
+  mediaDir?: string;
+  /** Write every frame at the declared fps instead of a variable-frame-rate file (config.renderCfr). */
+  renderCfr?: boolean;
 }

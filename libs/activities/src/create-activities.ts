@@ -1,5 +1,7 @@
 import type { ActivityDeps } from './activity-deps';
 import { makeCleanupVideo } from './cleanup-video.activity';
+import { makeMaintainCache } from './maintain-cache.activity';
+import { makeLookupPipeline, makeStorePipeline } from './pipeline-cache.activity';
 import { makeRenderVideo } from './render-video.activity';
 import { makeSynthesizeScene } from './synthesize-scene.activity';
 import { makeWriteScript } from './write-script.activity';
@@ -15,6 +17,9 @@ export function createLlmActivities(deps: ActivityDeps) {
 export function createIoActivities(deps: ActivityDeps) {
   return {
     synthesizeScene: makeSynthesizeScene(deps),
+    lookupPipeline: makeLookupPipeline(deps),
+    storePipeline: makeStorePipeline(deps),
+    maintainCache: makeMaintainCache(deps),
     cleanupVideo: makeCleanupVideo(deps),
   };
 }

@@ -1,14 +1,18 @@
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { RenderHeartbeat, RenderVideoInput, ResolvedRender, SceneAudio } from '@vidflow/contracts';
-import { FfmpegRunner, type ProbeResult } from '@vidflow/media';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { buildCaptionCues, captionLayout, FfmpegRunner, type ProbeResult } from '@vidflow/media';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArtifactStore } from './artifact-store';
 import { EspeakSpeechProvider } from './providers/espeak-speech.provider';
 import { checkOutput, makeRenderVideo } from './render-video.activity';
 import { makeSynthesizeScene } from './synthesize-scene.activity';
+
+// Real ffmpeg renders and frame extraction: seconds each, more on a loaded 2-core machine.
+jest.setTimeout(60_000);
 
 /** `env.run` with the activity's argument and result types kept (its own signature infers `unknown`). */
 function runActivity<A, R>(env: MockActivityEnvironment, activity: (input: A) => Promise<R>, input: A): Promise<R> {
@@ -38,6 +42,14 @@ function processesMentioning(token: string): number[] {
 
 const render: ResolvedRender = { width: 320, height: 568, fps: 15, captions: true, background: { color: '#0b1d3a' } };
 
+/** The frame a constant-rate player shows at `seconds` (decoded to `fps`), as grey bytes at a tenth of the size. */
+function frameAt(file: string, seconds: number, fps: number): Buffer {
+  const n = Math.round(seconds * fps);
+  return execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-vf', `fps=${fps},select=eq(n\\,${n}),scale=32:56`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'gray', '-']);
+}
+/** Brightest minus darkest pixel: white caption text on black is > 100, a plain frame about 0. */
+const contrast = (frame: Buffer) => Math.max(...frame) - Math.min(...frame);
+
 describe('renderVideo (real ffmpeg)', () => {
   let root: string;
   let ffmpeg: FfmpegRunner;
@@ -52,6 +64,14 @@ describe('renderVideo (real ffmpeg)', () => {
     const store = new ArtifactStore(root);
     ffmpeg = new FfmpegRunner({ ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe' });
     renderVideo = makeRenderVideo({ store, ffmpeg, renderPreset: 'ultrafast' });
+    const media = join(root, 'media');
+    mkdirSync(media);
+    const make = (args: string[]) => execFileSync('ffmpeg', ['-v', 'error', '-y', ...args]);
+    make(['-f', 'lavfi', '-i', 'color=c=0xff8800:s=200x100', '-frames:v', '1', join(media, 'wide.png')]);
+    make(['-f', 'lavfi', '-i', 'testsrc=s=160x120:r=25:d=1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', join(media, 'clip.mp4')]);
+    make(['-f', 'lavfi', '-i', 'sine=f=220:d=1.5', '-c:a', 'aac', join(media, 'music.m4a')]);
+    make(['-f', 'lavfi', '-i', 'sine=f=12500:d=1', '-c:a', 'aac', join(media, 'tone-12k.m4a')]);
+    writeFileSync(join(media, 'fake.png'), 'not an image');
     const synthesize = makeSynthesizeScene({ store, ffmpeg, speech: { espeak: new EspeakSpeechProvider() } });
     audio = [];
     for (const [index, text] of texts.entries()) {
@@ -120,7 +140,8 @@ describe('renderVideo (real ffmpeg)', () => {
     });
     // Claimed durations far beyond the audio keep ffmpeg encoding video long enough to be cancelled.
     const long = scenes().map((s) => ({ ...s, durationSeconds: 300 }));
-    const input: RenderVideoInput = { videoId: 'vid-cancel', scenes: long, language: 'en', render };
+    // A video background draws every frame (a still one would need a handful), so ffmpeg keeps working.
+    const input: RenderVideoInput = { videoId: 'vid-cancel', scenes: long, language: 'en', render: { ...render, background: { video: 'clip.mp4' } } };
 
     await expect(runActivity(env, renderVideo, input)).rejects.toBeInstanceOf(CancelledFailure);
 
@@ -130,17 +151,128 @@ describe('renderVideo (real ffmpeg)', () => {
     expect(existsSync(join(root, 'videos', 'vid-cancel.mp4'))).toBe(false);
   });
 
-  it('rejects a non-colour background as non-retryable BadInput and cleans up', async () => {
-    const input: RenderVideoInput = {
-      videoId: 'vid-img',
+  it('shows each caption from its cue time: frames differ between phrases and are plain without captions', async () => {
+    const result = await runActivity(new MockActivityEnvironment(), renderVideo, {
+      videoId: 'vid-cues',
       scenes: scenes(),
       language: 'en',
-      render: { ...render, background: { image: 'bg.png' } },
+      render: { ...render, background: { color: '#000000' } },
+    } satisfies RenderVideoInput);
+    const file = join(root, result.path);
+    const cues = buildCaptionCues({
+      scenes: scenes().map((s) => ({ text: s.text, durationSeconds: s.durationSeconds })),
+      maxChars: captionLayout(320, 568).maxChars,
+    });
+    expect(cues.length).toBeGreaterThanOrEqual(2);
+    // Inside each cue the caption is drawn; consecutive phrases differ.
+    const frames = cues.map((c) => frameAt(file, (c.start + c.end) / 2, render.fps));
+    for (const f of frames) expect(contrast(f)).toBeGreaterThan(100);
+    for (let i = 1; i < frames.length; i++) expect(frames[i]!.equals(frames[i - 1]!)).toBe(false);
+    // One frame before and after a caption change, the picture is the earlier and the later phrase.
+    const change = cues[1]!.start;
+    expect(frameAt(file, change - 2 / render.fps, render.fps).equals(frames[0]!)).toBe(true);
+    expect(frameAt(file, change + 1 / render.fps, render.fps).equals(frames[1]!)).toBe(true);
+
+    const plain = await runActivity(new MockActivityEnvironment(), renderVideo, {
+      videoId: 'vid-plain',
+      scenes: scenes(),
+      language: 'en',
+      render: { ...render, captions: false, background: { color: '#000000' } },
+    } satisfies RenderVideoInput);
+    expect(contrast(frameAt(join(root, plain.path), cues[0]!.end / 2, render.fps))).toBeLessThan(5);
+  });
+
+  it('writes only the frames that change by default, on the fps grid, and every frame with renderCfr', async () => {
+    const frameInfo = (file: string) => {
+      const out = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v', '-count_frames', '-show_entries', 'stream=r_frame_rate,nb_read_frames', '-of', 'csv=p=0', file], { encoding: 'utf8' });
+      const [rate, frames] = out.trim().split(',');
+      return { rate, frames: Number(frames) };
+    };
+    const input: RenderVideoInput = { videoId: 'vid-vfr', scenes: scenes(), language: 'en', render };
+    const expectedFrames = Math.round(scenes().reduce((s, a) => s + a.durationSeconds, 0) * render.fps);
+
+    const vfr = await runActivity(new MockActivityEnvironment(), renderVideo, input);
+    const vfrInfo = frameInfo(join(root, vfr.path));
+    expect(vfrInfo.rate).toBe('15/1');
+    expect(vfrInfo.frames).toBeLessThan(expectedFrames / 3);
+
+    const store = new ArtifactStore(root);
+    const cfrRender = makeRenderVideo({ store, ffmpeg, renderPreset: 'ultrafast', renderCfr: true });
+    const cfr = await runActivity(new MockActivityEnvironment(), cfrRender, { ...input, videoId: 'vid-cfr' });
+    expect(frameInfo(join(root, cfr.path))).toEqual({ rate: '15/1', frames: expectedFrames });
+  });
+
+  it('renders an image background from MEDIA_DIR, a per-scene video background and ducked music', async () => {
+    const [first, second] = scenes();
+    const input: RenderVideoInput = {
+      videoId: 'vid-media',
+      scenes: [first!, { ...second!, background: { video: 'clip.mp4' } }],
+      language: 'en',
+      render: { ...render, background: { image: 'wide.png' }, music: { source: 'music.m4a', volume: 0.2, duck: true } },
+    };
+    const result = await runActivity(new MockActivityEnvironment(), renderVideo, input);
+    const file = join(root, result.path);
+    const probe = await ffmpeg.probe(file);
+    expect(probe.streams).toEqual(
+      expect.arrayContaining([
+        { type: 'video', codec: 'h264', width: 320, height: 568 },
+        { type: 'audio', codec: 'aac' },
+      ]),
+    );
+    // The orange image fills the frame (scaled and cropped, no bars): its top-left corner is orange, not black.
+    const corner = execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-vf', 'crop=4:4:0:0', '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-']);
+    expect(corner[0]).toBeGreaterThan(200);
+    expect(corner[2]).toBeLessThan(60);
+    expect(filesBelow(join(root, 'tmp'))).toEqual([]);
+  });
+
+  it('ducks the music under the narration: the music is quieter with duck than without', async () => {
+    // A 12.5 kHz tone as music, measured through a narrow band-pass: espeak-ng speaks at 22 kHz, so the voice has no energy there.
+    const musicLevel = async (duck: boolean) => {
+      const input: RenderVideoInput = {
+        videoId: `vid-duck-${duck}`,
+        scenes: scenes(),
+        language: 'en',
+        render: { ...render, captions: false, music: { source: 'tone-12k.m4a', volume: 0.5, duck } },
+      };
+      const result = await runActivity(new MockActivityEnvironment(), renderVideo, input);
+      const stats = spawnSync('ffmpeg', ['-i', join(root, result.path), '-af', 'bandpass=f=12500:width_type=q:w=10,astats=measure_overall=RMS_level:measure_perchannel=0', '-f', 'null', '-'], { encoding: 'utf8' }).stderr;
+      return Number(/RMS level dB: (-?[\d.]+)/.exec(stats)![1]);
+    };
+    const ducked = await musicLevel(true);
+    const plain = await musicLevel(false);
+    expect(plain - ducked).toBeGreaterThan(4);
+  });
+
+  it.each<[string, Partial<ResolvedRender>, RegExp]>([
+    ['a missing image', { background: { image: 'missing.png' } }, /^render\.background\.image: file not found: "missing\.png"/],
+    ['a ../ escape', { background: { image: '../outside.png' } }, /^render\.background\.image: .*"\.\." is not allowed/],
+    ['a text file posing as .png', { background: { image: 'fake.png' } }, /^render\.background\.image: "fake\.png" cannot be decoded as an image/],
+    ['music that is no audio', { music: { source: 'wide.png', volume: 0.1, duck: true } }, /^render\.music\.source: "wide\.png" has no audio stream/],
+  ])('fails at once on %s: non-retryable BadMedia naming the field, before any render', async (_what, change, message) => {
+    const env = new MockActivityEnvironment();
+    const progress: number[] = [];
+    env.on('heartbeat', (d: RenderHeartbeat) => progress.push(d.progress));
+    const input: RenderVideoInput = { videoId: 'vid-bad', scenes: scenes(), language: 'en', render: { ...render, ...change } };
+    const err = await runActivity(env, renderVideo, input).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApplicationFailure);
+    expect(err).toMatchObject({ type: 'BadMedia', nonRetryable: true });
+    expect((err as Error).message).toMatch(message);
+    expect(progress).toEqual([0]);
+    expect(filesBelow(join(root, 'tmp'))).toEqual([]);
+  });
+
+  it('names the scene of a bad per-scene background', async () => {
+    const [first, second] = scenes();
+    const input: RenderVideoInput = {
+      videoId: 'vid-bad-scene',
+      scenes: [first!, { ...second!, background: { video: 'music.m4a' } }],
+      language: 'en',
+      render,
     };
     const err = await runActivity(new MockActivityEnvironment(), renderVideo, input).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ApplicationFailure);
-    expect(err).toMatchObject({ type: 'BadInput', nonRetryable: true });
-    expect(filesBelow(join(root, 'tmp'))).toEqual([]);
+    expect(err).toMatchObject({ type: 'BadMedia', nonRetryable: true });
+    expect((err as Error).message).toBe('scenes.1.background.video: "music.m4a" has no video stream; expected a video stream (video)');
   });
 
   it('turns a missing scene file into a retryable RenderFailed', async () => {

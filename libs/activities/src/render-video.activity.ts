@@ -1,28 +1,39 @@
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
-import { ErrorTypes, type RenderHeartbeat, type RenderVideoInput, type RenderVideoOutput } from '@vidflow/contracts';
+import { CancelledFailure, ApplicationFailure } from '@temporalio/common';
+import { ErrorTypes, type Background, type RenderHeartbeat, type RenderVideoInput, type RenderVideoOutput } from '@vidflow/contracts';
 import {
+  type BackgroundRun,
   buildAssSubtitles,
   buildCaptionCues,
   buildConcatList,
   buildRenderArgs,
   captionLayout,
+  type CaptionCue,
   type ProbeResult,
+  type RenderMusic,
+  runRenderPlan,
 } from '@vidflow/media';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ActivityDeps } from './activity-deps';
 import { toFailure } from './failures';
+import { resolveMediaInput } from './resolve-media-input';
 
 /** A rendered file whose duration is off by more than this is rejected rather than delivered. */
 const DURATION_TOLERANCE = 0.02;
 
+type RenderDeps = Pick<ActivityDeps, 'store' | 'ffmpeg' | 'renderPreset' | 'mediaDir' | 'renderCfr'>;
+
 /**
- * Render stage: background, narration and burned-in captions in one ffmpeg run, checked with ffprobe
- * before it is moved into place. Heartbeats carry ffmpeg's progress (the API shows it) and are how
- * Temporal notices a dead worker and how cancellation reaches this attempt, which then kills ffmpeg.
+ * Render stage: background(s), narration, music and burned-in captions (video and audio encoded at
+ * once, then muxed: `buildRenderArgs`, `runRenderPlan`), checked with
+ * ffprobe before it is moved into place. Media named in the request is resolved and decoded first, so
+ * a bad file fails the video at once (non-retryable BadMedia naming the field) instead of after
+ * retries. Heartbeats carry ffmpeg's progress (the API shows it) and are how Temporal notices a dead
+ * worker and how cancellation reaches this attempt, which then kills ffmpeg.
  */
-export function makeRenderVideo(deps: Pick<ActivityDeps, 'store' | 'ffmpeg' | 'renderPreset'>) {
+export function makeRenderVideo(deps: RenderDeps) {
+  const mediaDir = () => deps.mediaDir ?? join(deps.store.root, 'media');
   return async function renderVideo(input: RenderVideoInput): Promise<RenderVideoOutput> {
     const ctx = Context.current();
     const heartbeat = (progress: number) => ctx.heartbeat({ progress } satisfies RenderHeartbeat);
@@ -31,40 +42,46 @@ export function makeRenderVideo(deps: Pick<ActivityDeps, 'store' | 'ffmpeg' | 'r
     try {
       const { render } = input;
       const durationSeconds = input.scenes.reduce((sum, s) => sum + s.durationSeconds, 0);
+      const resolve = (ref: string, field: string, kind: 'image' | 'video' | 'audio') =>
+        resolveMediaInput({ ref, field, kind, mediaDir: mediaDir(), ffmpeg: deps.ffmpeg, signal: ctx.cancellationSignal });
+
+      const backgrounds = await resolveBackgrounds(input, resolve);
+      let music: RenderMusic | undefined;
+      if (render.music) {
+        const path = await resolve(render.music.source, 'render.music.source', 'audio');
+        music = { path, volume: render.music.volume, duck: render.music.duck };
+      }
+
       const narrationList = join(scratch, 'narration.txt');
       await writeFile(narrationList, buildConcatList(input.scenes.map((s) => deps.store.resolve(s.audioPath))));
 
-      let subtitlesPath: string | undefined;
+      let captions: { subtitlesPath: string; cues: CaptionCue[] } | undefined;
       if (render.captions) {
-        subtitlesPath = join(scratch, 'captions.ass');
+        const subtitlesPath = join(scratch, 'captions.ass');
         const cues = buildCaptionCues({
           scenes: input.scenes.map((s) => ({ text: s.text, durationSeconds: s.durationSeconds })),
           maxChars: captionLayout(render.width, render.height).maxChars,
           language: input.language,
         });
         await writeFile(subtitlesPath, buildAssSubtitles(cues, { width: render.width, height: render.height }));
+        captions = { subtitlesPath, cues };
       }
 
-      if (!('color' in render.background)) {
-        throw ApplicationFailure.create({
-          type: ErrorTypes.BadInput,
-          message: 'render.background: only colour backgrounds are supported by this worker',
-          nonRetryable: true,
-        });
-      }
       const output = join(scratch, 'video.mp4');
-      const spec = buildRenderArgs({
+      const plan = buildRenderArgs({
         width: render.width,
         height: render.height,
         fps: render.fps,
         durationSeconds,
-        backgroundColor: render.background.color,
+        backgrounds,
         narrationList,
-        subtitlesPath,
+        captions,
+        music,
+        cfr: deps.renderCfr ?? false,
         preset: deps.renderPreset,
         output,
       });
-      await deps.ffmpeg.run(spec, { signal: ctx.cancellationSignal, totalSeconds: durationSeconds, onProgress: heartbeat });
+      await runRenderPlan({ ffmpeg: deps.ffmpeg, plan, totalSeconds: durationSeconds, signal: ctx.cancellationSignal, onProgress: heartbeat });
       const probe = await deps.ffmpeg.probe(output);
       checkOutput(probe, { width: render.width, height: render.height, durationSeconds });
       const path = deps.store.video(input.videoId);
@@ -86,6 +103,44 @@ export function makeRenderVideo(deps: Pick<ActivityDeps, 'store' | 'ffmpeg' | 'r
       await rm(scratch, { recursive: true, force: true });
     }
   };
+}
+
+/**
+ * Each scene's background (its own, else the request's) as runs of consecutive scenes sharing one, with
+ * every image and video resolved once under MEDIA_DIR.
+ */
+async function resolveBackgrounds(
+  input: RenderVideoInput,
+  resolve: (ref: string, field: string, kind: 'image' | 'video') => Promise<string>,
+): Promise<BackgroundRun[]> {
+  const resolved = new Map<string, Promise<string>>();
+  const local = (ref: string, field: string, kind: 'image' | 'video') => {
+    const key = `${kind}:${ref}`;
+    if (!resolved.has(key)) resolved.set(key, resolve(ref, field, kind));
+    return resolved.get(key)!;
+  };
+  const runs: Array<BackgroundRun & { key: string }> = [];
+  let start = 0;
+  for (const [i, scene] of input.scenes.entries()) {
+    const own = scene.background !== undefined;
+    const bg: Background = scene.background ?? input.render.background;
+    const field = own ? `scenes.${i}.background` : 'render.background';
+    const key = JSON.stringify(bg);
+    if (runs.at(-1)?.key !== key) {
+      const background =
+        'color' in bg
+          ? { color: bg.color }
+          : 'image' in bg
+            ? { image: await local(bg.image, `${field}.image`, 'image') }
+            : { video: await local(bg.video, `${field}.video`, 'video') };
+      runs.push({ key, background, startSeconds: start });
+    }
+    start += scene.durationSeconds;
+  }
+  if (runs.length === 0) {
+    throw ApplicationFailure.create({ type: ErrorTypes.BadInput, message: 'render: a video needs at least one scene', nonRetryable: true });
+  }
+  return runs.map(({ background, startSeconds }) => ({ background, startSeconds }));
 }
 
 /** The delivered file must be what was asked for: H.264 at the right size, AAC, and the narration's length. */

@@ -2,16 +2,19 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { ErrorTypes, type SceneAudio, type SynthesizeSceneInput } from '@vidflow/contracts';
 import { buildSpeechNormalizeArgs } from '@vidflow/media';
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { ActivityDeps } from './activity-deps';
 import { toFailure } from './failures';
+import { placeCachedFile, StageCache, stageKey } from './stage-cache';
 
 /**
  * Speech stage, one scene: synthesise, loudness-normalise to 48 kHz mono, measure the duration (captions
- * and the render are timed from it) and move the file into the artifact store atomically.
+ * and the render are timed from it) and move the file into the artifact store atomically. Cached per
+ * scene by text, language, voice and engine, so editing one scene re-synthesises only that scene.
  */
-export function makeSynthesizeScene(deps: Pick<ActivityDeps, 'store' | 'ffmpeg' | 'speech'>) {
+export function makeSynthesizeScene(deps: Pick<ActivityDeps, 'store' | 'ffmpeg' | 'speech' | 'cache'>) {
+  const cache = new StageCache(deps.cache);
   return async function synthesizeScene(input: SynthesizeSceneInput): Promise<SceneAudio> {
     const provider = deps.speech[input.voice.provider];
     if (!provider) {
@@ -21,6 +24,18 @@ export function makeSynthesizeScene(deps: Pick<ActivityDeps, 'store' | 'ffmpeg' 
         nonRetryable: true,
       });
     }
+    const audioPath = deps.store.sceneAudio(input.videoId, input.index);
+    const key = stageKey('tts', { text: input.text, language: input.language, voice: input.voice, engine: provider.identity });
+    const hit = await cache.read<{ durationSeconds: number }>('tts', key, input.cache);
+    if (hit?.files.audio) {
+      try {
+        await mkdir(dirname(deps.store.resolve(audioPath)), { recursive: true });
+        await placeCachedFile(hit.files.audio, deps.store.resolve(audioPath));
+        return { index: input.index, audioPath, durationSeconds: hit.value.durationSeconds, cacheHit: true };
+      } catch {
+        // Evicted between lookup and link: synthesise as on a miss.
+      }
+    }
     const { cancellationSignal } = Context.current();
     const scratch = await deps.store.scratchDir(input.videoId, `tts-${input.index}`);
     try {
@@ -29,7 +44,8 @@ export function makeSynthesizeScene(deps: Pick<ActivityDeps, 'store' | 'ffmpeg' 
       const normalized = join(scratch, 'speech.wav');
       await deps.ffmpeg.run(buildSpeechNormalizeArgs({ input: raw, output: normalized }), { signal: cancellationSignal });
       const probe = await deps.ffmpeg.probe(normalized);
-      const audioPath = deps.store.sceneAudio(input.videoId, input.index);
+      // Cached before the move (the cache copies the file in), so the entry never points at a moved file.
+      await cache.write('tts', key, input.cache, { durationSeconds: probe.durationSeconds }, { audio: normalized });
       await deps.store.commit(normalized, audioPath);
       return { index: input.index, audioPath, durationSeconds: probe.durationSeconds, cacheHit: false };
     } catch (err) {

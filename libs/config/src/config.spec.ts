@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { inspect } from 'node:util';
 import { join } from 'node:path';
 import { ConfigError, CONFIG_KEYS, loadConfig } from './config';
 
@@ -35,12 +36,25 @@ describe('loadConfig', () => {
         ioConcurrency: 16,
         renderConcurrency: Math.max(1, Math.floor(availableParallelism() / 2)),
         workflowConcurrency: 100,
+        http: { host: '127.0.0.1', port: 9464 },
+        temporalMetricsPort: 9465,
       },
       ttsParallelism: 8,
       tools: { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe', espeak: 'espeak-ng' },
       renderPreset: 'veryfast',
+      renderCfr: false,
+      auth: {},
+      rateLimit: { perSecond: 50, burst: 100 },
+      cache: {
+        dir: '/srv/vidflow/.data/cache',
+        maxBytes: 10 * 1024 ** 3,
+        ttlSeconds: 7 * 24 * 3600,
+        evictTo: 0.9,
+        maintenanceIntervalSeconds: 3600,
+      },
       log: { level: 'info', pretty: false },
     });
+    expect(loadConfig({}, cwd).openai).toBeUndefined();
   });
 
   it('resolves a relative DATA_DIR against cwd and puts MEDIA_DIR under it by default', () => {
@@ -104,5 +118,57 @@ describe('loadConfig', () => {
   it('normalises DATA_DIR (trailing slash, ..) so that prefix checks against it hold', () => {
     expect(loadConfig({ DATA_DIR: '/data/' }, '/').dataDir).toBe('/data');
     expect(loadConfig({ DATA_DIR: '/srv/x/../data' }, '/').dataDir).toBe('/srv/data');
+  });
+
+  it('reads the worker health/metrics server settings; port 0 turns a server off', () => {
+    const c = loadConfig({ WORKER_HTTP_HOST: '0.0.0.0', WORKER_HTTP_PORT: '0', WORKER_TEMPORAL_METRICS_PORT: '9999' }, cwd);
+    expect(c.worker.http).toEqual({ host: '0.0.0.0', port: 0 });
+    expect(c.worker.temporalMetricsPort).toBe(9999);
+    for (const key of ['WORKER_HTTP_PORT', 'WORKER_TEMPORAL_METRICS_PORT']) {
+      expect(configError({ [key]: '65536' }).message).toMatch(new RegExp(`^\\s*${key}: `, 'm'));
+      expect(configError({ [key]: '-1' }).message).toContain(`${key}:`);
+    }
+  });
+
+  describe('OpenAI', () => {
+    it('is configured by a key alone, with defaults for the rest', () => {
+      const { openai } = loadConfig({ OPENAI_API_KEY: 'sk-test' }, cwd);
+      expect(openai).toEqual({
+        baseUrl: undefined,
+        model: 'gpt-4o-mini',
+        ttsModel: 'gpt-4o-mini-tts',
+        ttsVoice: 'alloy',
+        timeoutMs: 60_000,
+        maxConnections: 16,
+      });
+      expect(openai!.apiKey).toBe('sk-test');
+    });
+
+    it('is configured by a base URL alone (a local OpenAI-compatible server needs no key)', () => {
+      const { openai } = loadConfig(
+        { OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1/', OPENAI_MODEL: 'llama3.2', OPENAI_TIMEOUT_MS: '5000', OPENAI_MAX_CONNECTIONS: '4' },
+        cwd,
+      );
+      expect(openai).toMatchObject({ baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3.2', timeoutMs: 5000, maxConnections: 4 });
+      expect(openai!.apiKey).toBeUndefined();
+    });
+
+    it('stays undefined when only models or limits are set', () => {
+      expect(loadConfig({ OPENAI_MODEL: 'gpt-4o', OPENAI_TTS_VOICE: 'nova' }, cwd).openai).toBeUndefined();
+    });
+
+    it('never shows the key when the config is logged or serialised', () => {
+      const config = loadConfig({ OPENAI_API_KEY: 'sk-secret-123' }, cwd);
+      expect(JSON.stringify(config)).not.toContain('sk-secret-123');
+      expect(inspect(config, { depth: 10 })).not.toContain('sk-secret-123');
+    });
+
+    it.each([
+      ['OPENAI_BASE_URL', 'localhost:11434'],
+      ['OPENAI_TIMEOUT_MS', '0'],
+      ['OPENAI_MAX_CONNECTIONS', 'many'],
+    ])('rejects %s=%j naming the variable', (key, value) => {
+      expect(configError({ [key]: value }).message).toMatch(new RegExp(`^\\s*${key}: `, 'm'));
+    });
   });
 });

@@ -32,6 +32,9 @@ export const envSchema = z.object({
   WORKER_IO_CONCURRENCY: positiveInt.default(16),
   WORKER_RENDER_CONCURRENCY: positiveInt.optional(),
   WORKER_WORKFLOW_CONCURRENCY: positiveInt.default(100),
+  WORKER_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
+  WORKER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  WORKER_TEMPORAL_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
   TTS_PARALLELISM: positiveInt.max(64).default(8),
   FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
   FFPROBE_PATH: z.string().min(1).default('ffprobe'),
@@ -39,8 +42,25 @@ export const envSchema = z.object({
   RENDER_PRESET: z
     .enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow'])
     .default('veryfast'),
+  RENDER_CFR: bool.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: bool.default(false),
+  API_KEYS: z.string().optional(),
+  CACHE_DIR: z.string().min(1).optional(),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  CACHE_MAX_BYTES: positiveInt.default(10 * 1024 ** 3),
+  CACHE_TTL_SECONDS: positiveInt.default(7 * 24 * 3600),
+  CACHE_EVICT_TO: z.coerce.number().gt(0).max(1).default(0.9),
+  CACHE_MAINTENANCE_INTERVAL_SECONDS: positiveInt.default(3600),
+  RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).default(50),
+  RATE_LIMIT_BURST: positiveInt.default(100),
+  OPENAI_API_KEY: z.string().min(1).optional(),
+  OPENAI_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:11434/v1' }).optional(),
+  OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+  OPENAI_TTS_MODEL: z.string().min(1).default('gpt-4o-mini-tts'),
+  OPENAI_TTS_VOICE: z.string().min(1).default('alloy'),
+  OPENAI_TIMEOUT_MS: positiveInt.default(60_000),
+  OPENAI_MAX_CONNECTIONS: positiveInt.max(1024).default(16),
 });
 
 export const CONFIG_KEYS = Object.keys(envSchema.shape) as Array<keyof typeof envSchema.shape>;
@@ -62,11 +82,53 @@ export interface VidflowConfig {
   /** Script-writing activities started per second across all workers (Temporal enforces it per task queue). */
   llmRequestsPerSecond: number;
   api: { host: string; port: number; publicUrl: string };
-  worker: { ioConcurrency: number; renderConcurrency: number; workflowConcurrency: number };
+  worker: {
+    ioConcurrency: number;
+    renderConcurrency: number;
+    workflowConcurrency: number;
+    /** The worker's own health and metrics server (node:http); port 0 turns it off. */
+    http: { host: string; port: number };
+    /** Port of the Temporal SDK's Prometheus exporter (bound on http.host); 0 turns it off. */
+    temporalMetricsPort: number;
+  };
   ttsParallelism: number;
   tools: { ffmpeg: string; ffprobe: string; espeak: string };
   renderPreset: string;
+  /** Write every frame at the declared fps (constant frame rate) instead of only the frames that change. */
+  renderCfr: boolean;
   log: { level: string; pretty: boolean };
+  auth: {
+    /** Accepted API keys; empty means the API is open. Secret: never logged (non-enumerable). */
+    readonly apiKeys: readonly string[];
+  };
+  cache: {
+    dir: string;
+    /** PostgreSQL for the cache's metadata when several machines share the artifact directory. Secret-bearing: not logged. */
+    readonly databaseUrl?: string;
+    maxBytes: number;
+    ttlSeconds: number;
+    evictTo: number;
+    maintenanceIntervalSeconds: number;
+  };
+  /** Requests per second per API key (or per address when keys are off); 0 turns limiting off. */
+  rateLimit: { perSecond: number; burst: number };
+  /** The OpenAI (or OpenAI-compatible) providers; undefined unless OPENAI_API_KEY or OPENAI_BASE_URL is set. */
+  openai?: OpenAiConfig;
+}
+
+export interface OpenAiConfig {
+  /** Secret: never log it. Non-enumerable, so that logging or serialising the config leaves it out. */
+  readonly apiKey?: string;
+  /** Undefined means the SDK's default, https://api.openai.com/v1. */
+  baseUrl?: string;
+  /** Chat model of the script writer when a request names none. */
+  model: string;
+  ttsModel: string;
+  ttsVoice: string;
+  /** Per request, until the response headers arrive. */
+  timeoutMs: number;
+  /** Upper bound on open connections to the provider from one worker process. */
+  maxConnections: number;
 }
 
 export class ConfigError extends Error {
@@ -111,15 +173,61 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       // machine busy without thrashing.
       renderConcurrency: e.WORKER_RENDER_CONCURRENCY ?? Math.max(1, Math.floor(cores / 2)),
       workflowConcurrency: e.WORKER_WORKFLOW_CONCURRENCY,
+      http: { host: e.WORKER_HTTP_HOST, port: e.WORKER_HTTP_PORT },
+      temporalMetricsPort: e.WORKER_TEMPORAL_METRICS_PORT,
     },
     ttsParallelism: e.TTS_PARALLELISM,
     tools: { ffmpeg: e.FFMPEG_PATH, ffprobe: e.FFPROBE_PATH, espeak: e.ESPEAK_PATH },
     renderPreset: e.RENDER_PRESET,
+    renderCfr: e.RENDER_CFR,
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
+    auth: authConfig(e.API_KEYS),
+    cache: cacheConfig(e, dataDir, cwd),
+    rateLimit: { perSecond: e.RATE_LIMIT_PER_SECOND, burst: e.RATE_LIMIT_BURST },
+    openai: openAiConfig(e),
   };
+}
+
+function openAiConfig(e: z.output<typeof envSchema>): OpenAiConfig | undefined {
+  if (e.OPENAI_API_KEY === undefined && e.OPENAI_BASE_URL === undefined) return undefined;
+  const config: OpenAiConfig = {
+    baseUrl: e.OPENAI_BASE_URL?.replace(/\/$/, ''),
+    model: e.OPENAI_MODEL,
+    ttsModel: e.OPENAI_TTS_MODEL,
+    ttsVoice: e.OPENAI_TTS_VOICE,
+    timeoutMs: e.OPENAI_TIMEOUT_MS,
+    maxConnections: e.OPENAI_MAX_CONNECTIONS,
+  };
+  // Kept out of JSON.stringify, util.inspect and object spreads, so a logged config never shows it.
+  Object.defineProperty(config, 'apiKey', { value: e.OPENAI_API_KEY, enumerable: false });
+  return config;
 }
 
 /** Absolute and normalised (no trailing slash, no `..`), so prefix checks against it are sound. */
 function absolute(p: string, cwd: string): string {
   return isAbsolute(p) ? resolve(p) : resolve(cwd, p);
+}
+
+function authConfig(keys: string | undefined): VidflowConfig['auth'] {
+  const list = (keys ?? '')
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
+  const auth = {} as VidflowConfig['auth'];
+  // Kept out of JSON.stringify, util.inspect and spreads, so that a logged config never shows a key.
+  Object.defineProperty(auth, 'apiKeys', { value: Object.freeze(list), enumerable: false });
+  return auth;
+}
+
+function cacheConfig(e: z.output<typeof envSchema>, dataDir: string, cwd: string): VidflowConfig['cache'] {
+  const cache = {
+    dir: e.CACHE_DIR ? absolute(e.CACHE_DIR, cwd) : join(dataDir, 'cache'),
+    maxBytes: e.CACHE_MAX_BYTES,
+    ttlSeconds: e.CACHE_TTL_SECONDS,
+    evictTo: e.CACHE_EVICT_TO,
+    maintenanceIntervalSeconds: e.CACHE_MAINTENANCE_INTERVAL_SECONDS,
+  } as VidflowConfig['cache'];
+  // A database URL may carry a password: kept out of logs and serialised configs.
+  Object.defineProperty(cache, 'databaseUrl', { value: e.DATABASE_URL, enumerable: false });
+  return cache;
 }

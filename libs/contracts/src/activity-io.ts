@@ -1,6 +1,13 @@
 import type { Background, LlmOptions, VoiceOptions } from './video-request.schema';
 import type { ResolvedRender, VideoFileInfo } from './video-status';
 
+/** How a stage uses the cache: the request's `cache` options. */
+export interface StageCacheOptions {
+  /** use: read and write; refresh: recompute and overwrite; bypass: neither read nor write. */
+  mode: 'use' | 'refresh' | 'bypass';
+  ttlSeconds?: number;
+}
+
 /** One scene of narration, as the script stage produces it. */
 export interface Scene {
   text: string;
@@ -14,6 +21,7 @@ export interface WriteScriptInput {
   scenes?: Scene[];
   language: string;
   llm: LlmOptions;
+  cache?: StageCacheOptions;
 }
 export interface WriteScriptOutput {
   scenes: Scene[];
@@ -28,6 +36,7 @@ export interface SynthesizeSceneInput {
   text: string;
   language: string;
   voice: VoiceOptions;
+  cache?: StageCacheOptions;
 }
 export interface SceneAudio {
   index: number;

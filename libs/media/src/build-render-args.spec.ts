@@ -1,4 +1,5 @@
 import { buildConcatList, buildRenderArgs, hexToFfmpegColor, type RenderArgsOptions } from './build-render-args';
+import { buildDecodeCheckArgs } from './build-decode-check-args';
 import { buildSpeechNormalizeArgs } from './build-speech-normalize-args';
 import { toArgv } from './ffmpeg-spec';
 
@@ -7,70 +8,185 @@ const base: RenderArgsOptions = {
   height: 568,
   fps: 30,
   durationSeconds: 4.5,
-  backgroundColor: '#0B1D3A',
-  narrationList: '/data/tmp/vid-1/render-ab12/narration.txt',
+  backgrounds: [{ background: { color: '#0B1D3A' }, startSeconds: 0 }],
+  narrationList: '/d/narration.txt',
   preset: 'veryfast',
-  output: '/data/tmp/vid-1/render-ab12/video.mp4',
+  output: '/d/video.mp4',
 };
-
-const outputTail = (duration: string, preset = 'veryfast', fps = '30') => [
-  '-map', '[v]',
-  '-map', '1:a',
-  '-c:v', 'libx264',
-  '-preset', preset,
-  '-tune', 'stillimage',
-  '-crf', '23',
-  '-pix_fmt', 'yuv420p',
-  '-r', fps,
-  '-c:a', 'aac',
-  '-b:a', '128k',
-  '-ar', '48000',
-  '-ac', '2',
-  '-t', duration,
-  '-movflags', '+faststart',
+const cues = [
+  { start: 0, end: 2, text: 'a' },
+  { start: 2, end: 4.5, text: 'b' },
 ];
+const stillVideo = [
+  '-map', '[v]',
+  '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'stillimage', '-bf', '0', '-crf', '23', '-pix_fmt', 'yuv420p',
+  '-r', '30', '-fps_mode', 'vfr',
+];
+const aacTail = (duration: string) => ['-c:a', 'aac', '-aac_coder', 'fast', '-b:a', '128k', '-ar', '48000', '-ac', '2', '-t', duration];
 
 describe('buildRenderArgs', () => {
-  it('draws a colour background, burns in the captions and muxes the narration', () => {
-    const spec = buildRenderArgs({ ...base, subtitlesPath: '/data/tmp/vid-1/render-ab12/captions.ass' });
-    expect(toArgv(spec)).toEqual([
+  it('draws each distinct captioned picture once and stamps it on the fps grid (colour background, VFR)', () => {
+    const plan = buildRenderArgs({ ...base, captions: { subtitlesPath: '/d/captions.ass', cues } });
+    expect(toArgv(plan.video)).toEqual([
       '-hide_banner', '-y',
-      '-f', 'lavfi', '-i', 'color=c=0x0b1d3a:s=320x568:r=30:d=4.500',
-      '-f', 'concat', '-safe', '0', '-i', '/data/tmp/vid-1/render-ab12/narration.txt',
-      '-filter_complex', '[0:v]subtitles=filename=/data/tmp/vid-1/render-ab12/captions.ass,format=yuv420p[v]',
-      ...outputTail('4.500'),
-      '/data/tmp/vid-1/render-ab12/video.mp4',
+      '-f', 'lavfi', '-i', 'color=c=0x0b1d3a:s=320x568:r=1:d=1',
+      '-filter_complex',
+      '[0:v]setsar=1,format=yuv420p,loop=loop=2:size=1[bg0];' +
+        "[bg0]settb=1/1000,setpts='eq(N,0)*1000+eq(N,1)*3250+eq(N,2)*3250',subtitles=filename=/d/captions.ass," +
+        "settb=1/30,setpts='eq(N,0)*0+eq(N,1)*60+eq(N,2)*134'[v]",
+      ...stillVideo,
+      '-t', '4.500',
+      '/d/video.mp4.video.mp4',
     ]);
   });
 
-  it('skips the subtitles filter when there are no captions', () => {
-    const spec = buildRenderArgs({ ...base, width: 1920, height: 1080, fps: 25, preset: 'medium' });
-    expect(toArgv(spec)).toEqual([
+  it('encodes the narration on its own and muxes both streams by copying them', () => {
+    const plan = buildRenderArgs(base);
+    expect(toArgv(plan.audio)).toEqual([
       '-hide_banner', '-y',
-      '-f', 'lavfi', '-i', 'color=c=0x0b1d3a:s=1920x1080:r=25:d=4.500',
-      '-f', 'concat', '-safe', '0', '-i', '/data/tmp/vid-1/render-ab12/narration.txt',
-      '-filter_complex', '[0:v]format=yuv420p[v]',
-      ...outputTail('4.500', 'medium', '25'),
-      '/data/tmp/vid-1/render-ab12/video.mp4',
+      '-f', 'concat', '-safe', '0', '-i', '/d/narration.txt',
+      '-map', '0:a', ...aacTail('4.500'),
+      '/d/video.mp4.audio.m4a',
+    ]);
+    expect(toArgv(plan.mux)).toEqual([
+      '-hide_banner', '-y',
+      '-i', '/d/video.mp4.video.mp4',
+      '-i', '/d/video.mp4.audio.m4a',
+      '-map', '0:v', '-map', '1:a', '-c', 'copy', '-movflags', '+faststart',
+      '/d/video.mp4',
     ]);
   });
 
-  it('writes the duration with exactly three decimals in both the source and -t', () => {
-    const argv = toArgv(buildRenderArgs({ ...base, durationSeconds: 10 / 3 }));
-    expect(argv[argv.indexOf('-t') + 1]).toBe('3.333');
-    expect(argv).toContain('color=c=0x0b1d3a:s=320x568:r=30:d=3.333');
+  it('without captions, holds the background from frame 0 to the last grid frame: two frames', () => {
+    const plan = buildRenderArgs(base);
+    expect(plan.video.filterComplex).toBe("[0:v]setsar=1,format=yuv420p,loop=loop=1:size=1[bg0];[bg0]settb=1/30,setpts='eq(N,0)*0+eq(N,1)*134'[v]");
+    expect(plan.video.outputOptions).toEqual([...stillVideo, '-t', '4.500']);
+  });
 
-    const whole = toArgv(buildRenderArgs({ ...base, durationSeconds: 12 }));
-    expect(whole[whole.indexOf('-t') + 1]).toBe('12.000');
+  it('scales and crops an image to fill the frame, concatenates background runs, and repeats pictures onto every grid frame in CFR mode', () => {
+    const plan = buildRenderArgs({
+      ...base,
+      cfr: true,
+      backgrounds: [
+        { background: { image: '/m/bg%d.png' }, startSeconds: 0 },
+        { background: { color: '#fff' }, startSeconds: 3 },
+      ],
+    });
+    expect(plan.video).toEqual({
+      inputs: [
+        { source: '/m/bg%d.png', options: ['-f', 'image2', '-pattern_type', 'none'] },
+        { source: 'color=c=0xffffff:s=320x568:r=1:d=1', options: ['-f', 'lavfi'] },
+      ],
+      filterComplex:
+        '[0:v]scale=320:568:force_original_aspect_ratio=increase,crop=320:568,setsar=1,format=yuv420p,loop=loop=0:size=1[bg0];' +
+        '[1:v]setsar=1,format=yuv420p,loop=loop=2:size=1[bg1];' +
+        "[bg0][bg1]concat=n=2:v=1:a=0,settb=1/30,setpts='eq(N,0)*0+eq(N,1)*90+eq(N,2)*134+eq(N,3)*135',fps=30,trim=end_frame=135[v]",
+      outputOptions: [
+        '-map', '[v]',
+        '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'stillimage', '-bf', '0',
+        '-x264-params', 'rc-lookahead=0:mbtree=0:me=dia:subme=1:ref=1:weightp=0:scenecut=0',
+        '-crf', '23', '-pix_fmt', 'yuv420p', '-r', '30', '-fps_mode', 'cfr', '-t', '4.500',
+      ],
+      output: '/d/video.mp4.video.mp4',
+    });
+  });
+
+  it('draws every frame of a video background: looped, trimmed to its run, captions asked 1 ms past each grid time', () => {
+    const plan = buildRenderArgs({
+      ...base,
+      backgrounds: [{ background: { video: '/m/clip.mp4' }, startSeconds: 0 }],
+      captions: { subtitlesPath: '/d/captions.ass', cues },
+    });
+    expect(plan.video).toEqual({
+      inputs: [{ source: '/m/clip.mp4', options: ['-stream_loop', '-1', '-t', '5.500'] }],
+      filterComplex:
+        '[0:v]fps=30,scale=320:568:force_original_aspect_ratio=increase,crop=320:568,setsar=1,format=yuv420p,trim=end_frame=135,setpts=PTS-STARTPTS[bg0];' +
+        '[bg0]settb=1/1000,setpts=trunc(N*1000/30)+1,subtitles=filename=/d/captions.ass,settb=1/30,setpts=N[v]',
+      outputOptions: [
+        '-map', '[v]',
+        '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p', '-r', '30', '-fps_mode', 'cfr',
+        '-t', '4.500',
+      ],
+      output: '/d/video.mp4.video.mp4',
+    });
+  });
+
+  it('gives each run of a mixed still/video render its own frame count', () => {
+    const plan = buildRenderArgs({
+      ...base,
+      backgrounds: [
+        { background: { color: '#000000' }, startSeconds: 0 },
+        { background: { video: '/m/clip.mp4' }, startSeconds: 1.5 },
+      ],
+    });
+    expect(plan.video.inputs[1]).toEqual({ source: '/m/clip.mp4', options: ['-stream_loop', '-1', '-t', '4.000'] });
+    expect(plan.video.filterComplex).toBe(
+      '[0:v]setsar=1,format=yuv420p,loop=loop=44:size=1[bg0];' +
+        '[1:v]fps=30,scale=320:568:force_original_aspect_ratio=increase,crop=320:568,setsar=1,format=yuv420p,trim=end_frame=90,setpts=PTS-STARTPTS[bg1];' +
+        '[bg0][bg1]concat=n=2:v=1:a=0,settb=1/30,setpts=N[v]',
+    );
+  });
+
+  it('mixes looped music under the narration with fades, ducked by a sidechain compressor keyed on the narration', () => {
+    const plan = buildRenderArgs({ ...base, durationSeconds: 10, music: { path: '/m/song.mp3', volume: 0.15, duck: true } });
+    const fmt = 'aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo';
+    expect(plan.audio).toEqual({
+      inputs: [
+        { source: '/d/narration.txt', options: ['-f', 'concat', '-safe', '0'] },
+        { source: '/m/song.mp3', options: ['-stream_loop', '-1'] },
+      ],
+      filterComplex: [
+        `[0:a]${fmt},asplit=2[narr][key]`,
+        `[1:a]${fmt},atrim=end=10.000,volume=0.15,afade=t=in:d=1.000,afade=t=out:st=8.000:d=2.000[bgm]`,
+        '[bgm][key]sidechaincompress=threshold=0.005:ratio=20:attack=5:release=600[ducked]',
+        '[narr][ducked]amix=inputs=2:duration=first:normalize=0[a]',
+      ].join(';'),
+      outputOptions: ['-map', '[a]', ...aacTail('10.000')],
+      output: '/d/video.mp4.audio.m4a',
+    });
+  });
+
+  it('mixes music without ducking, with fades a quarter of a short video', () => {
+    const plan = buildRenderArgs({ ...base, durationSeconds: 2, music: { path: '/m/song.mp3', volume: 0.5, duck: false } });
+    const fmt = 'aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo';
+    expect(plan.audio.filterComplex!.split(';')).toEqual([
+      `[0:a]${fmt}[narr]`,
+      `[1:a]${fmt},atrim=end=2.000,volume=0.5,afade=t=in:d=0.500,afade=t=out:st=1.500:d=0.500[bgm]`,
+      '[narr][bgm]amix=inputs=2:duration=first:normalize=0[a]',
+    ]);
+  });
+
+  it('writes the duration with exactly three decimals', () => {
+    const plan = buildRenderArgs({ ...base, durationSeconds: 10 / 3 });
+    for (const spec of [plan.video, plan.audio]) expect(spec.outputOptions.at(-1)).toBe('3.333');
   });
 
   it('escapes a subtitles path with filtergraph metacharacters inside the filter string', () => {
-    const spec = buildRenderArgs({ ...base, subtitlesPath: "/data/a:b,c'd/captions.ass" });
-    expect(spec.filterComplex).toBe(String.raw`[0:v]subtitles=filename=/data/a\\:b\,c\\\'d/captions.ass,format=yuv420p[v]`);
+    const plan = buildRenderArgs({ ...base, captions: { subtitlesPath: "/data/a:b,c'd/captions.ass", cues } });
+    expect(plan.video.filterComplex).toContain(String.raw`,subtitles=filename=/data/a\\:b\,c\\\'d/captions.ass,settb=1/30,`);
   });
 
   it('refuses a background that is not a hex colour (it would be spliced into the filter graph)', () => {
-    expect(() => buildRenderArgs({ ...base, backgroundColor: 'red:s=1x1' })).toThrow(/not a hex colour/);
+    expect(() => buildRenderArgs({ ...base, backgrounds: [{ background: { color: 'red:s=1x1' }, startSeconds: 0 }] })).toThrow(/not a hex colour/);
+  });
+
+  it('refuses backgrounds that do not start at 0', () => {
+    expect(() => buildRenderArgs({ ...base, backgrounds: [] })).toThrow(/start at 0/);
+    expect(() => buildRenderArgs({ ...base, backgrounds: [{ background: { color: '#000' }, startSeconds: 1 }] })).toThrow(/start at 0/);
+  });
+});
+
+describe('buildDecodeCheckArgs', () => {
+  it('decodes one video frame, failing on a decoder error', () => {
+    expect(toArgv(buildDecodeCheckArgs({ input: '/m/bg.png', stream: 'v' }))).toEqual([
+      '-hide_banner', '-y', '-xerror', '-i', '/m/bg.png', '-map', '0:v:0', '-frames:v', '1', '-f', 'null', '-',
+    ]);
+  });
+
+  it('decodes one audio frame', () => {
+    expect(toArgv(buildDecodeCheckArgs({ input: '/m/song.mp3', stream: 'a' }))).toEqual([
+      '-hide_banner', '-y', '-xerror', '-i', '/m/song.mp3', '-map', '0:a:0', '-frames:a', '1', '-f', 'null', '-',
+    ]);
   });
 });
 

@@ -1,57 +1,221 @@
+import type { CaptionCue } from './build-caption-cues';
 import { escapeFilterValue } from './escape-filter-value';
-import type { FfmpegSpec } from './ffmpeg-spec';
+import type { FfmpegInput, FfmpegSpec } from './ffmpeg-spec';
+import { planStillFrames, type StillFrame } from './plan-still-frames';
+
+/** A background with its media already resolved to a readable local file. */
+export type RenderBackground = { color: string } | { image: string } | { video: string };
+
+/** One background from `startSeconds` until the next run starts (or the video ends). */
+export interface BackgroundRun {
+  background: RenderBackground;
+  startSeconds: number;
+}
+
+export interface RenderMusic {
+  /** A local audio (or video with audio) file; looped to the narration's length. */
+  path: string;
+  /** Gain of the music, 0..1. */
+  volume: number;
+  /** Lower the music while the narration speaks (sidechain compression keyed by the narration). */
+  duck: boolean;
+}
+
+/**
+ * A render as three ffmpeg runs: `video` and `audio` are independent and run at the same time (in one
+ * process, ffmpeg's single main thread would run the filter graph and the AAC encoder one after the
+ * other), then `mux` copies both streams into `output` without re-encoding.
+ */
+export interface RenderPlan {
+  video: FfmpegSpec;
+  audio: FfmpegSpec;
+  mux: FfmpegSpec;
+}
 
 export interface RenderArgsOptions {
   width: number;
   height: number;
   fps: number;
   durationSeconds: number;
-  /** `#rrggbb` (validated upstream; it is placed inside a filter description). */
-  backgroundColor: string;
+  /** Consecutive backgrounds, the first starting at 0. Colours are validated: they enter the filter graph. */
+  backgrounds: BackgroundRun[];
   /** A concat-demuxer list of the scenes' normalised speech files. */
   narrationList: string;
-  /** An ASS file with the captions, or undefined for none. */
-  subtitlesPath?: string;
+  /** The ASS file with the captions and the cues it holds (their times decide which frames differ); undefined for none. */
+  captions?: { subtitlesPath: string; cues: CaptionCue[] };
+  music?: RenderMusic;
+  /** Write every frame of the fps grid (for platforms that refuse variable-frame-rate files). */
+  cfr?: boolean;
   preset: string;
+  /** The finished MP4; the intermediate streams are written next to it (`<output>.video.mp4`, `<output>.audio.m4a`). */
   output: string;
 }
 
 /**
- * One ffmpeg run that draws a solid background, burns in the captions and muxes the narration into an
- * H.264 + AAC MP4. The background comes from lavfi's `color` source rather than a looped image, so no
- * image is decoded or scaled per frame, and `-tune stillimage` lets x264 spend almost nothing on frames
- * that do not change.
+ * Background(s), burned-in captions, narration (and music) -> H.264 + AAC MP4, as a `RenderPlan`.
+ *
+ * With still backgrounds (colours, images) the picture only changes where a caption or the background
+ * changes, so each distinct picture is drawn and encoded once (`planStillFrames`) and held until the
+ * next one: the file is variable-frame-rate with every timestamp on the `fps` grid (`-r fps -fps_mode
+ * vfr`), which players and ffprobe report as `fps`. That replaces decoding, scaling, subtitling and
+ * encoding 1,800 identical frames a minute with a few dozen. `cfr` still draws each picture once, then
+ * repeats it onto every grid frame (`fps` filter) for x264 to code as skipped macroblocks, with its
+ * per-frame analysis turned down. Video backgrounds move, so then every frame is drawn.
+ *
+ * B-frames are off for stills: with a handful of frames they save nothing, and they make mp4's edit
+ * list and the video track's reported duration depend on frame reordering.
  */
-export function buildRenderArgs(o: RenderArgsOptions): FfmpegSpec {
-  const color = hexToFfmpegColor(o.backgroundColor);
+export function buildRenderArgs(o: RenderArgsOptions): RenderPlan {
+  if (o.backgrounds.length === 0 || o.backgrounds[0]!.startSeconds !== 0) {
+    throw new Error('backgrounds must start at 0');
+  }
+  const moving = o.backgrounds.some((b) => 'video' in b.background);
   const duration = o.durationSeconds.toFixed(3);
-  const video = o.subtitlesPath
-    ? `[0:v]subtitles=filename=${escapeFilterValue(o.subtitlesPath)},format=yuv420p[v]`
-    : '[0:v]format=yuv420p[v]';
-  return {
-    inputs: [
-      { source: `color=c=${color}:s=${o.width}x${o.height}:r=${o.fps}:d=${duration}`, options: ['-f', 'lavfi'] },
-      { source: o.narrationList, options: ['-f', 'concat', '-safe', '0'] },
-    ],
-    filterComplex: video,
+  const size = `${o.width}x${o.height}`;
+  const fill = `scale=${o.width}:${o.height}:force_original_aspect_ratio=increase,crop=${o.width}:${o.height},setsar=1,format=yuv420p`;
+  const frames = moving
+    ? undefined
+    : planStillFrames({
+        durationSeconds: o.durationSeconds,
+        fps: o.fps,
+        cues: o.captions?.cues ?? [],
+        runStarts: o.backgrounds.map((b) => b.startSeconds),
+      });
+  // The `fps` filter of CFR mode emits a picture until the next one starts, so one more copy of the
+  // last picture, one frame past the end, makes it fill the final grid frame too (trim drops the copy).
+  if (frames && o.cfr) frames.push({ ...frames.at(-1)!, frame: Math.max(1, Math.round(o.durationSeconds * o.fps)) });
+
+  const inputs: FfmpegInput[] = [];
+  const graph: string[] = [];
+  o.backgrounds.forEach((run, r) => {
+    const bg = run.background;
+    const runFrames = frames
+      ? frames.filter((f) => f.run === r).length
+      : Math.round((o.backgrounds[r + 1]?.startSeconds ?? o.durationSeconds) * o.fps) - Math.round(run.startSeconds * o.fps);
+    if (runFrames <= 0) return;
+    const label = `[${inputs.length}:v]`;
+    // `loop` repeats the single decoded picture; the frames get their real timestamps further down.
+    const hold = `loop=loop=${runFrames - 1}:size=1`;
+    if ('color' in bg) {
+      inputs.push({ source: `color=c=${hexToFfmpegColor(bg.color)}:s=${size}:r=1:d=1`, options: ['-f', 'lavfi'] });
+      graph.push(`${label}setsar=1,format=yuv420p,${hold}[bg${r}]`);
+    } else if ('image' in bg) {
+      // image2 would read `%d` in a file name as a frame-number pattern.
+      inputs.push({ source: bg.image, options: ['-f', 'image2', '-pattern_type', 'none'] });
+      graph.push(`${label}${fill},${hold}[bg${r}]`);
+    } else {
+      // Looped when shorter than its run, cut when longer; a little extra read keeps `trim` the one that cuts.
+      const seconds = (runFrames / o.fps + 1).toFixed(3);
+      inputs.push({ source: bg.video, options: ['-stream_loop', '-1', '-t', seconds] });
+      graph.push(`${label}fps=${o.fps},${fill},trim=end_frame=${runFrames},setpts=PTS-STARTPTS[bg${r}]`);
+    }
+  });
+  const runLabels = o.backgrounds.map((_, r) => `[bg${r}]`).filter((l) => graph.some((g) => g.endsWith(l)));
+  const join = (filters: string) =>
+    runLabels.length === 1 ? `${runLabels[0]}${filters}` : `${runLabels.join('')}concat=n=${runLabels.length}:v=1:a=0,${filters}`;
+
+  const subtitles = o.captions ? `subtitles=filename=${escapeFilterValue(o.captions.subtitlesPath)}` : undefined;
+  if (frames) {
+    // libass picks the captions by the frame's timestamp, so each picture is first stamped with a time
+    // inside its segment (ms), drawn, then moved to its frame on the fps grid. A flat sum of eq() terms
+    // rather than nested if()s: ffmpeg's expression parser refuses nesting deeper than 100.
+    const steps = subtitles ? [`settb=1/1000`, `setpts='${pieceWise(frames, (f) => f.evalMs)}'`, subtitles] : [];
+    steps.push(`settb=1/${o.fps}`, `setpts='${pieceWise(frames, (f) => f.frame)}'`);
+    // CFR: the repeats are made here rather than by the encoder's `-fps_mode cfr`, which takes the held
+    // pictures' one-second frame duration (from the 1 fps colour/image source) and would repeat the
+    // last one past the end. `-frames:v` would instead close the audio early (ffmpeg ends every stream
+    // of a file when one reaches its frame limit), so `trim` cuts at the last grid frame.
+    if (o.cfr) steps.push(`fps=${o.fps}`, `trim=end_frame=${Math.max(1, Math.round(o.durationSeconds * o.fps))}`);
+    graph.push(`${join(steps.join(','))}[v]`);
+  } else {
+    // Frame k is shown at k/fps; libass truncates its time to whole ms, so it is asked at 1 ms past the
+    // truncated grid time, which is inside the frame and never before a caption that starts on it.
+    const steps = subtitles ? [`settb=1/1000`, `setpts=trunc(N*1000/${o.fps})+1`, subtitles] : [];
+    steps.push(`settb=1/${o.fps}`, 'setpts=N');
+    graph.push(`${join(steps.join(','))}[v]`);
+  }
+
+  const still = frames !== undefined;
+  const videoOutput = `${o.output}.video.mp4`;
+  const audioOutput = `${o.output}.audio.m4a`;
+  const video: FfmpegSpec = {
+    inputs,
+    filterComplex: graph.join(';'),
     outputOptions: [
       '-map', '[v]',
-      '-map', '1:a',
       '-c:v', 'libx264',
       '-preset', o.preset,
-      '-tune', 'stillimage',
+      ...(still ? ['-tune', 'stillimage', '-bf', '0'] : []),
+      // In CFR mode nearly every frame repeats the one before, so x264's per-frame analysis (lookahead,
+      // macroblock tree, weighted-prediction and scene-cut analysis, sub-pixel motion search over
+      // several references) is pure overhead: turning it down makes the encode 2-3x faster for about
+      // the same file size (measured with bench/render.ts's inputs).
+      ...(still && o.cfr ? ['-x264-params', 'rc-lookahead=0:mbtree=0:me=dia:subme=1:ref=1:weightp=0:scenecut=0'] : []),
       '-crf', '23',
       '-pix_fmt', 'yuv420p',
       '-r', String(o.fps),
-      '-c:a', 'aac',
-      '-b:a', '128k',
-      '-ar', '48000',
-      '-ac', '2',
+      '-fps_mode', still && !o.cfr ? 'vfr' : 'cfr',
       '-t', duration,
-      '-movflags', '+faststart',
     ],
-    output: o.output,
+    output: videoOutput,
   };
+  return { video, audio: buildAudio(o, audioOutput), mux: buildMux(videoOutput, audioOutput, o.output) };
+}
+
+/** Narration (and music) -> AAC, on its own so that it encodes alongside the pictures. */
+function buildAudio(o: RenderArgsOptions, output: string): FfmpegSpec {
+  const duration = o.durationSeconds.toFixed(3);
+  const inputs: FfmpegInput[] = [{ source: o.narrationList, options: ['-f', 'concat', '-safe', '0'] }];
+  const graph: string[] = [];
+  if (o.music) {
+    inputs.push({ source: o.music.path, options: ['-stream_loop', '-1'] });
+    const fmt = 'aformat=sample_fmts=fltp:sample_rates=48000:channel_layouts=stereo';
+    const fadeIn = Math.min(1, o.durationSeconds / 4);
+    const fadeOut = Math.min(2, o.durationSeconds / 4);
+    const bgm =
+      `[1:a]${fmt},atrim=end=${duration},volume=${o.music.volume}` +
+      `,afade=t=in:d=${fadeIn.toFixed(3)},afade=t=out:st=${(o.durationSeconds - fadeOut).toFixed(3)}:d=${fadeOut.toFixed(3)}`;
+    if (o.music.duck) {
+      // The narration keys a compressor on the music (ffmpeg-filters(1), sidechaincompress): speech
+      // normalised to -16 LUFS sits far above the -46 dB threshold, so the music drops by about 12 dB
+      // (averaged over an espeak-ng narration) within 5 ms of a word and returns 0.6 s after one.
+      graph.push(`[0:a]${fmt},asplit=2[narr][key]`);
+      graph.push(`${bgm}[bgm]`);
+      graph.push('[bgm][key]sidechaincompress=threshold=0.005:ratio=20:attack=5:release=600[ducked]');
+      graph.push('[narr][ducked]amix=inputs=2:duration=first:normalize=0[a]');
+    } else {
+      graph.push(`[0:a]${fmt}[narr]`);
+      graph.push(`${bgm}[bgm]`);
+      graph.push('[narr][bgm]amix=inputs=2:duration=first:normalize=0[a]');
+    }
+  }
+  return {
+    inputs,
+    ...(graph.length ? { filterComplex: graph.join(';') } : {}),
+    // The native encoder's default `twoloop` coder takes ~3 s per minute of speech on one core, the
+    // longest step of a render; `fast` takes a third of that and is the better choice at 128 kb/s
+    // (ffmpeg-codecs(1), aac_coder: "worse with low bitrates (less than 64kbps), but is better and
+    // much faster at higher bitrates").
+    outputOptions: ['-map', graph.length ? '[a]' : '0:a', '-c:a', 'aac', '-aac_coder', 'fast', '-b:a', '128k', '-ar', '48000', '-ac', '2', '-t', duration],
+    output,
+  };
+}
+
+/** The two encoded streams into the deliverable, copied as they are; `+faststart` puts the index first for streaming. */
+function buildMux(video: string, audio: string, output: string): FfmpegSpec {
+  return {
+    inputs: [
+      { source: video, options: [] },
+      { source: audio, options: [] },
+    ],
+    outputOptions: ['-map', '0:v', '-map', '1:a', '-c', 'copy', '-movflags', '+faststart'],
+    output,
+  };
+}
+
+/** `eq(N,0)*a+eq(N,1)*b+...`: the value for frame N of a short, known list. */
+function pieceWise(frames: StillFrame[], value: (f: StillFrame) => number): string {
+  return frames.map((f, n) => `eq(N,${n})*${value(f)}`).join('+');
 }
 
 /** `#abc` / `#aabbcc` -> `0xaabbcc` (ffmpeg's colour syntax; `#` is fine too, but 0x needs no thought). */

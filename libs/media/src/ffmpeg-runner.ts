@@ -69,12 +69,15 @@ export class FfmpegRunner {
         stderr.push(line);
         if (stderr.length > 200) stderr.splice(0, stderr.length - STDERR_TAIL_LINES);
       });
-      command.on('progress', (p: { timemark?: string }) => {
-        const seconds = parseTimemark(p.timemark);
-        if (seconds !== undefined && opts.totalSeconds && opts.onProgress) {
-          opts.onProgress(Math.min(1, seconds / opts.totalSeconds));
-        }
-      });
+      // Only with a listener: fluent-ffmpeg starts an extra ffprobe of the first input whenever a
+      // 'progress' listener exists (processor.js, "Read metadata as soon as 'progress' listeners are added").
+      const { onProgress, totalSeconds } = opts;
+      if (onProgress && totalSeconds) {
+        command.on('progress', (p: { timemark?: string }) => {
+          const seconds = parseTimemark(p.timemark);
+          if (seconds !== undefined) onProgress(Math.min(1, seconds / totalSeconds));
+        });
+      }
       command.on('error', (err: Error) => {
         cleanup();
         const tail = stderr.slice(-STDERR_TAIL_LINES).join('\n');

@@ -1,2 +1,3 @@
 export { videoWorkflow } from './video.workflow';
 export { batchWorkflow } from './batch.workflow';
+export { cacheMaintenanceWorkflow } from './cache-maintenance.workflow';

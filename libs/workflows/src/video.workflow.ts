@@ -5,6 +5,7 @@ import {
   CancellationScope,
   isCancellation,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
@@ -24,6 +25,9 @@ import { mapLimit } from './map-limit';
 const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 6 };
 
 const io = proxyActivities<IoActivities>({ startToCloseTimeout: '5m', retry });
+// The pipeline-cache lookup runs in the workflow's own worker: a repeated request completes without
+// a round trip through a task queue.
+const local = proxyLocalActivities<IoActivities>({ startToCloseTimeout: '1m', retry });
 
 /**
  * One video: script -> speech for every scene (in parallel) -> render. State lives in workflow
@@ -50,8 +54,19 @@ export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoPro
     upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.stage, value: stage }]);
   };
   const now = () => Date.now(); // workflow Date.now() is the deterministic workflow-task time
+  const cache = { mode: request.cache.mode, ttlSeconds: request.cache.ttlSeconds };
+  let madeFiles = false;
 
   try {
+    if (cache.mode === 'use') {
+      const cached = await local.lookupPipeline({ videoId, request });
+      if (cached) {
+        Object.assign(state, cached);
+        enter('done');
+        return { ...state, progress: 1 };
+      }
+    }
+    madeFiles = true;
     enter('script');
     let t0 = now();
     state.stages.script.status = 'running';
@@ -62,6 +77,7 @@ export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoPro
       scenes: request.scenes,
       language: request.language,
       llm: request.llm,
+      cache,
     });
     Object.assign(state.stages.script, { status: 'completed', cacheHit: script.cacheHit, provider: script.provider, seconds: (now() - t0) / 1000 });
     state.sceneCount = script.scenes.length;
@@ -70,7 +86,7 @@ export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoPro
     t0 = now();
     Object.assign(state.stages.tts, { status: 'running', total: script.scenes.length });
     const audio = await mapLimit(script.scenes, input.ttsParallelism, async (scene, index) => {
-      const result = await io.synthesizeScene({ videoId, index, text: scene.text, language: request.language, voice: request.voice });
+      const result = await io.synthesizeScene({ videoId, index, text: scene.text, language: request.language, voice: request.voice, cache });
       state.stages.tts.done++;
       if (result.cacheHit) state.stages.tts.cacheHits++;
       return result;
@@ -97,7 +113,9 @@ export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoPro
     const { cacheHit: _cacheHit, attempt: _attempt, ...file } = rendered;
     state.result = file;
     enter('done');
-    return { ...state, progress: 1 };
+    const final = { ...state, progress: 1 };
+    if (cache.mode !== 'bypass') await io.storePipeline({ videoId, request, progress: final });
+    return final;
   } catch (err) {
     const failedStage = state.stage;
     const step = state.stages[failedStage as Exclude<Stage, 'done'>];
@@ -115,7 +133,8 @@ export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoPro
     });
   } finally {
     // Runs on success, failure and cancellation alike; a cancelled scope must not stop the cleanup.
-    await CancellationScope.nonCancellable(() => io.cleanupVideo({ videoId }));
+    // A pipeline-cache hit made no intermediate files, and skipping the activity keeps it fast.
+    if (madeFiles) await CancellationScope.nonCancellable(() => io.cleanupVideo({ videoId }));
   }
 }
 

@@ -1,8 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { validate } from '../common/zod-validation';
+import { idempotencyScope } from '../common/api-key.middleware';
 import { TemporalDeadlineInterceptor } from '../temporal/temporal-deadline.interceptor';
 import { BatchesService } from './batches.service';
 
@@ -21,8 +22,13 @@ export class BatchesController {
   @Post()
   @HttpCode(202)
   @ApiOperation({ summary: 'Submit a batch: items merged over defaults, at most maxConcurrent at once' })
-  async create(@Body() body: unknown, @Res({ passthrough: true }) res: Response) {
-    const created = await this.batches.create(body);
+  async create(
+    @Body() body: unknown,
+    @Headers('idempotency-key') key: string | undefined,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const created = await this.batches.create(body, key, idempotencyScope(req));
     res.setHeader('Location', created.links.self);
     return created;
   }

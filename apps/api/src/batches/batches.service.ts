@@ -21,6 +21,7 @@ import {
 } from '@vidflow/contracts';
 import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError, UnprocessableError, ValidationFailedError } from '../common/api-errors';
+import { checkIdempotencyKey, idempotentId, requestHash, startOnce } from '../common/idempotency';
 import { validate } from '../common/zod-validation';
 import { CONFIG, TEMPORAL_CLIENT } from '../tokens';
 import { rejectUnsupported } from '../videos/videos.service';
@@ -58,7 +59,7 @@ export class BatchesService {
         continue;
       }
       try {
-        rejectUnsupported(parsed.data);
+        rejectUnsupported(parsed.data, { openai: this.config.openai !== undefined });
       } catch (err) {
         if (!(err instanceof UnprocessableError)) throw err;
         for (const d of err.details ?? []) unsupported.push({ field: `items.${i}.${d.field}`, message: d.message });
@@ -69,10 +70,13 @@ export class BatchesService {
     return batch;
   }
 
-  async create(body: unknown): Promise<{ id: string; status: 'queued'; total: number; links: BatchLinks }> {
+  async create(body: unknown, idempotencyKey?: string, scope = ''): Promise<{ id: string; status: 'queued'; total: number; links: BatchLinks }> {
+    const key = checkIdempotencyKey(idempotencyKey);
     const request = this.parse(body);
-    const id = `bat-${randomUUID()}`;
-    await this.start(id, this.workflowInput(request));
+    const id = key ? idempotentId('bat', scope, key) : `bat-${randomUUID()}`;
+    const input = this.workflowInput(request);
+    if (key) await startOnce(this.client, id, requestHash(body), (extra) => this.start(id, input, extra));
+    else await this.start(id, input);
     return { id, status: 'queued', total: request.items.length, links: batchLinks(id) };
   }
 
@@ -125,13 +129,14 @@ export class BatchesService {
     return { id, status: 'queued', retrying: failed, links: batchLinks(id) };
   }
 
-  private async start(id: string, input: BatchWorkflowInput): Promise<void> {
+  private async start(id: string, input: BatchWorkflowInput, extra: { memo?: Record<string, unknown> } = {}): Promise<void> {
     await this.client.workflow.start(BATCH_WORKFLOW, {
       workflowId: id,
       taskQueue: this.config.taskQueues.io,
       args: [input],
-      memo: { total: input.request.items.length },
       typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.kind, value: 'batch' }],
+      ...extra,
+      memo: { ...extra.memo, total: input.request.items.length },
     });
   }
 

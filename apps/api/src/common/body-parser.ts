@@ -18,7 +18,9 @@ export function jsonBodyParser() {
   return [
     (req: Request, res: Response, next: NextFunction) => (BATCH_ROUTES.test(req.path) ? large : small)(req, res, next),
     (err: Error & { type?: string; status?: number }, req: Request, res: Response, next: NextFunction) => {
-      if (!err?.type) return next(err);
+      // body-parser's errors carry a status (4xx) and usually a type; a body that fails to inflate
+      // (Content-Encoding: gzip with a plain body) has only the status.
+      if (!err?.type && !(err?.status && err.status < 500)) return next(err);
       const requestId = requestIdOf(req);
       if (err.type === 'entity.too.large') {
         const limit = BATCH_ROUTES.test(req.path) ? BATCH_BODY_LIMIT : BODY_LIMIT;
@@ -27,7 +29,8 @@ export function jsonBodyParser() {
       if (err.type === 'entity.parse.failed') {
         return void res.status(400).json(errorBody('VALIDATION_FAILED', `body is not valid JSON: ${err.message}`, requestId));
       }
-      res.status(err.status && err.status < 500 ? err.status : 400).json(errorBody('BAD_REQUEST', err.message, requestId));
+      const status = err.status && err.status < 500 ? err.status : 400;
+      res.status(status).json(errorBody(status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST', err.message, requestId));
     },
   ];
 }

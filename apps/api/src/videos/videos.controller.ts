@@ -1,7 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Client } from '@temporalio/client';
+import { idempotencyScope } from '../common/api-key.middleware';
 import { Streaming, TemporalDeadlineInterceptor, withTemporalDeadline } from '../temporal/temporal-deadline.interceptor';
 import { TEMPORAL_CLIENT } from '../tokens';
 import { streamVideoEvents } from './video-events';
@@ -24,8 +25,13 @@ export class VideosController {
   @ApiOperation({ summary: 'Submit a video (exactly one of topic, script, scenes)' })
   @ApiBody({ schema: { $ref: '#/components/schemas/VideoRequest' } })
   @ApiResponse({ status: 202, description: 'Accepted; poll links.self' })
-  async create(@Body() body: unknown, @Res({ passthrough: true }) res: Response) {
-    const created = await this.videos.create(body);
+  async create(
+    @Body() body: unknown,
+    @Headers('idempotency-key') key: string | undefined,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const created = await this.videos.create(body, key, idempotencyScope(req));
     res.setHeader('Location', created.links.self);
     return created;
   }

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Client, WorkflowFailedError, WorkflowNotFoundError, type WorkflowExecutionDescription } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { VidflowConfig } from '@vidflow/config';
@@ -20,6 +20,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { ConflictError, NotFoundError, UnprocessableError, ValidationFailedError } from '../common/api-errors';
+import { checkIdempotencyKey, idempotentId, requestHash, startOnce } from '../common/idempotency';
 import { validate } from '../common/zod-validation';
 import { CONFIG, TEMPORAL_CLIENT } from '../tokens';
 import { toStatusView } from './video-status.mapper';
@@ -40,16 +41,22 @@ export interface CreatedVideo {
 @Injectable()
 export class VideosService {
   private readonly finished = new Map<string, VideoStatusView>();
+  private readonly logger = new Logger(VideosService.name);
 
   constructor(
     @Inject(CONFIG) private readonly config: VidflowConfig,
     @Inject(TEMPORAL_CLIENT) private readonly client: Client,
   ) {}
 
-  async create(body: unknown): Promise<CreatedVideo> {
+  async create(body: unknown, idempotencyKey?: string, scope = ''): Promise<CreatedVideo> {
+    const key = checkIdempotencyKey(idempotencyKey);
     const request = validate(VideoRequestSchema, body);
-    rejectUnsupported(request);
-    const id = `vid-${randomUUID()}`;
+    rejectUnsupported(request, { openai: this.config.openai !== undefined });
+    // Identical requests (cache mode "use") name the same workflow: submitted together, they share one
+    // run; submitted later, they start a new run that the pipeline cache answers at once.
+    const { cache: _cache, ...shape } = request;
+    const dedupe = !key && request.cache.mode === 'use';
+    const id = key ? idempotentId('vid', scope, key) : dedupe ? idempotentId('vid', `content:${this.config.taskQueues.io}`, requestHash(shape)) : `vid-${randomUUID()}`;
     const input: VideoWorkflowInput = {
       videoId: id,
       request,
@@ -57,24 +64,33 @@ export class VideosService {
       renderTaskQueue: this.config.taskQueues.render,
       llmTaskQueue: this.config.taskQueues.llm,
     };
-    await this.client.workflow.start(VIDEO_WORKFLOW, {
-      workflowId: id,
-      taskQueue: this.config.taskQueues.io,
-      args: [input],
-      typedSearchAttributes: [
-        { key: SEARCH_ATTRIBUTES.kind, value: 'video' },
-        { key: SEARCH_ATTRIBUTES.stage, value: 'script' },
-      ],
-    });
+    const start = (extra: object = {}) =>
+      this.client.workflow.start(VIDEO_WORKFLOW, {
+        workflowId: id,
+        taskQueue: this.config.taskQueues.io,
+        args: [input],
+        typedSearchAttributes: [
+          { key: SEARCH_ATTRIBUTES.kind, value: 'video' },
+          { key: SEARCH_ATTRIBUTES.stage, value: 'script' },
+        ],
+        ...extra,
+      });
+    if (key) await startOnce(this.client, id, requestHash(body), start);
+    else if (dedupe) await start({ workflowIdConflictPolicy: 'USE_EXISTING' });
+    else await start();
+    this.logger.log({ msg: 'video submitted', workflowId: id, input: request.topic !== undefined ? 'topic' : request.script !== undefined ? 'script' : 'scenes' });
     return { id, status: 'queued', links: links(id) };
   }
 
   async get(id: string): Promise<VideoStatusView> {
     assertVideoId(id);
-    const cached = this.finished.get(id);
+    // Identical requests share a video id and a repeated one starts a new run under it, so a finished
+    // status is remembered per run: one describe says which run is current.
+    const desc = await this.describe(id);
+    const runKey = `${id}/${desc.runId}`;
+    const cached = this.finished.get(runKey);
     if (cached) return cached;
     const handle = this.client.workflow.getHandle(id);
-    const desc = await this.describe(id);
     const fileUrl = links(id).file;
     const name = desc.status.name;
     if (name === 'RUNNING') {
@@ -91,7 +107,7 @@ export class VideosService {
       const progress = await this.queryProgress(id);
       view = toStatusView({ id, status, progress, error, desc, fileUrl });
     }
-    this.remember(id, view);
+    this.remember(runKey, view);
     return view;
   }
 
@@ -154,11 +170,11 @@ export class VideosService {
     }
   }
 
-  private remember(id: string, view: VideoStatusView): void {
+  private remember(runKey: string, view: VideoStatusView): void {
     if (this.finished.size >= FINISHED_CACHE_SIZE) {
       this.finished.delete(this.finished.keys().next().value!);
     }
-    this.finished.set(id, view);
+    this.finished.set(runKey, view);
   }
 }
 
@@ -181,22 +197,45 @@ function hasStartedActivity(desc: WorkflowExecutionDescription): boolean {
  * Options of the contract that this version's worker cannot carry out yet. They are refused up front
  * with 422 (well-formed but impossible) instead of being accepted and failing later.
  */
-export function rejectUnsupported(request: VideoRequest): void {
+export function rejectUnsupported(request: VideoRequest, available: { openai?: boolean } = {}): void {
   const issues: FieldIssue[] = [];
-  if (request.llm.provider !== 'offline' && request.topic !== undefined) {
-    issues.push({ field: 'llm.provider', message: `"${request.llm.provider}" is not available yet; use "offline"` });
+  // The workers get the same settings; with neither OPENAI_API_KEY nor OPENAI_BASE_URL they have no OpenAI providers.
+  const notConfigured = 'is not configured on this server (set OPENAI_API_KEY or OPENAI_BASE_URL)';
+  if (request.llm.provider === 'openai' && !available.openai && request.topic !== undefined) {
+    issues.push({ field: 'llm.provider', message: `"openai" ${notConfigured}; use "offline"` });
   }
-  if (request.voice.provider !== 'espeak') {
-    issues.push({ field: 'voice.provider', message: `"${request.voice.provider}" is not available yet; use "espeak"` });
+  if (request.voice.provider === 'openai' && !available.openai) {
+    issues.push({ field: 'voice.provider', message: `"openai" ${notConfigured}; use "espeak"` });
   }
-  if (!('color' in request.render.background)) {
-    issues.push({ field: 'render.background', message: 'only { "color": "#rrggbb" } backgrounds are available yet' });
+  // Media files are resolved and decoded by the render worker, which fails the video at once (BadMedia,
+  // naming the field) when one is missing, unreadable or outside MEDIA_DIR; what the text alone shows
+  // to be impossible is refused here.
+  for (const [field, ref] of mediaRefs(request)) {
+    const problem = mediaRefProblem(ref);
+    if (problem) issues.push({ field, message: problem });
   }
-  if (request.render.music) issues.push({ field: 'render.music', message: 'background music is not available yet' });
-  request.scenes?.forEach((scene, i) => {
-    if (scene.background) issues.push({ field: `scenes.${i}.background`, message: 'per-scene backgrounds are not available yet' });
-  });
   if (issues.length) {
     throw new UnprocessableError(issues.map((i) => `${i.field}: ${i.message}`).join('; '), issues);
   }
+}
+
+/** Every media reference of a request with the field it came from. */
+function mediaRefs(request: VideoRequest): Array<[string, string]> {
+  const refs: Array<[string, string]> = [];
+  const background = (bg: VideoRequest['render']['background'] | undefined, field: string) => {
+    if (bg && 'image' in bg) refs.push([`${field}.image`, bg.image]);
+    if (bg && 'video' in bg) refs.push([`${field}.video`, bg.video]);
+  };
+  background(request.render.background, 'render.background');
+  request.scenes?.forEach((scene, i) => background(scene.background, `scenes.${i}.background`));
+  if (request.render.music) refs.push(['render.music.source', request.render.music.source]);
+  return refs;
+}
+
+function mediaRefProblem(ref: string): string | undefined {
+  if (/^https?:/i.test(ref)) return 'downloading media from URLs is not available yet; put the file under MEDIA_DIR and give its path';
+  if (/^[a-z][a-z0-9+.-]*:/i.test(ref)) return 'must be a path under MEDIA_DIR';
+  if (ref.includes('\0')) return 'must not contain a NUL character';
+  if (ref.split(/[\\/]/).includes('..')) return 'must not contain ".." (paths are relative to MEDIA_DIR)';
+  return undefined;
 }

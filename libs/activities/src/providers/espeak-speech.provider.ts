@@ -32,6 +32,7 @@ export function buildEspeakArgs(request: Pick<SynthesizeRequest, 'language' | 'v
 /** espeak-ng, spawned with an argument array. Offline, fast, robotic: the default voice. */
 export class EspeakSpeechProvider implements SpeechProvider {
   readonly name = 'espeak';
+  readonly identity = 'espeak-ng';
 
   constructor(private readonly binary = 'espeak-ng') {}
 

@@ -12,6 +12,11 @@ export interface SynthesizeRequest {
 /** Text-to-speech engine. Implementations throw `SpeechError` with `retryable` decided where they fail. */
 export interface SpeechProvider {
   readonly name: string;
+  /**
+   * What, besides the request, decides the audio (engine version, model, default voice): part of the
+   * speech cache key, so that changing the model does not serve audio made by the old one.
+   */
+  readonly identity: string;
   synthesize(request: SynthesizeRequest): Promise<void>;
 }
 

@@ -1,0 +1,20 @@
+import { Inject, Injectable, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { type ArtifactCache, openCache } from '@vidflow/cache';
+import type { VidflowConfig } from '@vidflow/config';
+import { CACHE, CONFIG } from './tokens';
+
+export const cacheProvider: Provider = {
+  provide: CACHE,
+  inject: [CONFIG],
+  useFactory: (config: VidflowConfig) => openCache(config.cache),
+};
+
+/** Closes the cache (its PostgreSQL pool, when there is one) when the worker stops. */
+@Injectable()
+export class CacheCloser implements OnApplicationShutdown {
+  constructor(@Inject(CACHE) private readonly cache: ArtifactCache) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.cache.close();
+  }
+}

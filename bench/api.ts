@@ -1,0 +1,301 @@
+/**
+ * `npm run bench:api`: HTTP throughput of the API at 100 concurrent connections (autocannon), against the
+ * stack `npm start` runs (Temporal dev server, one worker, the API, each a process of its own), with
+ * rate limiting off so that the limiter is not what is measured.
+ *
+ *  1. status reads of finished videos: a few short videos are made first, then GET /api/videos/:id
+ *     cycles over them (served from the API's memory of finished videos after the first read);
+ *  2. status reads of running videos: GET /api/videos/:id over videos submitted just before, which
+ *     the worker is still working on (describe + status query through Temporal);
+ *  3. video submissions: POST /api/videos with a distinct small script each time (cache bypassed).
+ *
+ * Every accepted submission starts a workflow, so the submission run comes last and the stack is
+ * stopped right after it. The CPU each process used during each run is recorded next to the figures:
+ * on a small machine the API, Temporal, the worker and the load generator share the same cores.
+ * Figures are compared with the issue's targets and with the earlier system's 200 req/s at 250 ms.
+ */
+import autocannon from 'autocannon';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { machineLine, writeSection } from './bench-report';
+
+const PORTS = { api: 3290, temporal: 7490, ui: 8490 };
+const CONNECTIONS = 100;
+const DURATION_S = Number(process.env.BENCH_DURATION_SECONDS ?? 10);
+const FINISHED_VIDEOS = 4;
+const RUNNING_VIDEOS = 8;
+/** The issue's targets, and what earlier systems reported. */
+const TARGET = { submissionsPerSecond: 500, readsPerSecond: 2000, p99Ms: 200 };
+const BASELINE = { requestsPerSecond: 200, averageMs: 250 };
+const LAUNCHER = resolve(__dirname, '..', '..', 'apps', 'launcher', 'dist', 'main.js');
+const TICKS = 100; // USER_HZ: /proc times are in clock ticks
+
+interface RunFigures {
+  name: string;
+  requests: number;
+  perSecond: number;
+  averageMs: number;
+  p50Ms: number;
+  p99Ms: number;
+  non2xx: number;
+  errors: number;
+  statusCodes: string;
+  target: number;
+  wallSeconds: number;
+  cpu: Record<string, number>;
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'vidflow-bench-api-'));
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    API_PORT: String(PORTS.api),
+    TEMPORAL_PORT: String(PORTS.temporal),
+    TEMPORAL_UI_PORT: String(PORTS.ui),
+    RATE_LIMIT_PER_SECOND: '0',
+  };
+  delete env.TEMPORAL_ADDRESS;
+  const launcher = spawn(process.execPath, [LAUNCHER, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = drain(launcher);
+  try {
+    await output.waitFor(/vidflow is ready/, 180_000);
+    const pids = {
+      api: childPid(launcher.pid!, '^vidflow-api'),
+      worker: childPid(launcher.pid!, '^vidflow-worker'),
+      temporal: childPid(launcher.pid!, 'server start-dev'),
+      launcher: launcher.pid!,
+      autocannon: process.pid,
+    };
+    const api = `http://127.0.0.1:${PORTS.api}`;
+
+    console.log(`making ${FINISHED_VIDEOS} short videos to read back...`);
+    const finished = await Promise.all(Array.from({ length: FINISHED_VIDEOS }, (_, i) => submit(api, `Finished video ${i}. It is short.`)));
+    for (const id of finished) await waitUntil(api, id, (s) => ['completed', 'failed', 'cancelled'].includes(s), 300_000);
+
+    const runs: RunFigures[] = [];
+    // The floor: the same middleware, logging and framework, no Temporal and no service behind it.
+    runs.push(await measure('GET /health/live (framework floor)', pids, TARGET.readsPerSecond, { url: `${api}/health/live` }));
+    runs.push(
+      await measure('status reads, finished videos', pids, TARGET.readsPerSecond, {
+        url: api,
+        requests: [{ method: 'GET', setupRequest: cycle(finished) }],
+      }),
+    );
+
+    const running = await Promise.all(Array.from({ length: RUNNING_VIDEOS }, (_, i) => submit(api, `Running video ${i}. ${'It has a few sentences. '.repeat(6)}`)));
+    await waitUntil(api, running[0]!, (s) => s === 'running', 120_000);
+    runs.push(
+      await measure('status reads, running videos', pids, TARGET.readsPerSecond, {
+        url: api,
+        requests: [{ method: 'GET', setupRequest: cycle(running) }],
+      }),
+    );
+    const stillRunning = (await Promise.all(running.map((id) => status(api, id)))).filter((s) => s === 'running' || s === 'queued').length;
+
+    let n = 0;
+    runs.push(
+      await measure('video submissions', pids, TARGET.submissionsPerSecond, {
+        url: api,
+        requests: [
+          {
+            method: 'POST',
+            path: '/api/videos',
+            headers: { 'content-type': 'application/json' },
+            setupRequest: (req) => ({ ...req, body: JSON.stringify({ script: `Bench ${n++}.`, cache: { mode: 'bypass' } }) }),
+          },
+        ],
+      }),
+    );
+
+    for (const r of runs) {
+      console.log(
+        `${r.name}: ${r.perSecond.toFixed(0)} req/s, avg ${r.averageMs.toFixed(1)} ms, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ` +
+          `non-2xx ${r.non2xx}, errors ${r.errors} [${r.statusCodes}]; CPU ${formatCpu(r.cpu)}`,
+      );
+    }
+    writeSection('api', report(runs, stillRunning));
+  } finally {
+    console.log('stopping the stack (the submitted workflows are abandoned with the data directory)...');
+    launcher.kill('SIGTERM');
+    const killer = setTimeout(() => launcher.kill('SIGKILL'), 90_000);
+    await new Promise((r) => launcher.once('exit', r));
+    clearTimeout(killer);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** One autocannon run of DURATION_S at CONNECTIONS, with the cores each process used meanwhile. */
+async function measure(name: string, pids: Record<string, number>, target: number, options: autocannon.Options): Promise<RunFigures> {
+  console.log(`${name}: ${CONNECTIONS} connections for ${DURATION_S} s...`);
+  const before = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuSeconds(pid)]));
+  const machineBefore = machineSeconds();
+  const started = Date.now();
+  const result = await autocannon({ ...options, connections: CONNECTIONS, duration: DURATION_S });
+  const wall = (Date.now() - started) / 1000;
+  const cpu = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, (cpuSeconds(pid) - before[k]!) / wall]));
+  const ours = Object.values(cpu).reduce((a, b) => a + b, 0);
+  // Whatever else ran on the machine meanwhile (other tests, builds): the figures are only as good as the machine was quiet.
+  const machineAfter = machineSeconds();
+  cpu.other = Math.max(0, (machineAfter.busy - machineBefore.busy) / wall - ours);
+  // Cores idle while waiting for the disk (SQLite fsyncs of the Temporal dev server land here).
+  cpu.iowait = (machineAfter.iowait - machineBefore.iowait) / wall;
+  const statusCodes = Object.entries(result.statusCodeStats ?? {})
+    .map(([code, s]) => `${code}: ${s.count ?? 0}`)
+    .join(', ');
+  const requests = result['1xx'] + result['2xx'] + result['3xx'] + result['4xx'] + result['5xx'];
+  return {
+    name,
+    requests,
+    perSecond: requests / result.duration,
+    averageMs: result.latency.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    statusCodes,
+    target,
+    wallSeconds: wall,
+    cpu,
+  };
+}
+
+function report(runs: RunFigures[], stillRunning: number): string {
+  const row = (r: RunFigures) => {
+    const met = r.perSecond >= r.target && r.p99Ms <= TARGET.p99Ms && r.non2xx === 0 && r.errors === 0;
+    return (
+      `| ${r.name} | ${r.requests} | **${r.perSecond.toFixed(0)}** | ${(r.perSecond / BASELINE.requestsPerSecond).toFixed(2)}x | ` +
+      `${r.averageMs.toFixed(1)} ms (${(r.averageMs / BASELINE.averageMs).toFixed(2)}x) | ${r.p50Ms} ms | ${r.p99Ms} ms | ` +
+      `${r.non2xx} | ${r.errors} | ≥ ${r.target}/s, p99 ≤ ${TARGET.p99Ms} ms: ${met ? 'met' : `**missed** (${(r.perSecond / r.target).toFixed(2)}x of the rate)`} |`
+    );
+  };
+  const cpuRow = (r: RunFigures) =>
+    `| ${r.name} | ${['api', 'temporal', 'worker', 'launcher', 'autocannon', 'other', 'iowait'].map((k) => (r.cpu[k] ?? 0).toFixed(2)).join(' | ')} | ` +
+    `${(((r.cpu.api ?? 0) * r.wallSeconds * 1000) / Math.max(1, r.requests)).toFixed(2)} ms |`;
+  return `## API throughput (\`npm run bench:api\`)
+
+autocannon, ${CONNECTIONS} concurrent connections, ${DURATION_S} s per run, against the stack \`npm start\` runs (Temporal dev server
+with SQLite, one worker with default concurrency, one API process; \`RATE_LIMIT_PER_SECOND=0\`, everything else default,
+including one JSON log line per request relayed by the launcher). The earlier system reported ${BASELINE.requestsPerSecond} req/s at
+${BASELINE.averageMs} ms average; the issue's targets are ≥ ${TARGET.submissionsPerSecond} submissions/s and ≥ ${TARGET.readsPerSecond} status reads/s with
+p99 ≤ ${TARGET.p99Ms} ms and no errors.
+
+| run | requests | req/s | vs ${BASELINE.requestsPerSecond} req/s | average (vs ${BASELINE.averageMs} ms) | p50 | p99 | non-2xx | errors | target |
+|---|---|---|---|---|---|---|---|---|---|
+${runs.map(row).join('\n')}
+
+- *GET /health/live*: not a target of the issue; what the API answers at most through the same middleware (request id,
+  auth, rate-limit check, body parser, request log) with no Temporal call, for comparison.
+- *finished videos*: GET /api/videos/:id cycling over ${FINISHED_VIDEOS} completed videos, made first. The API remembers finished
+  statuses (per run), so no result is fetched again; how much Temporal is still asked per read shows in its CPU below.
+- *running videos*: GET /api/videos/:id cycling over ${RUNNING_VIDEOS} videos submitted just before, which the worker was working on
+  (each read is a describe and a status query through Temporal to the worker); ${stillRunning} of ${RUNNING_VIDEOS} were still queued or running at the end.
+- *submissions*: POST /api/videos \`{"script":"Bench N.","cache":{"mode":"bypass"}}\` with a distinct N each time; each one starts a
+  workflow (the stack is stopped right after this run).
+
+Cores used during each run (CPU seconds / wall seconds, from /proc; the machine has ${cpus().length}):
+
+| run | API | Temporal | worker (+ espeak-ng, ffmpeg) | launcher (log relay) | autocannon | other processes on the machine | I/O wait | API CPU per request |
+|---|---|---|---|---|---|---|---|---|
+${runs.map(cpuRow).join('\n')}
+
+Machine: ${machineLine()}. Command: \`npm run bench:api\`. Measured ${new Date().toISOString().slice(0, 10)}.`;
+}
+
+function cycle(ids: string[]) {
+  let i = 0;
+  return (req: autocannon.Request) => ({ ...req, path: `/api/videos/${ids[i++ % ids.length]}` });
+}
+
+async function submit(api: string, script: string): Promise<string> {
+  const res = await fetch(`${api}/api/videos`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ script, cache: { mode: 'bypass' } }),
+  });
+  if (res.status !== 202) throw new Error(`POST /api/videos: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { id: string }).id;
+}
+
+async function status(api: string, id: string): Promise<string | undefined> {
+  const res = await fetch(`${api}/api/videos/${id}`);
+  return res.ok ? ((await res.json()) as { status: string }).status : undefined;
+}
+
+async function waitUntil(api: string, id: string, done: (status: string) => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: string | undefined;
+  while (Date.now() < deadline) {
+    last = await status(api, id);
+    if (last && done(last)) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`video ${id} did not reach the expected status in ${timeoutMs / 1000} s (last: ${last})`);
+}
+
+/** utime + stime of the process and of its waited-for children, in seconds. */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields.slice(11, 15).reduce((sum, v) => sum + Number(v), 0) / TICKS;
+  } catch {
+    return 0; // the process is gone (a restarted worker has a new pid)
+  }
+}
+
+/** Seconds the whole machine (all cores) spent busy and waiting for I/O, from the first line of /proc/stat. */
+function machineSeconds(): { busy: number; iowait: number } {
+  // cpu  user nice system idle iowait irq softirq steal ...
+  const [user, nice, system, , iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  return { busy: (user! + nice! + system! + irq! + softirq! + steal!) / TICKS, iowait: iowait! / TICKS };
+}
+
+function childPid(parent: number, pattern: string): number {
+  const out = execFileSync('pgrep', ['-P', String(parent), '-f', pattern], { encoding: 'utf8' }).trim();
+  return Number(out.split('\n')[0]);
+}
+
+/** Reads the launcher's output continuously (a full pipe would stall it), keeping the tail for errors. */
+function drain(child: ChildProcess) {
+  let tail = '';
+  const waiters: Array<{ re: RegExp; resolve: () => void }> = [];
+  const onData = (d: Buffer) => {
+    tail = (tail + d.toString()).slice(-20_000);
+    for (const w of [...waiters]) {
+      if (!w.re.test(tail)) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  return {
+    waitFor(re: RegExp, timeoutMs: number): Promise<void> {
+      return new Promise((resolvePromise, reject) => {
+        const timer = setTimeout(() => reject(new Error(`launcher not ready:\n${tail.slice(-3000)}`)), timeoutMs);
+        child.once('exit', (code) => reject(new Error(`launcher exited (${code}):\n${tail.slice(-3000)}`)));
+        waiters.push({
+          re,
+          resolve: () => {
+            clearTimeout(timer);
+            resolvePromise();
+          },
+        });
+      });
+    },
+  };
+}
+
+function formatCpu(cpu: Record<string, number>): string {
+  return Object.entries(cpu)
+    .map(([k, v]) => `${k} ${v.toFixed(2)}`)
+    .join(', ');
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

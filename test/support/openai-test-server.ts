@@ -1,0 +1,205 @@
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+/**
+ * A small OpenAI-compatible server for tests: `POST /v1/chat/completions` answers a structured-output
+ * request with a script about the prompt's topic, `POST /v1/audio/speech` answers with a real WAV (a
+ * sine tone as long as the text would take to say). Faults are programmable: `failNext(n, fault)`
+ * makes the next n calls (optionally of one endpoint) answer with an error status, slowly, or with
+ * content that is not the requested JSON. Every request is recorded.
+ */
+
+export type Endpoint = 'chat' | 'speech';
+
+export type Fault =
+  /** Answer with this status and an OpenAI-style error body; `retryAfter` becomes the Retry-After header. */
+  | { status: number; message?: string; retryAfter?: string }
+  /** Wait this long before answering normally (longer than the client's timeout: a timeout). */
+  | { delayMs: number }
+  /** Chat only: answer 200 with this as the message content (e.g. text that is not JSON). */
+  | { content: string };
+
+export interface RecordedRequest {
+  endpoint: Endpoint | 'other';
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: Record<string, unknown>;
+  /** The client's port: equal ports mean one reused (keep-alive) connection. */
+  remotePort: number;
+  /** When it arrived (Date.now()). */
+  at: number;
+  /** Set when the request was answered with a fault. */
+  fault?: Fault;
+}
+
+export interface OpenAiTestServer {
+  /** `http://127.0.0.1:<port>`; the API lives under `/v1`. */
+  readonly url: string;
+  readonly requests: RecordedRequest[];
+  /** Most connections open at the same time since start (or `reset()`). */
+  readonly maxOpenConnections: number;
+  failNext(count: number, fault: Fault, endpoint?: Endpoint): void;
+  /** Forgets recorded requests, pending faults and the connection high-water mark. */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const SAMPLE_RATE = 24_000;
+const SECONDS_PER_WORD = 0.3;
+
+export async function startOpenAiTestServer(): Promise<OpenAiTestServer> {
+  const requests: RecordedRequest[] = [];
+  let faults: Array<{ fault: Fault; endpoint?: Endpoint }> = [];
+  const timers = new Set<NodeJS.Timeout>();
+  const sockets = new Set<Socket>();
+  let maxOpenConnections = 0;
+
+  const takeFault = (endpoint: Endpoint): Fault | undefined => {
+    const i = faults.findIndex((f) => f.endpoint === undefined || f.endpoint === endpoint);
+    return i === -1 ? undefined : faults.splice(i, 1)[0]!.fault;
+  };
+
+  const server = createServer((req, res) => {
+    void handle(req, res).catch((err: Error) => {
+      if (!res.headersSent) json(res, 500, { error: { message: `test server bug: ${err.message}`, type: 'server_error' } });
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    maxOpenConnections = Math.max(maxOpenConnections, sockets.size);
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    const path = (req.url ?? '').split('?')[0]!;
+    const endpoint: RecordedRequest['endpoint'] =
+      req.method === 'POST' && path === '/v1/chat/completions' ? 'chat' : req.method === 'POST' && path === '/v1/audio/speech' ? 'speech' : 'other';
+    let body: Record<string, unknown> = {};
+    try {
+      body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+    } catch {
+      // recorded as {}; the endpoint answers 400 below
+    }
+    const record: RecordedRequest = { endpoint, method: req.method ?? '', path, headers: req.headers, body, remotePort: req.socket.remotePort ?? 0, at: Date.now() };
+    requests.push(record);
+    if (endpoint === 'other') return json(res, 404, { error: { message: `no route ${req.method} ${path}`, type: 'invalid_request_error' } });
+
+    const fault = takeFault(endpoint);
+    record.fault = fault;
+    if (fault && 'status' in fault) {
+      const headers = fault.retryAfter !== undefined ? { 'retry-after': fault.retryAfter } : {};
+      return json(res, fault.status, { error: { message: fault.message ?? `injected ${fault.status}`, type: 'test_fault', param: null, code: null } }, headers);
+    }
+    if (fault && 'delayMs' in fault) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => (timers.delete(timer), resolve()), fault.delayMs);
+        timers.add(timer);
+      });
+      if (res.destroyed) return;
+    }
+    if (endpoint === 'chat') return answerChat(res, body, fault && 'content' in fault ? fault.content : undefined);
+    return answerSpeech(res, body);
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    requests,
+    get maxOpenConnections() {
+      return maxOpenConnections;
+    },
+    failNext(count, fault, endpoint) {
+      for (let i = 0; i < count; i++) faults.push({ fault, endpoint });
+    },
+    reset() {
+      requests.length = 0;
+      faults = [];
+      maxOpenConnections = sockets.size;
+    },
+    async close() {
+      for (const timer of timers) clearTimeout(timer);
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function answerChat(res: ServerResponse, body: Record<string, unknown>, content?: string): void {
+  const messages = (body.messages ?? []) as Array<{ role: string; content: string }>;
+  const prompt = messages.find((m) => m.role === 'user')?.content;
+  if (typeof body.model !== 'string' || !prompt) {
+    return json(res, 400, { error: { message: 'model and a user message are required', type: 'invalid_request_error' } });
+  }
+  const topic = /^Topic: (.+)$/m.exec(prompt)?.[1] ?? 'something';
+  const sceneCount = Math.min(3, Math.max(1, Number(/in about (\d+) scenes?/.exec(prompt)?.[1] ?? 1)));
+  const sentences = [
+    `Here is something worth knowing about ${topic}.`,
+    `People who study ${topic} keep finding surprises.`,
+    `That was ${topic}, in a few words.`,
+  ];
+  const scenes = sentences.slice(0, sceneCount).map((text) => ({ text }));
+  json(res, 200, {
+    id: `chatcmpl-test-${Date.now()}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model: body.model,
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: content ?? JSON.stringify({ scenes }), refusal: null },
+        finish_reason: 'stop',
+        logprobs: null,
+      },
+    ],
+    usage: { prompt_tokens: 50, completion_tokens: 30, total_tokens: 80 },
+  });
+}
+
+function answerSpeech(res: ServerResponse, body: Record<string, unknown>): void {
+  if (typeof body.model !== 'string' || typeof body.voice !== 'string' || typeof body.input !== 'string' || !body.input.trim()) {
+    return json(res, 400, { error: { message: 'model, voice and input are required', type: 'invalid_request_error' } });
+  }
+  const words = body.input.trim().split(/\s+/).length;
+  const speed = typeof body.speed === 'number' ? body.speed : 1;
+  const wav = sineWav(Math.max(0.5, (words * SECONDS_PER_WORD) / speed));
+  res.writeHead(200, { 'content-type': 'audio/wav', 'content-length': wav.length });
+  res.end(wav);
+}
+
+/** A 16-bit mono PCM WAV of a quiet 220 Hz tone, with a gentle fade so it is not all one level. */
+export function sineWav(seconds: number, sampleRate = SAMPLE_RATE): Buffer {
+  const samples = Math.round(seconds * sampleRate);
+  const wav = Buffer.alloc(44 + samples * 2);
+  wav.write('RIFF', 0, 'ascii');
+  wav.writeUInt32LE(36 + samples * 2, 4);
+  wav.write('WAVEfmt ', 8, 'ascii');
+  wav.writeUInt32LE(16, 16); // fmt chunk size
+  wav.writeUInt16LE(1, 20); // PCM
+  wav.writeUInt16LE(1, 22); // mono
+  wav.writeUInt32LE(sampleRate, 24);
+  wav.writeUInt32LE(sampleRate * 2, 28); // byte rate
+  wav.writeUInt16LE(2, 32); // block align
+  wav.writeUInt16LE(16, 34); // bits per sample
+  wav.write('data', 36, 'ascii');
+  wav.writeUInt32LE(samples * 2, 40);
+  for (let i = 0; i < samples; i++) {
+    const envelope = Math.min(1, i / (0.05 * sampleRate), (samples - i) / (0.05 * sampleRate));
+    wav.writeInt16LE(Math.round(Math.sin((2 * Math.PI * 220 * i) / sampleRate) * 8000 * envelope), 44 + i * 2);
+  }
+  return wav;
+}
+
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
