@@ -2,7 +2,7 @@
  * `npm run bench:render`: how much faster vidflow renders a 60 s captioned 1080x1920 narration video
  * than the straightforward ffmpeg command, both measured in this run on this machine, on the same
  * inputs (a still background image, the narration, the same ASS captions). Each variant runs
- * REPEATS times; the medians are compared. Writes BENCHMARKS.md at the repository root.
+ * REPEATS times; the medians are compared. Writes its section of BENCHMARKS.md at the repository root.
  */
 import { EspeakSpeechProvider, OfflineScriptWriter } from '@vidflow/activities';
 import {
@@ -22,6 +22,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import { writeSection } from './bench-report';
 
 const WIDTH = 1080;
 const HEIGHT = 1920;
@@ -204,9 +205,7 @@ function writeReport(r: {
   const long = (cmd: string) => (cmd.length > 3000 ? `${cmd.slice(0, 3000)} …` : cmd);
   const vidflowCmds = (['video', 'audio', 'mux'] as const).map((k) => long(shell(r.vidflow[k], r.inputs.dir))).join('\n');
   const cfrVideo = long(shell(r.cfr.video, r.inputs.dir));
-  const report = `# Benchmarks
-
-Measured by \`npm run bench:render\` (bench/render.ts), which rebuilds, then times every variant ${REPEATS} times in one run,
+  const report = `Measured by \`npm run bench:render\` (bench/render.ts), which rebuilds, then times every variant ${REPEATS} times in one run,
 interleaved, and compares medians. Numbers from another machine or another run are never mixed in.
 
 ## Render: 60 s captioned narration, ${WIDTH}x${HEIGHT}, ${FPS} fps
@@ -253,8 +252,9 @@ stream-copy mux joins them. The CFR mode still draws each picture once but
 repeats it onto every grid frame (\`fps\` filter), which x264 codes as skipped macroblocks with its per-frame analysis
 turned down; writing ${Math.round(r.inputs.durationSeconds * FPS)} frames is what costs it the difference.
 `;
-  writeFileSync(join(ROOT, 'BENCHMARKS.md'), report);
-  console.log(`wrote ${join(ROOT, 'BENCHMARKS.md')}`);
+  // Only this benchmark's section: bench:api and bench:batch keep theirs.
+  writeSection('render', report);
+  console.log(`wrote the render section of ${join(ROOT, 'BENCHMARKS.md')}`);
 }
 
 main().catch((err: unknown) => {
