@@ -1,4 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { canonicalJson } from '@vidflow/cache';
 import { createHash } from 'node:crypto';
 import { ConflictError, ValidationFailedError } from './api-errors';
 
@@ -25,21 +26,11 @@ export function idempotentId(prefix: 'vid' | 'bat', scope: string, key: string):
   return `${prefix}-${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
-/** sha256 of a canonical JSON form (keys sorted), so that key order in the body does not matter. */
+/** sha256 of the canonical JSON form (the cache's: keys sorted, NFC strings), so key order does not matter. */
 export function requestHash(body: unknown): string {
   return createHash('sha256').update(canonicalJson(body)).digest('hex');
 }
 
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
 
 /**
  * Starts `workflowId` unless it already exists (running or finished), then checks that the existing
