@@ -1,12 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ffprobe } from './support/ffprobe';
 import { freePort } from './support/global-setup';
+import { startLauncher } from './support/launcher-process';
 import { testEnv } from './support/test-stack';
 
 const CLI = resolve(__dirname, '..', 'apps', 'cli', 'dist', 'main.js');
-const LAUNCHER = resolve(__dirname, '..', 'apps', 'launcher', 'dist', 'main.js');
 
 interface CliRun {
   code: number | null;
@@ -208,45 +208,3 @@ describe('vidflow CLI against a running stack', () => {
     expect(ffprobe(join(dataDir, 'videos', `${video}.mp4`)).video).toEqual({ codec: 'h264', width: 270, height: 480 });
   });
 });
-
-function startLauncher(env: NodeJS.ProcessEnv) {
-  const child: ChildProcess = spawn(process.execPath, [LAUNCHER, 'start'], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const waiters: Array<{ re: RegExp; resolve: () => void }> = [];
-  const onData = (d: Buffer) => {
-    out += d.toString();
-    for (const w of [...waiters]) {
-      if (!w.re.test(out)) continue;
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve();
-    }
-  };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
-  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-  return {
-    waitForLine(re: RegExp, timeoutMs: number): Promise<void> {
-      if (re.test(out)) return Promise.resolve();
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no ${re} in launcher output after ${timeoutMs}ms:\n${out.slice(-3000)}`)), timeoutMs);
-        waiters.push({
-          re,
-          resolve: () => {
-            clearTimeout(timer);
-            resolve();
-          },
-        });
-      });
-    },
-    async stop(): Promise<void> {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-}
