@@ -222,6 +222,13 @@ describe('docker-compose.yml', () => {
     expect(temporal.depends_on).toEqual({ postgresql: { condition: 'service_healthy' } });
     expect(service('postgresql').healthcheck?.test).toBeDefined();
   });
+
+  it('keeps media URLs off private addresses by default, with the same setting in api and worker', () => {
+    const [api, worker] = appServices.map((name) => loadConfig(environmentOf(name), '/app').mediaDownload);
+    expect(worker).toEqual(loadConfig({}, '/app').mediaDownload);
+    expect(worker!.allowPrivate).toBe(false);
+    expect(api!.allowPrivate).toBe(worker!.allowPrivate);
+  });
 });
 
 describe('Dockerfile', () => {

@@ -37,6 +37,7 @@ export function createActivityDeps(config: VidflowConfig, cache?: ArtifactCache)
     renderPreset: config.renderPreset,
     mediaDir: config.mediaDir,
     renderCfr: config.renderCfr,
+    mediaDownload: config.mediaDownload,
     cache,
   };
 }

@@ -1,6 +1,7 @@
 import type { ArtifactCache } from '@vidflow/cache';
 import type { FfmpegRunner } from '@vidflow/media';
 import type { ArtifactStore } from './artifact-store';
+import type { MediaDownloadSettings } from './download-media';
 import type { ScriptWriter } from './providers/script-writer';
 import type { SpeechProvider } from './providers/speech-provider';
 
@@ -17,4 +18,6 @@ export interface ActivityDeps {
   mediaDir?: string;
   /** Write every frame at the declared fps instead of a variable-frame-rate file (config.renderCfr). */
   renderCfr?: boolean;
+  /** How http(s) media URLs are fetched (config.mediaDownload); DEFAULT_MEDIA_DOWNLOAD when not given (private addresses refused). */
+  mediaDownload?: MediaDownloadSettings;
 }

@@ -1,5 +1,6 @@
 export * from './activity-deps';
 export * from './artifact-store';
+export * from './download-media';
 export * from './split-script';
 export * from './failures';
 export * from './providers/script-writer';

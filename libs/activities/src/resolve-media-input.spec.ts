@@ -1,7 +1,9 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { FfmpegRunner } from '@vidflow/media';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveMediaInput, type MediaKind } from './resolve-media-input';
@@ -57,8 +59,8 @@ describe('resolveMediaInput', () => {
     ['a video file with no video stream', 'no-video.mp4', 'video', /"no-video\.mp4" has no video stream/],
     ['music without sound', 'sub/bg.png', 'audio', /"sub\/bg\.png" has no audio stream/],
     ['a directory', 'sub', 'image', /"sub" is not a file/],
-    ['an http URL (downloads are not supported yet)', 'https://example.com/a.png', 'image', /downloading media from URLs is not supported/],
-    ['another scheme', 'file:///etc/passwd', 'image', /only paths under MEDIA_DIR/],
+    ['an http URL without download settings', 'https://example.com/a.png', 'image', /"https:\/\/example\.com\/a\.png": this worker does not download media from URLs/],
+    ['another scheme', 'file:///etc/passwd', 'image', /"file:\/\/\/etc\/passwd": only http\(s\) URLs and paths under MEDIA_DIR are accepted/],
   ])('refuses %s as non-retryable BadMedia naming the field', async (_what, ref, kind, message) => {
     const err = await failure(ref, kind);
     expect(err.message).toMatch(message);
@@ -68,5 +70,80 @@ describe('resolveMediaInput', () => {
     const err = await failure('nope.mp4', 'video', 'scenes.3.background.video');
     expect(err.message).toBe('scenes.3.background.video: file not found: "nope.mp4"');
     expect(err.details).toEqual([{ field: 'scenes.3.background.video' }]);
+  });
+});
+
+/** URLs: downloaded into the given directory, then held to the same probe and decode checks as local files. */
+describe('resolveMediaInput with http URLs', () => {
+  let root: string;
+  let server: Server;
+  let base: string;
+  const ffmpeg = new FfmpegRunner({ ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe' });
+  const bodies = new Map<string, Buffer | string>();
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'vidflow-media-url-'));
+    const png = join(root, 'bg.png');
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=blue:s=64x48', '-frames:v', '1', png]);
+    bodies.set('/bg.png', readFileSync(png));
+    bodies.set('/page.png', '<!doctype html><html><body>Not found, but with a 200</body></html>\n');
+    bodies.set('/live.mp4', '#EXTM3U\n#EXT-X-TARGETDURATION:1\n#EXTINF:1,\nfile:///etc/passwd\n#EXT-X-ENDLIST\n');
+    bodies.set('/list.mp4', 'ffconcat version 1.0\nfile bg.png\n');
+    server = createServer((req, res) => {
+      const body = bodies.get(new URL(req.url!, 'http://x').pathname);
+      if (body === undefined) return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(body);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await new Promise((r) => server.close(r));
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  const resolve = (ref: string, dir: string, kind: MediaKind = 'image') =>
+    resolveMediaInput({ ref, field: 'render.background.image', kind, mediaDir: join(root, 'media'), ffmpeg, download: { dir, allowPrivate: true } });
+  const failure = async (ref: string, dir: string, kind: MediaKind = 'image'): Promise<ApplicationFailure> => {
+    const err = await resolve(ref, dir, kind).catch((e: unknown) => e);
+    if (!(err instanceof ApplicationFailure)) throw new Error(`expected a failure for ${ref}, got ${String(err)}`);
+    expect(err).toMatchObject({ type: 'BadMedia', nonRetryable: true });
+    return err;
+  };
+
+  it('downloads the file into the scratch directory and returns its path once it decodes', async () => {
+    const dir = mkdtempSync(join(root, 'scratch-'));
+    const path = await resolve(`${base}/bg.png?sig=secret`, dir);
+    expect(path.startsWith(`${dir}/`)).toBe(true);
+    expect(path).toMatch(/\.png$/);
+    expect(readFileSync(path)).toEqual(bodies.get('/bg.png'));
+    expect(readdirSync(dir)).toHaveLength(1);
+  });
+
+  it('refuses an HTML page served for an image, naming the field and the URL without its query', async () => {
+    const err = await failure(`${base}/page.png?token=secret`, mkdtempSync(join(root, 'scratch-')));
+    expect(err.message).toBe(`render.background.image: "${base}/page.png?…" cannot be decoded as an image`);
+    expect(err.message).not.toContain('secret');
+  });
+
+  it.each([
+    ['an HLS playlist', '/live.mp4', /is an HLS playlist, not a media file/],
+    ['an ffconcat list', '/list.mp4', /is an ffconcat list, not a media file/],
+  ])('refuses %s before ffmpeg opens what it points at', async (_what, path, message) => {
+    const err = await failure(`${base}${path}`, mkdtempSync(join(root, 'scratch-')), 'video');
+    expect(err.message).toMatch(message);
+  });
+
+  it('refuses a loopback URL with the default settings (private addresses not allowed)', async () => {
+    const err = await resolveMediaInput({
+      ref: `${base}/bg.png`,
+      field: 'render.music.source',
+      kind: 'audio',
+      mediaDir: root,
+      ffmpeg,
+      download: { dir: mkdtempSync(join(root, 'scratch-')) },
+    }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ type: 'BadMedia', nonRetryable: true });
+    expect((err as Error).message).toMatch(/^render\.music\.source: "http:\/\/127\.0\.0\.1:\d+\/bg\.png": 127\.0\.0\.1 is a loopback address/);
   });
 });

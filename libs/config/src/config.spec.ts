@@ -20,6 +20,7 @@ describe('loadConfig', () => {
     expect(loadConfig({}, cwd)).toEqual({
       dataDir: '/srv/vidflow/.data',
       mediaDir: '/srv/vidflow/.data/media',
+      mediaDownload: { allowPrivate: false, maxBytes: 200 * 1024 ** 2, timeoutSeconds: 60 },
       temporal: {
         address: '127.0.0.1:7233',
         external: false,
@@ -68,6 +69,14 @@ describe('loadConfig', () => {
     const c = loadConfig({ DATA_DIR: '/mnt/store', MEDIA_DIR: 'assets' }, cwd);
     expect(c.dataDir).toBe('/mnt/store');
     expect(c.mediaDir).toBe('/srv/vidflow/assets');
+  });
+
+  it('reads the media URL download settings; private addresses stay refused unless allowed', () => {
+    const c = loadConfig({ MEDIA_ALLOW_PRIVATE_URLS: 'true', MEDIA_DOWNLOAD_MAX_BYTES: '1048576', MEDIA_DOWNLOAD_TIMEOUT_SECONDS: '5' }, cwd);
+    expect(c.mediaDownload).toEqual({ allowPrivate: true, maxBytes: 1048576, timeoutSeconds: 5 });
+    expect(configError({ MEDIA_ALLOW_PRIVATE_URLS: 'sure' }).message).toMatch(/^\s*MEDIA_ALLOW_PRIVATE_URLS: /m);
+    expect(configError({ MEDIA_DOWNLOAD_MAX_BYTES: '0' }).message).toMatch(/^\s*MEDIA_DOWNLOAD_MAX_BYTES: /m);
+    expect(configError({ MEDIA_DOWNLOAD_TIMEOUT_SECONDS: '3601' }).message).toMatch(/^\s*MEDIA_DOWNLOAD_TIMEOUT_SECONDS: /m);
   });
 
   it('uses an external Temporal when TEMPORAL_ADDRESS is set', () => {

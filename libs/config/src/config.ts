@@ -16,6 +16,9 @@ const bool = z
 export const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./.data'),
   MEDIA_DIR: z.string().min(1).optional(),
+  MEDIA_ALLOW_PRIVATE_URLS: bool.default(false),
+  MEDIA_DOWNLOAD_MAX_BYTES: positiveInt.default(200 * 1024 ** 2),
+  MEDIA_DOWNLOAD_TIMEOUT_SECONDS: positiveInt.max(3600).default(60),
   TEMPORAL_ADDRESS: z.string().min(1).optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_PORT: port.default(7233),
@@ -68,6 +71,15 @@ export const CONFIG_KEYS = Object.keys(envSchema.shape) as Array<keyof typeof en
 export interface VidflowConfig {
   dataDir: string;
   mediaDir: string;
+  /** How render workers fetch http(s) media URLs (the API also uses `allowPrivate` to refuse literal private IPs early). */
+  mediaDownload: {
+    /** Let media URLs reach loopback, private, link-local and other non-public addresses (off: SSRF protection). */
+    allowPrivate: boolean;
+    /** Largest file one URL may deliver, checked against Content-Length and while streaming. */
+    maxBytes: number;
+    /** Whole download of one URL, redirects included. */
+    timeoutSeconds: number;
+  };
   temporal: {
     /** host:port of the frontend; the launcher starts a dev server there unless TEMPORAL_ADDRESS was set. */
     address: string;
@@ -151,6 +163,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   return {
     dataDir,
     mediaDir: e.MEDIA_DIR ? absolute(e.MEDIA_DIR, cwd) : join(dataDir, 'media'),
+    mediaDownload: {
+      allowPrivate: e.MEDIA_ALLOW_PRIVATE_URLS,
+      maxBytes: e.MEDIA_DOWNLOAD_MAX_BYTES,
+      timeoutSeconds: e.MEDIA_DOWNLOAD_TIMEOUT_SECONDS,
+    },
     temporal: {
       address: e.TEMPORAL_ADDRESS ?? `127.0.0.1:${e.TEMPORAL_PORT}`,
       external: e.TEMPORAL_ADDRESS !== undefined,

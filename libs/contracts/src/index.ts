@@ -6,3 +6,5 @@ export * from './activity-io';
 export * from './workflow-api';
 export * from './batch';
 export * from './schedule';
+export * from './classify-address';
+export * from './media-url';

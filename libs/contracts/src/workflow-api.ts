@@ -20,6 +20,8 @@ export const SEARCH_ATTRIBUTES = {
 /** Error types raised by activities and mapped to HTTP codes / user messages. */
 export const ErrorTypes = {
   BadMedia: 'BadMedia',
+  /** A media URL could not be fetched for now (5xx, timeout, dropped connection): retried with backoff. */
+  MediaUnavailable: 'MediaUnavailable',
   BadInput: 'BadInput',
   ProviderRejected: 'ProviderRejected',
   ProviderUnavailable: 'ProviderUnavailable',

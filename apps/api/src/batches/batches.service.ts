@@ -59,7 +59,7 @@ export class BatchesService {
         continue;
       }
       try {
-        rejectUnsupported(parsed.data, { openai: this.config.openai !== undefined });
+        rejectUnsupported(parsed.data, { openai: this.config.openai !== undefined, privateMediaUrls: this.config.mediaDownload.allowPrivate });
       } catch (err) {
         if (!(err instanceof UnprocessableError)) throw err;
         for (const d of err.details ?? []) unsupported.push({ field: `items.${i}.${d.field}`, message: d.message });
