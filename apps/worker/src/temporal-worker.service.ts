@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { ensureMaintenanceSchedule } from './ensure-maintenance-schedule';
 import { activityMetricsInterceptors } from './activity-metrics.interceptor';
 import { ensureSearchAttributes } from './ensure-search-attributes';
+import { keepAliveHeartbeatInterceptors } from './keep-alive-heartbeat.interceptor';
 import { ACTIVITY_DEPS, CONFIG } from './tokens';
 import type { ReadinessReport } from './worker-http-server';
 import { WorkerMetrics } from './worker-metrics';
@@ -43,8 +44,12 @@ export class TemporalWorkerService implements OnApplicationShutdown {
     // Activity durations, failures and cache hits are recorded around the activities, not inside them.
     const interceptors = { activity: [activityMetricsInterceptors(this.metrics)] };
     const common = { connection: this.connection, namespace: temporal.namespace, shutdownGraceTime: '10s', interceptors } as const;
+    // Speech and script activities do not heartbeat themselves; these heartbeats let Temporal retry an
+    // attempt lost with its worker after the workflow's 30 s heartbeat timeout (the render heartbeats its progress).
+    const keptAlive = { activity: [...interceptors.activity, keepAliveHeartbeatInterceptors()] };
     const io = await Worker.create({
       ...common,
+      interceptors: keptAlive,
       taskQueue: taskQueues.io,
       ...workflowSource(),
       activities: createIoActivities(this.deps),
@@ -63,6 +68,7 @@ export class TemporalWorkerService implements OnApplicationShutdown {
     });
     const llm = await Worker.create({
       ...common,
+      interceptors: keptAlive,
       taskQueue: taskQueues.llm,
       activities: createLlmActivities(this.deps),
       maxConcurrentActivityTaskExecutions: worker.ioConcurrency,

@@ -13,16 +13,29 @@ import {
   type RenderMusic,
   runRenderPlan,
 } from '@vidflow/media';
-import { rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { ActivityDeps } from './activity-deps';
 import { toFailure } from './failures';
+import { fileContentHasher } from './file-content-hasher';
 import { resolveMediaInput } from './resolve-media-input';
+import { placeCachedFile, StageCache, stageKey } from './stage-cache';
 
 /** A rendered file whose duration is off by more than this is rejected rather than delivered. */
 const DURATION_TOLERANCE = 0.02;
 
-type RenderDeps = Pick<ActivityDeps, 'store' | 'ffmpeg' | 'renderPreset' | 'mediaDir' | 'renderCfr'>;
+/** While the cache copies or verifies a large MP4, heartbeats keep going at this interval (the timeout is 30 s). */
+const CACHE_HEARTBEAT_MS = 5_000;
+
+type RenderDeps = Pick<ActivityDeps, 'store' | 'ffmpeg' | 'renderPreset' | 'mediaDir' | 'renderCfr' | 'cache' | 'mediaDownload'>;
+
+/** What a cached render keeps besides the MP4. */
+interface CachedRender {
+  durationSeconds: number;
+  width: number;
+  height: number;
+  bytes: number;
+}
 
 /**
  * Render stage: background(s), narration, music and burned-in captions (video and audio encoded at
@@ -31,9 +44,13 @@ type RenderDeps = Pick<ActivityDeps, 'store' | 'ffmpeg' | 'renderPreset' | 'medi
  * a bad file fails the video at once (non-retryable BadMedia naming the field) instead of after
  * retries. Heartbeats carry ffmpeg's progress (the API shows it) and are how Temporal notices a dead
  * worker and how cancellation reaches this attempt, which then kills ffmpeg.
+ *
+ * Cached by everything that shapes the file (renderCacheKey): once the media is resolved, a hit places the
+ * cached MP4 at this video's path instead of running ffmpeg; a miss renders and stores the result.
  */
 export function makeRenderVideo(deps: RenderDeps) {
   const mediaDir = () => deps.mediaDir ?? join(deps.store.root, 'media');
+  const cache = new StageCache(deps.cache);
   return async function renderVideo(input: RenderVideoInput): Promise<RenderVideoOutput> {
     const ctx = Context.current();
     const heartbeat = (progress: number) => ctx.heartbeat({ progress } satisfies RenderHeartbeat);
@@ -43,13 +60,40 @@ export function makeRenderVideo(deps: RenderDeps) {
       const { render } = input;
       const durationSeconds = input.scenes.reduce((sum, s) => sum + s.durationSeconds, 0);
       const resolve = (ref: string, field: string, kind: 'image' | 'video' | 'audio') =>
-        resolveMediaInput({ ref, field, kind, mediaDir: mediaDir(), ffmpeg: deps.ffmpeg, signal: ctx.cancellationSignal });
+        resolveMediaInput({
+          ref,
+          field,
+          kind,
+          mediaDir: mediaDir(),
+          ffmpeg: deps.ffmpeg,
+          signal: ctx.cancellationSignal,
+          // URLs are fetched into this attempt's scratch directory (removed below, whatever happens);
+          // heartbeats keep flowing during a long download, and carry its cancellation.
+          download: { ...deps.mediaDownload, dir: scratch, onProgress: () => heartbeat(0) },
+        });
 
       const backgrounds = await resolveBackgrounds(input, resolve);
       let music: RenderMusic | undefined;
       if (render.music) {
         const path = await resolve(render.music.source, 'render.music.source', 'audio');
         music = { path, volume: render.music.volume, duck: render.music.duck };
+      }
+
+      const cacheKey =
+        input.cache?.mode === 'bypass' || !deps.cache ? undefined : await whileHeartbeating(heartbeat, () => renderCacheKey({ input, backgrounds, music, deps }));
+      const videoPath = deps.store.video(input.videoId);
+      if (cacheKey) {
+        const hit = await whileHeartbeating(heartbeat, () => cache.read<CachedRender>('render', cacheKey, input.cache));
+        if (hit?.files.video) {
+          try {
+            await mkdir(dirname(deps.store.resolve(videoPath)), { recursive: true });
+            await placeCachedFile(hit.files.video, deps.store.resolve(videoPath));
+            heartbeat(1);
+            return { path: videoPath, ...pickCachedRender(hit.value), cacheHit: true, attempt: ctx.info.attempt };
+          } catch {
+            // Evicted between lookup and link: render as on a miss.
+          }
+        }
       }
 
       const narrationList = join(scratch, 'narration.txt');
@@ -84,18 +128,12 @@ export function makeRenderVideo(deps: RenderDeps) {
       await runRenderPlan({ ffmpeg: deps.ffmpeg, plan, totalSeconds: durationSeconds, signal: ctx.cancellationSignal, onProgress: heartbeat });
       const probe = await deps.ffmpeg.probe(output);
       checkOutput(probe, { width: render.width, height: render.height, durationSeconds });
-      const path = deps.store.video(input.videoId);
-      await deps.store.commit(output, path);
+      const file: CachedRender = { durationSeconds: round(probe.durationSeconds), width: render.width, height: render.height, bytes: probe.bytes };
+      // Cached before the move (the cache copies the file in), so the entry never points at a moved file.
+      if (cacheKey) await whileHeartbeating(heartbeat, () => cache.write('render', cacheKey, input.cache, file, { video: output }), 1);
+      await deps.store.commit(output, videoPath);
       heartbeat(1);
-      return {
-        path,
-        durationSeconds: round(probe.durationSeconds),
-        width: render.width,
-        height: render.height,
-        bytes: probe.bytes,
-        cacheHit: false,
-        attempt: ctx.info.attempt,
-      };
+      return { path: videoPath, ...file, cacheHit: false, attempt: ctx.info.attempt };
     } catch (err) {
       if (ctx.cancellationSignal.aborted) throw new CancelledFailure('render cancelled');
       throw toFailure(err);
@@ -103,6 +141,61 @@ export function makeRenderVideo(deps: RenderDeps) {
       await rm(scratch, { recursive: true, force: true });
     }
   };
+}
+
+/**
+ * The render stage's cache key: everything that shapes the MP4. The frame settings, the language (caption
+ * segmentation), every scene's text, measured duration and the content of its audio, the background runs
+ * and music with each media file by the sha256 of its content (so a file replaced under the same name, or a
+ * URL whose download changed, is a new key, and the same file under another name is the same key), the
+ * frame-rate mode and the x264 preset. Not the video id: any video with the same inputs shares the file.
+ * Hashes are remembered per file while it is unchanged (FileContentHasher), so a large background video
+ * is read once, not once per render.
+ */
+export async function renderCacheKey(o: {
+  input: RenderVideoInput;
+  backgrounds: BackgroundRun[];
+  music: RenderMusic | undefined;
+  deps: Pick<RenderDeps, 'store' | 'renderCfr' | 'renderPreset'>;
+}): Promise<string> {
+  const sha = async (path: string) => `sha256:${await fileContentHasher.sha256(path)}`;
+  const { render } = o.input;
+  const scenes = [];
+  for (const scene of o.input.scenes) {
+    scenes.push({ text: scene.text, durationSeconds: scene.durationSeconds, audio: await sha(o.deps.store.resolve(scene.audioPath)) });
+  }
+  const backgrounds = [];
+  for (const run of o.backgrounds) {
+    const bg = run.background;
+    const identity = 'color' in bg ? { color: bg.color } : 'image' in bg ? { image: await sha(bg.image) } : { video: await sha(bg.video) };
+    backgrounds.push({ startSeconds: run.startSeconds, background: identity });
+  }
+  return stageKey('render', {
+    width: render.width,
+    height: render.height,
+    fps: render.fps,
+    captions: render.captions,
+    language: o.input.language,
+    scenes,
+    backgrounds,
+    music: o.music ? { audio: await sha(o.music.path), volume: o.music.volume, duck: o.music.duck } : null,
+    cfr: o.deps.renderCfr ?? false,
+    preset: o.deps.renderPreset,
+  });
+}
+
+function pickCachedRender(value: CachedRender): CachedRender {
+  return { durationSeconds: value.durationSeconds, width: value.width, height: value.height, bytes: value.bytes };
+}
+
+/** Runs `work` with a heartbeat every few seconds: copying or verifying a large MP4 must not look like a dead worker. */
+async function whileHeartbeating<T>(heartbeat: (progress: number) => void, work: () => Promise<T>, progress = 0): Promise<T> {
+  const timer = setInterval(() => heartbeat(progress), CACHE_HEARTBEAT_MS);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 /**

@@ -9,7 +9,8 @@ import { copyFile, link, rename, rm } from 'node:fs/promises';
  * version includes the others, so any change invalidates whole-pipeline results too.
  */
 export const STAGE_VERSIONS = { script: 1, tts: 1, render: 1 } as const;
-export const PIPELINE_VERSION = `${STAGE_VERSIONS.script}.${STAGE_VERSIONS.tts}.${STAGE_VERSIONS.render}.1`;
+// The last part is the pipeline key's own version: 2 since the key holds the request's media files' content.
+export const PIPELINE_VERSION = `${STAGE_VERSIONS.script}.${STAGE_VERSIONS.tts}.${STAGE_VERSIONS.render}.2`;
 
 export function stageKey(stage: CacheStage, inputs: unknown): string {
   const version = stage === 'pipeline' ? PIPELINE_VERSION : STAGE_VERSIONS[stage];

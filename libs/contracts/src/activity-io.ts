@@ -52,6 +52,8 @@ export interface RenderVideoInput {
   /** Used to segment captions (CJK and Thai have no spaces between words). */
   language: string;
   render: ResolvedRender;
+  /** How the render uses its cache (the request's `cache` options); without it, `use`. */
+  cache?: StageCacheOptions;
 }
 export interface RenderVideoOutput extends VideoFileInfo {
   cacheHit: boolean;

@@ -8,6 +8,7 @@ import {
   proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { IoActivities, LlmActivities, RenderActivities } from '@vidflow/activities';
 import {
@@ -24,7 +25,11 @@ import { mapLimit } from './map-limit';
 
 const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 6 };
 
-const io = proxyActivities<IoActivities>({ startToCloseTimeout: '5m', retry });
+// Speech and script attempts are kept alive by the worker's heartbeats (keep-alive-heartbeat.interceptor.ts):
+// one lost with its worker runs again after 30 s, not after the whole 5-minute start-to-close timeout.
+// Timeouts are not part of replay's determinism check, so this needs no patch.
+const keptAlive = { startToCloseTimeout: '5m', heartbeatTimeout: '30s', retry } as const;
+const io = proxyActivities<IoActivities>(keptAlive);
 // The pipeline-cache lookup runs in the workflow's own worker: a repeated request completes without
 // a round trip through a task queue.
 const local = proxyLocalActivities<IoActivities>({ startToCloseTimeout: '1m', retry });
@@ -34,7 +39,7 @@ const local = proxyLocalActivities<IoActivities>({ startToCloseTimeout: '1m', re
  * variables and is answered by the `status` query; the return value is the same object, final.
  */
 export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoProgress> {
-  const llm = proxyActivities<LlmActivities>({ taskQueue: input.llmTaskQueue, startToCloseTimeout: '5m', retry });
+  const llm = proxyActivities<LlmActivities>({ ...keptAlive, taskQueue: input.llmTaskQueue });
   const render = proxyActivities<RenderActivities>({
     taskQueue: input.renderTaskQueue,
     startToCloseTimeout: '1h',
@@ -102,6 +107,7 @@ export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoPro
       language: request.language,
       render: resolveRender(request.render),
       scenes: script.scenes.map((scene, i) => ({ ...scene, audioPath: audio[i]!.audioPath, durationSeconds: audio[i]!.durationSeconds })),
+      cache,
     });
     Object.assign(state.stages.render, {
       status: 'completed',
@@ -114,7 +120,8 @@ export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoPro
     state.result = file;
     enter('done');
     const final = { ...state, progress: 1 };
-    if (cache.mode !== 'bypass') await io.storePipeline({ videoId, request, progress: final });
+    // Activity inputs are not part of replay's determinism check, so the added fields need no patch.
+    if (cache.mode !== 'bypass') await io.storePipeline({ videoId, request, progress: final, startedAtMs: workflowInfo().runStartTime.getTime() });
     return final;
   } catch (err) {
     const failedStage = state.stage;
