@@ -14,7 +14,11 @@
  * on a small machine the API, Temporal, the worker and the load generator share the same cores.
  * Figures are compared with the issue's targets and with the earlier system's 200 req/s at 250 ms.
  */
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig } from '@vidflow/config';
+import { VIDEO_WORKFLOW, VideoRequestSchema, type VideoWorkflowInput } from '@vidflow/contracts';
 import autocannon from 'autocannon';
+import { randomUUID } from 'node:crypto';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -95,20 +99,37 @@ async function main(): Promise<void> {
     );
     const stillRunning = (await Promise.all(running.map((id) => status(api, id)))).filter((s) => s === 'running' || s === 'queued').length;
 
-    let n = 0;
-    runs.push(
-      await measure('video submissions', pids, TARGET.submissionsPerSecond, {
-        url: api,
-        requests: [
-          {
-            method: 'POST',
-            path: '/api/videos',
-            headers: { 'content-type': 'application/json' },
-            setupRequest: (req) => ({ ...req, body: JSON.stringify({ script: `Bench ${n++}.`, cache: { mode: 'bypass' } }) }),
-          },
-        ],
-      }),
-    );
+    // Submissions start real videos, so the worker gets busy; each run's workflows are terminated after
+    // it so that both start with an idle worker. The API's run first, then the ceiling it is compared with.
+    const config = loadConfig(env);
+    const connection = await Connection.connect({ address: `127.0.0.1:${PORTS.temporal}` });
+    const client = new Client({ connection });
+    try {
+      let n = 0;
+      const submitted: string[] = [];
+      runs.push(
+        await measure('video submissions', pids, TARGET.submissionsPerSecond, {
+          url: api,
+          requests: [
+            {
+              method: 'POST',
+              path: '/api/videos',
+              headers: { 'content-type': 'application/json' },
+              setupRequest: (req) => ({ ...req, body: JSON.stringify({ script: `Bench ${n++}.`, cache: { mode: 'bypass' } }) }),
+              onResponse: (status, body) => {
+                if (status === 202) submitted.push((JSON.parse(body) as { id: string }).id);
+              },
+            },
+          ],
+        }),
+      );
+      await terminateAll(client, submitted);
+      runs.push(await measureStarts(client, config, pids));
+      await terminateAll(client, startedDirectly);
+    } finally {
+      await connection.close();
+    }
+    runs.push(await measureApiWithoutTemporal(env, pids));
 
     for (const r of runs) {
       console.log(
@@ -130,18 +151,9 @@ async function main(): Promise<void> {
 /** One autocannon run of DURATION_S at CONNECTIONS, with the cores each process used meanwhile. */
 async function measure(name: string, pids: Record<string, number>, target: number, options: autocannon.Options): Promise<RunFigures> {
   console.log(`${name}: ${CONNECTIONS} connections for ${DURATION_S} s...`);
-  const before = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuSeconds(pid)]));
-  const machineBefore = machineSeconds();
-  const started = Date.now();
+  const sample = startCpu(pids);
   const result = await autocannon({ ...options, connections: CONNECTIONS, duration: DURATION_S });
-  const wall = (Date.now() - started) / 1000;
-  const cpu = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, (cpuSeconds(pid) - before[k]!) / wall]));
-  const ours = Object.values(cpu).reduce((a, b) => a + b, 0);
-  // Whatever else ran on the machine meanwhile (other tests, builds): the figures are only as good as the machine was quiet.
-  const machineAfter = machineSeconds();
-  cpu.other = Math.max(0, (machineAfter.busy - machineBefore.busy) / wall - ours);
-  // Cores idle while waiting for the disk (SQLite fsyncs of the Temporal dev server land here).
-  cpu.iowait = (machineAfter.iowait - machineBefore.iowait) / wall;
+  const { wall, cpu } = sample();
   const statusCodes = Object.entries(result.statusCodeStats ?? {})
     .map(([code, s]) => `${code}: ${s.count ?? 0}`)
     .join(', ');
@@ -160,6 +172,107 @@ async function measure(name: string, pids: Record<string, number>, target: numbe
     wallSeconds: wall,
     cpu,
   };
+}
+
+const startedDirectly: string[] = [];
+
+/**
+ * The ceiling for submissions: the same workflow starts (same input, same task queue, the worker
+ * running them) made by a Temporal client directly, at the same concurrency, with no API in between.
+ */
+async function measureStarts(client: Client, config: ReturnType<typeof loadConfig>, pids: Record<string, number>): Promise<RunFigures> {
+  const name = 'workflow starts, Temporal client direct (ceiling)';
+  console.log(`${name}: ${CONNECTIONS} concurrent starts for ${DURATION_S} s...`);
+  const sample = startCpu(pids);
+  const latencies: number[] = [];
+  let errors = 0;
+  let n = 0;
+  const end = Date.now() + DURATION_S * 1000;
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (Date.now() < end) {
+        const videoId = `vid-${randomUUID()}`;
+        const input: VideoWorkflowInput = {
+          videoId,
+          request: VideoRequestSchema.parse({ script: `Direct ${n++}.`, cache: { mode: 'bypass' } }),
+          ttsParallelism: config.ttsParallelism,
+          renderTaskQueue: config.taskQueues.render,
+          llmTaskQueue: config.taskQueues.llm,
+        };
+        const t0 = performance.now();
+        try {
+          await client.workflow.start(VIDEO_WORKFLOW, { workflowId: videoId, taskQueue: config.taskQueues.io, args: [input] });
+          startedDirectly.push(videoId);
+          latencies.push(performance.now() - t0);
+        } catch {
+          errors++;
+        }
+      }
+    }),
+  );
+  const { wall, cpu } = sample();
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
+  return {
+    name,
+    requests: latencies.length + errors,
+    perSecond: latencies.length / wall,
+    averageMs: latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length),
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    non2xx: 0,
+    errors,
+    statusCodes: '',
+    target: TARGET.submissionsPerSecond,
+    wallSeconds: wall,
+    cpu,
+  };
+}
+
+/**
+ * Submissions against a second API process whose Temporal start call returns at once
+ * (bench/api-without-temporal.ts): what the API itself takes, apart from the server behind it.
+ */
+async function measureApiWithoutTemporal(env: NodeJS.ProcessEnv, pids: Record<string, number>): Promise<RunFigures> {
+  const port = PORTS.api + 1;
+  const child = spawn(process.execPath, [resolve(__dirname, 'api-without-temporal.js')], {
+    env: { ...env, API_PORT: String(port), TEMPORAL_ADDRESS: '127.0.0.1:1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  try {
+    await drain(child).waitFor(/api without Temporal listening/, 60_000);
+    let n = 0;
+    return await measure('video submissions, Temporal start stubbed (the API alone)', { ...pids, api: child.pid! }, TARGET.submissionsPerSecond, {
+      url: `http://127.0.0.1:${port}`,
+      requests: [
+        {
+          method: 'POST',
+          path: '/api/videos',
+          headers: { 'content-type': 'application/json' },
+          setupRequest: (req) => ({ ...req, body: JSON.stringify({ script: `Alone ${n++}.`, cache: { mode: 'bypass' } }) }),
+        },
+      ],
+    });
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
+/** Terminates the workflows a run started, so that the next run begins with an idle worker. */
+async function terminateAll(client: Client, ids: string[]): Promise<void> {
+  console.log(`terminating ${ids.length} workflows...`);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 50 }, async () => {
+      while (next < ids.length) {
+        const id = ids[next++]!;
+        await client.workflow.getHandle(id).terminate('bench run over').catch(() => undefined);
+      }
+    }),
+  );
+  // Activities already started finish their current step (ffmpeg, espeak-ng) before noticing.
+  await new Promise((r) => setTimeout(r, 10_000));
 }
 
 function report(runs: RunFigures[], stillRunning: number): string {
@@ -188,12 +301,20 @@ ${runs.map(row).join('\n')}
 
 - *GET /health/live*: not a target of the issue; what the API answers at most through the same middleware (request id,
   auth, rate-limit check, body parser, request log) with no Temporal call, for comparison.
-- *finished videos*: GET /api/videos/:id cycling over ${FINISHED_VIDEOS} completed videos, made first. The API remembers finished
-  statuses (per run), so no result is fetched again; how much Temporal is still asked per read shows in its CPU below.
-- *running videos*: GET /api/videos/:id cycling over ${RUNNING_VIDEOS} videos submitted just before, which the worker was working on
-  (each read is a describe and a status query through Temporal to the worker); ${stillRunning} of ${RUNNING_VIDEOS} were still queued or running at the end.
+- *finished videos*: GET /api/videos/:id cycling over ${FINISHED_VIDEOS} completed videos, made first. A completed video's status
+  never changes, so the API answers it from memory without asking Temporal (Temporal's CPU below shows it).
+- *running videos*: GET /api/videos/:id cycling over ${RUNNING_VIDEOS} videos submitted just before, which the worker was working on;
+  concurrent reads of one video share one describe and status query through Temporal to the worker; ${stillRunning} of ${RUNNING_VIDEOS}
+  were still queued or running at the end.
 - *submissions*: POST /api/videos \`{"script":"Bench N.","cache":{"mode":"bypass"}}\` with a distinct N each time; each one starts a
-  workflow (the stack is stopped right after this run).
+  real video workflow that the worker begins at once.
+- *workflow starts, Temporal client direct*: the baseline for submissions, in the same run: the same workflow starts (same input,
+  task queue and worker) from a Temporal client in the bench process, ${CONNECTIONS} at a time, with no API in between. It is what the
+  Temporal server behind the API accepts on this machine; ${submissionRatio(runs)}
+  Each run's workflows are terminated after it, so both begin with an idle worker.
+- *Temporal start stubbed*: the same submissions against a second API process (bench/api-without-temporal.ts) in which
+  \`workflow.start\` returns at once: validation, hashing, middleware and the request log, without the Temporal server.
+  What the API itself can take; the difference to *video submissions* is the Temporal server's.
 
 Cores used during each run (CPU seconds / wall seconds, from /proc; the machine has ${cpus().length}):
 
@@ -202,6 +323,13 @@ Cores used during each run (CPU seconds / wall seconds, from /proc; the machine 
 ${runs.map(cpuRow).join('\n')}
 
 Machine: ${machineLine()}. Command: \`npm run bench:api\`. Measured ${new Date().toISOString().slice(0, 10)}.`;
+}
+
+function submissionRatio(runs: RunFigures[]): string {
+  const api = runs.find((r) => r.name === 'video submissions');
+  const direct = runs.find((r) => r.name.startsWith('workflow starts'));
+  if (!api || !direct) return '';
+  return `the API's submissions reached **${(api.perSecond / direct.perSecond).toFixed(2)}x** of it (${api.perSecond.toFixed(0)} vs ${direct.perSecond.toFixed(0)} per second).`;
 }
 
 function cycle(ids: string[]) {
@@ -233,6 +361,24 @@ async function waitUntil(api: string, id: string, done: (status: string) => bool
     await new Promise((r) => setTimeout(r, 500));
   }
   throw new Error(`video ${id} did not reach the expected status in ${timeoutMs / 1000} s (last: ${last})`);
+}
+
+/** Starts measuring the cores each process (and the rest of the machine) uses; call the result to stop. */
+function startCpu(pids: Record<string, number>): () => { wall: number; cpu: Record<string, number> } {
+  const before = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuSeconds(pid)]));
+  const machineBefore = machineSeconds();
+  const started = Date.now();
+  return () => {
+    const wall = (Date.now() - started) / 1000;
+    const cpu = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, (cpuSeconds(pid) - before[k]!) / wall]));
+    const ours = Object.values(cpu).reduce((a, b) => a + b, 0);
+    // Whatever else ran on the machine meanwhile (other tests, builds): the figures are only as good as the machine was quiet.
+    const machineAfter = machineSeconds();
+    cpu.other = Math.max(0, (machineAfter.busy - machineBefore.busy) / wall - ours);
+    // Cores idle while waiting for the disk (SQLite fsyncs of the Temporal dev server land here).
+    cpu.iowait = (machineAfter.iowait - machineBefore.iowait) / wall;
+    return { wall, cpu };
+  };
 }
 
 /** utime + stime of the process and of its waited-for children, in seconds. */

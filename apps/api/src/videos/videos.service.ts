@@ -1,8 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Client, WorkflowFailedError, WorkflowNotFoundError, type WorkflowExecutionDescription } from '@temporalio/client';
+import {
+  Client,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+  type WorkflowExecutionDescription,
+} from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { VidflowConfig } from '@vidflow/config';
 import {
+  isHttpUrl,
+  looksLikeUrl,
+  parseMediaUrl,
   SEARCH_ATTRIBUTES,
   VIDEO_WORKFLOW,
   VideoRequestSchema,
@@ -40,7 +49,12 @@ export interface CreatedVideo {
 
 @Injectable()
 export class VideosService {
-  private readonly finished = new Map<string, VideoStatusView>();
+  /** Completed videos by id, with the file's path in the artifact store. */
+  private readonly completed = new Map<string, { view: VideoStatusView; path?: string }>();
+  /** Failed and cancelled videos by id and run. */
+  private readonly ended = new Map<string, VideoStatusView>();
+  /** Status reads of unfinished videos in flight, shared by the requests that arrive meanwhile. */
+  private readonly pendingReads = new Map<string, Promise<VideoStatusView>>();
   private readonly logger = new Logger(VideosService.name);
 
   constructor(
@@ -51,46 +65,76 @@ export class VideosService {
   async create(body: unknown, idempotencyKey?: string, scope = ''): Promise<CreatedVideo> {
     const key = checkIdempotencyKey(idempotencyKey);
     const request = validate(VideoRequestSchema, body);
-    rejectUnsupported(request, { openai: this.config.openai !== undefined });
-    // Identical requests (cache mode "use") name the same workflow: submitted together, they share one
-    // run; submitted later, they start a new run that the pipeline cache answers at once.
+    rejectUnsupported(request, { openai: this.config.openai !== undefined, privateMediaUrls: this.config.mediaDownload.allowPrivate });
+    // Identical requests (cache mode "use") name the same workflow while it runs, so requests submitted
+    // together share one run. Once that run has finished, a repeat gets a fresh id and a run of its own,
+    // which the pipeline cache answers at once. Either way an id has one run for life, so a completed
+    // status can be remembered by id (see get()).
     const { cache: _cache, ...shape } = request;
     const dedupe = !key && request.cache.mode === 'use';
-    const id = key ? idempotentId('vid', scope, key) : dedupe ? idempotentId('vid', `content:${this.config.taskQueues.io}`, requestHash(shape)) : `vid-${randomUUID()}`;
-    const input: VideoWorkflowInput = {
-      videoId: id,
-      request,
-      ttsParallelism: this.config.ttsParallelism,
-      renderTaskQueue: this.config.taskQueues.render,
-      llmTaskQueue: this.config.taskQueues.llm,
-    };
-    const start = (extra: object = {}) =>
+    let id = key ? idempotentId('vid', scope, key) : dedupe ? idempotentId('vid', `content:${this.config.taskQueues.io}`, requestHash(shape)) : `vid-${randomUUID()}`;
+    const start = (workflowId: string, extra: object = {}) =>
       this.client.workflow.start(VIDEO_WORKFLOW, {
-        workflowId: id,
+        workflowId,
         taskQueue: this.config.taskQueues.io,
-        args: [input],
+        args: [
+          {
+            videoId: workflowId,
+            request,
+            ttsParallelism: this.config.ttsParallelism,
+            renderTaskQueue: this.config.taskQueues.render,
+            llmTaskQueue: this.config.taskQueues.llm,
+          } satisfies VideoWorkflowInput,
+        ],
         typedSearchAttributes: [
           { key: SEARCH_ATTRIBUTES.kind, value: 'video' },
           { key: SEARCH_ATTRIBUTES.stage, value: 'script' },
         ],
         ...extra,
       });
-    if (key) await startOnce(this.client, id, requestHash(body), start);
-    else if (dedupe) await start({ workflowIdConflictPolicy: 'USE_EXISTING' });
-    else await start();
+    if (key) await startOnce(this.client, id, requestHash(body), (extra) => start(id, extra));
+    else if (dedupe && this.completed.has(id)) {
+      // Known to have finished already: skip the start that Temporal would refuse.
+      id = `vid-${randomUUID()}`;
+      await start(id);
+    } else if (dedupe) {
+      try {
+        await start(id, { workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE' });
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+        id = `vid-${randomUUID()}`;
+        await start(id);
+      }
+    } else await start(id);
     this.logger.log({ msg: 'video submitted', workflowId: id, input: request.topic !== undefined ? 'topic' : request.script !== undefined ? 'script' : 'scenes' });
     return { id, status: 'queued', links: links(id) };
   }
 
+  /**
+   * The status of a video. A completed video never changes (an id has one run for life, and a batch's
+   * retry re-runs only failed items), so its status is answered from memory without asking Temporal.
+   * Reads of an unfinished video that arrive while one is already asking Temporal wait for that answer
+   * instead of asking again: a hundred clients watching one video cost what one does, and no answer is
+   * older than the request that received it.
+   */
   async get(id: string): Promise<VideoStatusView> {
     assertVideoId(id);
-    // Identical requests share a video id and a repeated one starts a new run under it, so a finished
-    // status is remembered per run: one describe says which run is current.
+    const completed = this.completed.get(id);
+    if (completed) return completed.view;
+    const pending = this.pendingReads.get(id);
+    if (pending) return pending;
+    const read = this.read(id).finally(() => this.pendingReads.delete(id));
+    this.pendingReads.set(id, read);
+    return read;
+  }
+
+  private async read(id: string): Promise<VideoStatusView> {
+    // Failed and cancelled videos of a batch may be retried under the same id, so their status is
+    // remembered per run: one describe says which run is current.
     const desc = await this.describe(id);
     const runKey = `${id}/${desc.runId}`;
-    const cached = this.finished.get(runKey);
-    if (cached) return cached;
-    const handle = this.client.workflow.getHandle(id);
+    const ended = this.ended.get(runKey);
+    if (ended) return ended;
     const fileUrl = links(id).file;
     const name = desc.status.name;
     if (name === 'RUNNING') {
@@ -98,16 +142,16 @@ export class VideosService {
       const started = progress && (progress.stages.script.status !== 'running' || hasStartedActivity(desc));
       return toStatusView({ id, status: started ? 'running' : 'queued', progress, desc, fileUrl });
     }
-    let view: VideoStatusView;
     if (name === 'COMPLETED') {
-      const progress = (await handle.result()) as VideoProgress;
-      view = toStatusView({ id, status: 'completed', progress, desc, fileUrl });
-    } else {
-      const { status, error } = await this.failure(id);
-      const progress = await this.queryProgress(id);
-      view = toStatusView({ id, status, progress, error, desc, fileUrl });
+      const progress = (await this.client.workflow.getHandle(id).result()) as VideoProgress;
+      const view = toStatusView({ id, status: 'completed', progress, desc, fileUrl });
+      remember(this.completed, id, { view, path: progress.result?.path });
+      return view;
     }
-    this.remember(runKey, view);
+    const { status, error } = await this.failure(id);
+    const progress = await this.queryProgress(id);
+    const view = toStatusView({ id, status, progress, error, desc, fileUrl });
+    remember(this.ended, runKey, view);
     return view;
   }
 
@@ -127,13 +171,13 @@ export class VideosService {
     if (status.status !== 'completed') {
       throw new ConflictError(`video ${id} is ${status.status}; its file exists once it is completed`);
     }
-    const progress = (await this.client.workflow.getHandle(id).result()) as VideoProgress;
-    const path = resolve(this.config.dataDir, progress.result?.path ?? '');
+    const path = resolve(this.config.dataDir, this.completed.get(id)?.path ?? '');
     if (!path.startsWith(this.config.dataDir + sep) || !existsSync(path)) {
       throw new NotFoundError(`the file of video ${id} is no longer in the artifact store`);
     }
     return path;
   }
+
 
   private async describe(id: string): Promise<WorkflowExecutionDescription> {
     try {
@@ -170,12 +214,12 @@ export class VideosService {
     }
   }
 
-  private remember(runKey: string, view: VideoStatusView): void {
-    if (this.finished.size >= FINISHED_CACHE_SIZE) {
-      this.finished.delete(this.finished.keys().next().value!);
-    }
-    this.finished.set(runKey, view);
-  }
+}
+
+/** Bounded insertion-ordered memory: past `FINISHED_CACHE_SIZE` entries the oldest goes. */
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  if (map.size >= FINISHED_CACHE_SIZE) map.delete(map.keys().next().value!);
+  map.set(key, value);
 }
 
 export function links(id: string) {
@@ -197,7 +241,7 @@ function hasStartedActivity(desc: WorkflowExecutionDescription): boolean {
  * Options of the contract that this version's worker cannot carry out yet. They are refused up front
  * with 422 (well-formed but impossible) instead of being accepted and failing later.
  */
-export function rejectUnsupported(request: VideoRequest, available: { openai?: boolean } = {}): void {
+export function rejectUnsupported(request: VideoRequest, available: { openai?: boolean; privateMediaUrls?: boolean } = {}): void {
   const issues: FieldIssue[] = [];
   // The workers get the same settings; with neither OPENAI_API_KEY nor OPENAI_BASE_URL they have no OpenAI providers.
   const notConfigured = 'is not configured on this server (set OPENAI_API_KEY or OPENAI_BASE_URL)';
@@ -207,11 +251,11 @@ export function rejectUnsupported(request: VideoRequest, available: { openai?: b
   if (request.voice.provider === 'openai' && !available.openai) {
     issues.push({ field: 'voice.provider', message: `"openai" ${notConfigured}; use "espeak"` });
   }
-  // Media files are resolved and decoded by the render worker, which fails the video at once (BadMedia,
-  // naming the field) when one is missing, unreadable or outside MEDIA_DIR; what the text alone shows
-  // to be impossible is refused here.
+  // Media files are resolved (URLs downloaded) and decoded by the render worker, which fails the video
+  // at once (BadMedia, naming the field) when one is missing, unreadable, outside MEDIA_DIR or on a
+  // refused address; what the text alone shows to be impossible is refused here.
   for (const [field, ref] of mediaRefs(request)) {
-    const problem = mediaRefProblem(ref);
+    const problem = mediaRefProblem(ref, available.privateMediaUrls);
     if (problem) issues.push({ field, message: problem });
   }
   if (issues.length) {
@@ -232,9 +276,16 @@ function mediaRefs(request: VideoRequest): Array<[string, string]> {
   return refs;
 }
 
-function mediaRefProblem(ref: string): string | undefined {
-  if (/^https?:/i.test(ref)) return 'downloading media from URLs is not available yet; put the file under MEDIA_DIR and give its path';
-  if (/^[a-z][a-z0-9+.-]*:/i.test(ref)) return 'must be a path under MEDIA_DIR';
+/**
+ * An http(s) URL must be well-formed (absolute, with a host, no credentials: `parseMediaUrl`, the
+ * worker's own check). A host written as an IP address in a refused range (loopback, private,
+ * link-local, …) is refused only when the caller says private URLs are off (`privateMediaUrls: false`,
+ * from MEDIA_ALLOW_PRIVATE_URLS); host names are judged by the worker at connect time, on the
+ * addresses DNS gives it then.
+ */
+function mediaRefProblem(ref: string, privateMediaUrls?: boolean): string | undefined {
+  if (isHttpUrl(ref)) return parseMediaUrl(ref, { allowPrivate: privateMediaUrls !== false }).problem;
+  if (looksLikeUrl(ref)) return 'must be an http(s) URL or a path under MEDIA_DIR';
   if (ref.includes('\0')) return 'must not contain a NUL character';
   if (ref.split(/[\\/]/).includes('..')) return 'must not contain ".." (paths are relative to MEDIA_DIR)';
   return undefined;
