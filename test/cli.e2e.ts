@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ffprobe } from './support/ffprobe';
-import { freePort } from './support/global-setup';
+import { freePort } from './support/free-port';
 import { startLauncher } from './support/launcher-process';
 import { testEnv } from './support/test-stack';
 
@@ -138,7 +138,7 @@ describe('vidflow CLI against a running stack', () => {
 
   it('cache stats prints what GET /api/cache/stats answers, success or not', async () => {
     const res = await fetch(`${apiUrl}/api/cache/stats`);
-    const body = await res.json();
+    const body = (await res.json()) as { error: { message: string } };
     const stats = await vidflow(['cache', 'stats', '--json']);
     if (res.ok) {
       expect(stats.code).toBe(0);

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { ffprobe } from './support/ffprobe';
-import { freePort } from './support/global-setup';
+import { freePort } from './support/free-port';
 import { childPid, childPids, startLauncher } from './support/launcher-process';
 import { testEnv, writeSlowBackground } from './support/test-stack';
 
@@ -17,13 +17,13 @@ describe('launcher (npm start)', () => {
     try {
       await launcher.waitForLine(/vidflow is ready/, 120_000);
       const api = `http://127.0.0.1:${apiPort}`;
-      const created = await (
+      const created = (await (
         await fetch(`${api}/api/videos`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ topic: 'tides', llm: { targetSeconds: 45 }, render: { fps: 60, background: { video: writeSlowBackground(join(env.DATA_DIR!, 'media')) } } }),
         })
-      ).json();
+      ).json()) as { id: string };
       await pollStatus(api, created.id, (s) => s.stage === 'render' && s.stages.render.progress > 0);
 
       const workerPid = childPid(launcher.process.pid!, 'vidflow-worker');

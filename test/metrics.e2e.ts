@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@vidflow/config';
 import { WorkerHttpService } from '../apps/worker/src/worker-http.service';
 import { WorkerModule } from '../apps/worker/src/worker.module';
-import { freePort } from './support/global-setup';
+import { freePort } from './support/free-port';
 import { startTestStack, type TestStack, testEnv, waitForVideo } from './support/test-stack';
 
 /** The worker's own health and metrics server, with a real worker making a real video. */

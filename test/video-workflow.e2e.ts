@@ -38,7 +38,7 @@ describe('videoWorkflow (fake activities)', () => {
   type Fakes = Partial<LlmActivities & IoActivities & RenderActivities>;
 
   /** Runs one workflow with the given fakes on fresh task queues; returns its outcome and the call log. */
-  async function run(fakes: Fakes, input: Partial<VideoWorkflowInput> & { request: unknown }, during?: (id: string) => Promise<void>) {
+  async function run(fakes: Fakes, input: Omit<Partial<VideoWorkflowInput>, 'request'> & { request: unknown }, during?: (id: string) => Promise<void>) {
     const suffix = randomUUID();
     const io = `wf-io-${suffix}`;
     const render = `wf-render-${suffix}`;

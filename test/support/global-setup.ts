@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, openSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from './free-port';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildDevServerArgs, waitForTemporal } from '../../apps/launcher/src/temporal-dev-server';
@@ -24,15 +24,4 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEMPORAL_TEST_ADDRESS = address;
   process.env.TEMPORAL_TEST_BIN = bin;
   process.env.VIDFLOW_TEST_ROOT = mkdtempSync(join(tmpdir(), 'vidflow-e2e-'));
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -89,7 +89,7 @@ export async function startOpenAiTestServer(): Promise<OpenAiTestServer> {
     const fault = takeFault(endpoint);
     record.fault = fault;
     if (fault && 'status' in fault) {
-      const headers = fault.retryAfter !== undefined ? { 'retry-after': fault.retryAfter } : {};
+      const headers: Record<string, string> = fault.retryAfter !== undefined ? { 'retry-after': fault.retryAfter } : {};
       return json(res, fault.status, { error: { message: fault.message ?? `injected ${fault.status}`, type: 'test_fault', param: null, code: null } }, headers);
     }
     if (fault && 'delayMs' in fault) {

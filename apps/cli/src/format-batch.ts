@@ -1,26 +1,9 @@
 import { formatPercent, formatProgressBar } from './format-progress-bar';
 import { formatTable } from './format-table';
+import type { BatchStatusView } from '@vidflow/contracts';
 
-export interface BatchItemView {
-  index: number;
-  videoId: string;
-  status: string;
-  error?: string;
-}
-
-/** `GET /api/batches/:id` as the REST contract describes it. */
-export interface BatchStatusView {
-  id: string;
-  status: string;
-  total: number;
-  completed: number;
-  failed: number;
-  cancelled: number;
-  running: number;
-  queued: number;
-  cacheHits: number;
-  items: BatchItemView[];
-}
+// The contract's types (type-only: the CLI has no runtime dependency on the workspace libraries).
+export type { BatchItemView, BatchStatusView } from '@vidflow/contracts';
 
 /**
  * The overall line of a batch: finished items (completed + failed + cancelled) over the total.

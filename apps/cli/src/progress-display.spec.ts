@@ -77,6 +77,8 @@ describe('progress formatting', () => {
       running: 2,
       queued: 4,
       cacheHits: 5,
+      offset: 0,
+      limit: 2,
       items: [
         { index: 0, videoId: 'vid-a-0', status: 'completed' },
         { index: 10, videoId: 'vid-a-10', status: 'failed', error: 'no voice\n"xx"' },

@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import type { TemporalWorkerService } from './temporal-worker.service';
 import { WorkerHttpService } from './worker-http.service';
 import { WorkerMetrics } from './worker-metrics';
+import { freePort } from '../../../test/support/free-port';
 
 const workers = { readiness: async () => ({ ready: true }) } as unknown as TemporalWorkerService;
 
@@ -49,14 +50,3 @@ describe('WorkerHttpService', () => {
     }
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}

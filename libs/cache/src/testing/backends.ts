@@ -21,7 +21,7 @@ export function testBackend(name: TestBackend['name']): TestBackend {
   return {
     name,
     options: { databaseUrl: TEST_DATABASE_URL, databaseSchema: schema },
-    drop: () => withClient((client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)),
+    drop: () => withClient(async (client) => void (await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`))),
   };
 }
 
