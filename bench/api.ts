@@ -19,11 +19,12 @@ import { loadConfig } from '@vidflow/config';
 import { VIDEO_WORKFLOW, VideoRequestSchema, type VideoWorkflowInput } from '@vidflow/contracts';
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
 import { machineLine, writeSection } from './bench-report';
+import { cpuSeconds, drain, startBenchStack } from './bench-stack';
 
 const PORTS = { api: 3290, temporal: 7490, ui: 8490 };
 const CONNECTIONS = 100;
@@ -33,7 +34,6 @@ const RUNNING_VIDEOS = 8;
 /** The issue's targets, and what earlier systems reported. */
 const TARGET = { submissionsPerSecond: 500, readsPerSecond: 2000, p99Ms: 200 };
 const BASELINE = { requestsPerSecond: 200, averageMs: 250 };
-const LAUNCHER = resolve(__dirname, '..', '..', 'apps', 'launcher', 'dist', 'main.js');
 const TICKS = 100; // USER_HZ: /proc times are in clock ticks
 
 interface RunFigures {
@@ -52,28 +52,16 @@ interface RunFigures {
 }
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'vidflow-bench-api-'));
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATA_DIR: dataDir,
-    API_PORT: String(PORTS.api),
-    TEMPORAL_PORT: String(PORTS.temporal),
-    TEMPORAL_UI_PORT: String(PORTS.ui),
-    RATE_LIMIT_PER_SECOND: '0',
-  };
-  delete env.TEMPORAL_ADDRESS;
-  const launcher = spawn(process.execPath, [LAUNCHER, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output = drain(launcher);
+  const stack = await startBenchStack('api', PORTS, { RATE_LIMIT_PER_SECOND: '0' });
+  const { env, api } = stack;
   try {
-    await output.waitFor(/vidflow is ready/, 180_000);
     const pids = {
-      api: childPid(launcher.pid!, '^vidflow-api'),
-      worker: childPid(launcher.pid!, '^vidflow-worker'),
-      temporal: childPid(launcher.pid!, 'server start-dev'),
-      launcher: launcher.pid!,
+      api: stack.childPid('^vidflow-api'),
+      worker: stack.childPid('^vidflow-worker'),
+      temporal: stack.childPid('server start-dev'),
+      launcher: stack.launcher.pid!,
       autocannon: process.pid,
     };
-    const api = `http://127.0.0.1:${PORTS.api}`;
 
     console.log(`making ${FINISHED_VIDEOS} short videos to read back...`);
     const finished = await Promise.all(Array.from({ length: FINISHED_VIDEOS }, (_, i) => submit(api, `Finished video ${i}. It is short.`)));
@@ -102,7 +90,7 @@ async function main(): Promise<void> {
     // Submissions start real videos, so the worker gets busy; each run's workflows are terminated after
     // it so that both start with an idle worker. The API's run first, then the ceiling it is compared with.
     const config = loadConfig(env);
-    const connection = await Connection.connect({ address: `127.0.0.1:${PORTS.temporal}` });
+    const connection = await Connection.connect({ address: stack.temporalAddress });
     const client = new Client({ connection });
     try {
       let n = 0;
@@ -140,11 +128,7 @@ async function main(): Promise<void> {
     writeSection('api', report(runs, stillRunning));
   } finally {
     console.log('stopping the stack (the submitted workflows are abandoned with the data directory)...');
-    launcher.kill('SIGTERM');
-    const killer = setTimeout(() => launcher.kill('SIGKILL'), 90_000);
-    await new Promise((r) => launcher.once('exit', r));
-    clearTimeout(killer);
-    rmSync(dataDir, { recursive: true, force: true });
+    await stack.close();
   }
 }
 
@@ -381,58 +365,11 @@ function startCpu(pids: Record<string, number>): () => { wall: number; cpu: Reco
   };
 }
 
-/** utime + stime of the process and of its waited-for children, in seconds. */
-function cpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return fields.slice(11, 15).reduce((sum, v) => sum + Number(v), 0) / TICKS;
-  } catch {
-    return 0; // the process is gone (a restarted worker has a new pid)
-  }
-}
-
 /** Seconds the whole machine (all cores) spent busy and waiting for I/O, from the first line of /proc/stat. */
 function machineSeconds(): { busy: number; iowait: number } {
   // cpu  user nice system idle iowait irq softirq steal ...
   const [user, nice, system, , iowait, irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
   return { busy: (user! + nice! + system! + irq! + softirq! + steal!) / TICKS, iowait: iowait! / TICKS };
-}
-
-function childPid(parent: number, pattern: string): number {
-  const out = execFileSync('pgrep', ['-P', String(parent), '-f', pattern], { encoding: 'utf8' }).trim();
-  return Number(out.split('\n')[0]);
-}
-
-/** Reads the launcher's output continuously (a full pipe would stall it), keeping the tail for errors. */
-function drain(child: ChildProcess) {
-  let tail = '';
-  const waiters: Array<{ re: RegExp; resolve: () => void }> = [];
-  const onData = (d: Buffer) => {
-    tail = (tail + d.toString()).slice(-20_000);
-    for (const w of [...waiters]) {
-      if (!w.re.test(tail)) continue;
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve();
-    }
-  };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
-  return {
-    waitFor(re: RegExp, timeoutMs: number): Promise<void> {
-      return new Promise((resolvePromise, reject) => {
-        const timer = setTimeout(() => reject(new Error(`launcher not ready:\n${tail.slice(-3000)}`)), timeoutMs);
-        child.once('exit', (code) => reject(new Error(`launcher exited (${code}):\n${tail.slice(-3000)}`)));
-        waiters.push({
-          re,
-          resolve: () => {
-            clearTimeout(timer);
-            resolvePromise();
-          },
-        });
-      });
-    },
-  };
 }
 
 function formatCpu(cpu: Record<string, number>): string {

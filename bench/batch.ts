@@ -5,34 +5,20 @@
  * divided by the cores, over the batch's wall time. 1.0 means every core was busy doing the batch's
  * work for the whole run. Writes its section of BENCHMARKS.md.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { cpus } from 'node:os';
 import { machineLine, writeSection } from './bench-report';
+import { cpuSeconds, startBenchStack } from './bench-stack';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 50);
 const TARGET_SECONDS = 30;
 const MAX_CONCURRENT = Number(process.env.BENCH_MAX_CONCURRENT ?? 5);
 const PORTS = { api: 3190, temporal: 7390, ui: 8390 };
-const LAUNCHER = resolve(__dirname, '..', '..', 'apps', 'launcher', 'dist', 'main.js');
-const TICKS = 100; // USER_HZ: /proc times are in clock ticks (getconf CLK_TCK is 100 on Linux)
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'vidflow-bench-batch-'));
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATA_DIR: dataDir,
-    API_PORT: String(PORTS.api),
-    TEMPORAL_PORT: String(PORTS.temporal),
-    TEMPORAL_UI_PORT: String(PORTS.ui),
-  };
-  delete env.TEMPORAL_ADDRESS;
-  const launcher = spawn(process.execPath, [LAUNCHER, 'start'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const stack = await startBenchStack('batch', PORTS);
   try {
-    await waitForOutput(launcher, /vidflow is ready/, 180_000);
-    const workerPid = Number(execFileSync('pgrep', ['-P', String(launcher.pid), '-f', '^vidflow-worker'], { encoding: 'utf8' }).trim());
-    const api = `http://127.0.0.1:${PORTS.api}`;
+    const workerPid = stack.childPid('^vidflow-worker');
+    const { api } = stack;
     // Distinct topics: nothing can come from a cache, every video is made from scratch.
     const items = Array.from({ length: ITEMS }, (_, i) => ({ topic: `benchmark topic number ${i}` }));
     const cpuBefore = cpuSeconds(workerPid);
@@ -74,32 +60,8 @@ Efficiency = CPU seconds of the worker process and the processes it ran (from /p
 / cores / wall time. Machine: ${machineLine()}. Measured ${new Date().toISOString().slice(0, 10)}.`,
     );
   } finally {
-    launcher.kill('SIGTERM');
-    await new Promise((r) => launcher.once('exit', r));
-    rmSync(dataDir, { recursive: true, force: true });
+    await stack.close();
   }
-}
-
-/** utime + stime of the process and of its waited-for children (ffmpeg, espeak-ng), in seconds. */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // Fields 14-17 of proc(5) are utime, stime, cutime, cstime; after the command they start at index 11.
-  return fields.slice(11, 15).reduce((sum, v) => sum + Number(v), 0) / TICKS;
-}
-
-function waitForOutput(child: ChildProcess, re: RegExp, timeoutMs: number): Promise<void> {
-  return new Promise((resolvePromise, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`launcher not ready:\n${out.slice(-2000)}`)), timeoutMs);
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (re.test(out)) {
-        clearTimeout(timer);
-        resolvePromise();
-      }
-    });
-  });
 }
 
 main().catch((err) => {

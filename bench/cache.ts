@@ -20,13 +20,13 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { ArtifactStore, makeLookupPipeline } from '@vidflow/activities';
 import { cacheKey, createCache, EmbeddedMetadataStore, openCache, type ArtifactCache } from '@vidflow/cache';
 import { VideoRequestSchema } from '@vidflow/contracts';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Client as PgClient } from 'pg';
 import { machineLine, writeSection } from './bench-report';
+import { startBenchStack } from './bench-stack';
 
 const PORTS = { api: 3291, temporal: 7491, ui: 8491, sdkMetrics: 9495 };
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 50);
@@ -38,7 +38,6 @@ const LOOKUPS = 2_000;
 /** The lookups of each size are timed in this many rounds, the sizes taking turns. */
 const ROUNDS = 10;
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const LAUNCHER = resolve(__dirname, '..', '..', 'apps', 'launcher', 'dist', 'main.js');
 const REQUEST = { script: 'A repeated request. The second time, it is answered from the cache.' };
 
 interface Repeat {
@@ -99,26 +98,17 @@ interface ApiFigures {
 }
 
 async function repeatedRequests(): Promise<ApiFigures> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'vidflow-bench-cache-'));
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATA_DIR: dataDir,
-    API_PORT: String(PORTS.api),
-    TEMPORAL_PORT: String(PORTS.temporal),
-    TEMPORAL_UI_PORT: String(PORTS.ui),
+  const stack = await startBenchStack('cache', PORTS, {
     RATE_LIMIT_PER_SECOND: '0',
     WORKER_HTTP_PORT: '0',
     // The worker's Temporal SDK metrics split its workflow task: how long the local activity took inside it.
     WORKER_TEMPORAL_METRICS_PORT: String(PORTS.sdkMetrics),
-  };
-  delete env.TEMPORAL_ADDRESS;
-  const launcher = spawn(process.execPath, [LAUNCHER, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const output = drain(launcher);
+  });
+  const { dataDir } = stack;
   let connection: Connection | undefined;
   try {
-    await output.waitFor(/vidflow is ready/, 180_000);
-    const apiUrl = `http://127.0.0.1:${PORTS.api}`;
-    connection = await Connection.connect({ address: `127.0.0.1:${PORTS.temporal}` });
+    const apiUrl = stack.api;
+    connection = await Connection.connect({ address: stack.temporalAddress });
     const temporal = new TemporalClient({ connection });
 
     const first = await timedPolling(apiUrl, temporal);
@@ -142,17 +132,13 @@ async function repeatedRequests(): Promise<ApiFigures> {
     return { baselineMs: first.totalMs, baselineId: first.id, polling, result, videoBytes: status.result?.bytes ?? 0, sdk, lookupMs };
   } finally {
     await stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await stack.close();
   }
 
   async function stop(): Promise<void> {
     await connection?.close();
     connection = undefined;
-    if (launcher.exitCode !== null || launcher.signalCode !== null) return;
-    launcher.kill('SIGTERM');
-    const killer = setTimeout(() => launcher.kill('SIGKILL'), 90_000);
-    await new Promise((r) => launcher.once('exit', r));
-    clearTimeout(killer);
+    await stack.stop();
   }
 }
 
@@ -491,13 +477,14 @@ function whereTheTimeGoes(api: ApiFigures): string {
   const la = sdk('temporal_local_activity_execution_latency');
   return `Reading it (medians of this run):
 
-- **Polling the API (${ms(poll)})**: ${ms(med(api.polling, 'observeMs'))} of it pass between the run completing and a poll
-  seeing it. \`VideosService.get()\` shares one status read of an unfinished video for \`LIVE_STATUS_MS\` (250 ms,
-  apps/api/src/videos/videos.service.ts): the first poll arrives while the run is in its workflow task, reads
-  \`running\`, and every poll for the next 250 ms gets that same answer. That window, not the cache, is most of the time.
+- **Polling the API (${ms(poll)})**: the POST of a repeat (the API knows its content-derived run has finished) starts
+  a fresh run and waits up to a second for it (\`VideosService.completesAtOnce\`): the pipeline cache completes it
+  within the request, the POST answers \`completed\`, and the first poll (${summary(api.polling.map((r) => r.polls)).median.toFixed(0)} per repeat at the median) reads the
+  finished status; ${ms(med(api.polling, 'observeMs'))} pass between the run completing and the client seeing it.
 - **Waiting on Temporal (${ms(wait)})**, the same work without the API's status read: the POST ${ms(med(api.result, 'postMs'))} (validation, the
-  request hash and, for a repeat of a finished request, two StartWorkflowExecution calls: the content-derived id is
-  refused with \`REJECT_DUPLICATE\`, then a fresh id starts; the run starts ${ms(-med(api.result, 'startAfterPostMs'))} before the answer is back),
+  request hash, one StartWorkflowExecution under a fresh id, since this API process remembers that the content-derived
+  run has finished (another process would learn it from Temporal refusing the content-derived id with \`REJECT_DUPLICATE\`),
+  and the wait for the run to complete; the run starts ${ms(-med(api.result, 'startAfterPostMs'))} before the answer is back),
   Temporal handing the first workflow task to the worker ${ms(med(api.result, 'dispatchMs'))}, the worker's workflow task
   ${ms(worker)}, closing ${ms(med(api.result, 'closeMs'))}, the result reaching the client ${ms(med(api.result, 'observeMs'))}.
 - **Inside the worker's task**: the local activity takes ${ms(la)} as the SDK measures it (the lookup's own work is
@@ -519,37 +506,6 @@ function ms(value: number): string {
 
 function fmt(s: Summary): string {
   return `median ${ms(s.median)}, p90 ${ms(s.p90)}, p99 ${ms(s.p99)}`;
-}
-
-/** Reads the launcher's output continuously (a full pipe would stall it), keeping the tail for errors. */
-function drain(child: ChildProcess) {
-  let tail = '';
-  const waiters: Array<{ re: RegExp; resolve: () => void }> = [];
-  const onData = (d: Buffer) => {
-    tail = (tail + d.toString()).slice(-20_000);
-    for (const w of [...waiters]) {
-      if (!w.re.test(tail)) continue;
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve();
-    }
-  };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
-  return {
-    waitFor(re: RegExp, timeoutMs: number): Promise<void> {
-      return new Promise((resolvePromise, reject) => {
-        const timer = setTimeout(() => reject(new Error(`launcher not ready:\n${tail.slice(-3000)}`)), timeoutMs);
-        child.once('exit', (code) => reject(new Error(`launcher exited (${code}):\n${tail.slice(-3000)}`)));
-        waiters.push({
-          re,
-          resolve: () => {
-            clearTimeout(timer);
-            resolvePromise();
-          },
-        });
-      });
-    },
-  };
 }
 
 main().catch((err) => {

@@ -135,7 +135,9 @@ export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoPro
       type: cause.type ?? 'Error',
       message: cause.message,
       nonRetryable: true,
-      details: [{ stage: failedStage }],
+      // The progress travels with the failure, so a failed video's status is read without a query (which
+      // would make a worker replay the closed workflow).
+      details: [{ stage: failedStage, progress: { ...state, progress: overallProgress(state.stages) } }],
       cause: err instanceof Error ? err : undefined,
     });
   } finally {

@@ -38,6 +38,8 @@ import { toStatusView } from './video-status.mapper';
 const VIDEO_ID = /^vid-[A-Za-z0-9._:-]{1,220}$/;
 /** Finished videos never change, so their status is kept here instead of asking Temporal again. */
 const FINISHED_CACHE_SIZE = 10_000;
+/** How long the POST of a repeated request waits for the pipeline cache to complete it (see completesAtOnce). */
+const REPEAT_WAIT_MS = 1000;
 /** A query needs a worker; when none answers this quickly the video is reported as queued. */
 const QUERY_DEADLINE_MS = 3000;
 
@@ -92,22 +94,41 @@ export class VideosService {
         ],
         ...extra,
       });
+    // A repeat of a request whose run has finished: most likely the pipeline cache has its video.
+    let repeat = false;
     if (key) await startOnce(this.client, id, requestHash(body), (extra) => start(id, extra));
     else if (dedupe && this.completed.has(id)) {
       // Known to have finished already: skip the start that Temporal would refuse.
-      id = `vid-${randomUUID()}`;
-      await start(id);
+      repeat = true;
     } else if (dedupe) {
       try {
         await start(id, { workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE' });
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-        id = `vid-${randomUUID()}`;
-        await start(id);
+        repeat = true;
       }
     } else await start(id);
+    if (repeat) {
+      id = `vid-${randomUUID()}`;
+      await start(id);
+    }
     this.logger.log({ msg: 'video submitted', workflowId: id, input: request.topic !== undefined ? 'topic' : request.script !== undefined ? 'script' : 'scenes' });
-    return { id, status: 'queued', links: links(id) };
+    const status = repeat ? await this.completesAtOnce(id) : 'queued';
+    return { id, status, links: links(id) };
+  }
+
+  /**
+   * A repeated request usually completes from the pipeline cache within milliseconds of its start, so
+   * its POST waits up to REPEAT_WAIT_MS for that and answers `completed`: the client needs no poll.
+   * Past that (the cache entry was gone and the video is being made again) it answers `queued` as usual.
+   */
+  private async completesAtOnce(id: string): Promise<RunStatus> {
+    try {
+      await this.client.withAbortSignal(AbortSignal.timeout(REPEAT_WAIT_MS), () => this.client.workflow.getHandle(id).result());
+      return 'completed';
+    } catch {
+      return 'queued'; // still running (or failed: its status says so)
+    }
   }
 
   /**
@@ -148,8 +169,10 @@ export class VideosService {
       remember(this.completed, id, { view, path: progress.result?.path });
       return view;
     }
-    const { status, error } = await this.failure(id);
-    const progress = await this.queryProgress(id);
+    const { status, error, progress: carried } = await this.failure(id);
+    // A failed run carries its progress in the failure; a cancelled one (or one failed by an older
+    // version) is asked with a query, which has a worker replay it.
+    const progress = carried ?? (await this.queryProgress(id));
     const view = toStatusView({ id, status, progress, error, desc, fileUrl });
     remember(this.ended, runKey, view);
     return view;
@@ -198,7 +221,7 @@ export class VideosService {
     }
   }
 
-  private async failure(id: string): Promise<{ status: RunStatus; error?: VideoError }> {
+  private async failure(id: string): Promise<{ status: RunStatus; error?: VideoError; progress?: VideoProgress }> {
     try {
       await this.client.workflow.getHandle(id).result();
       return { status: 'completed' };
@@ -207,13 +230,12 @@ export class VideosService {
       if (err.cause instanceof CancelledFailure) return { status: 'cancelled' };
       const cause = err.cause;
       if (cause instanceof ApplicationFailure) {
-        const stage = (cause.details?.[0] as { stage?: Stage } | undefined)?.stage;
-        return { status: 'failed', error: { type: cause.type ?? 'Error', message: cause.message, ...(stage ? { stage } : {}) } };
+        const { stage, progress } = (cause.details?.[0] ?? {}) as { stage?: Stage; progress?: VideoProgress };
+        return { status: 'failed', error: { type: cause.type ?? 'Error', message: cause.message, ...(stage ? { stage } : {}) }, progress };
       }
       return { status: 'failed', error: { type: cause?.name ?? 'Error', message: cause?.message ?? err.message } };
     }
   }
-
 }
 
 /** Bounded insertion-ordered memory: past `FINISHED_CACHE_SIZE` entries the oldest goes. */
