@@ -1,6 +1,8 @@
-// Two projects: `unit` (no servers; pure builders, schemas, activities with MockActivityEnvironment,
-// the API with supertest) and `e2e` (a real Temporal dev server started once by globalSetup, real
-// workers, real ffmpeg). `npm test` runs both; `npm run test:unit` / `test:e2e` run one.
+// Three projects: `unit` (no servers; pure builders, schemas, activities with MockActivityEnvironment,
+// the API with supertest), `e2e` (a real Temporal dev server started once by globalSetup, real
+// workers, real ffmpeg) and `reliability` (each scenario starts its own stack as separate processes
+// and kills parts of it; run serially with --runInBand, see RELIABILITY.md). `npm test` runs all three;
+// `npm run test:unit` / `test:e2e` / `test:reliability` run one.
 const swc = [
   '@swc/jest',
   {
@@ -36,6 +38,12 @@ module.exports = {
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/support/e2e-timeout.ts'],
+    },
+    {
+      ...common,
+      displayName: 'reliability',
+      testMatch: ['<rootDir>/test/reliability/**/*.reliability.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/reliability-timeout.ts'],
     },
   ],
 };

@@ -1,8 +1,9 @@
 import type { VideoStatusView } from '@vidflow/contracts';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ffprobe } from './support/ffprobe';
+import { ffmpegProcessesWriting } from './support/processes';
 import { startTestStack, type TestStack, waitForVideo } from './support/test-stack';
 
 /**
@@ -183,17 +184,3 @@ describe('render end to end', () => {
     ]);
   });
 });
-
-/** ffmpeg processes whose command line mentions `dataDir` (any left after a cancel would be a leak). */
-function ffmpegProcessesWriting(dataDir: string): string[] {
-  const found: string[] = [];
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
-      if (cmd.includes('ffmpeg') && cmd.includes(dataDir)) found.push(`${pid}: ${cmd}`);
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return found;
-}

@@ -169,7 +169,13 @@ describe('videoWorkflow (fake activities)', () => {
     const cause = err.cause as ApplicationFailure;
     expect(cause.type).toBe('BadInput');
     expect(cause.message).toBe('espeak-ng has no voice "xx"');
-    expect(cause.details).toEqual([{ stage: 'tts' }]);
+    // The progress travels with the failure, so the API reads a failed video's status without a query.
+    expect(cause.details).toEqual([
+      {
+        stage: 'tts',
+        progress: expect.objectContaining({ stage: 'tts', stages: expect.objectContaining({ tts: expect.objectContaining({ status: 'failed' }) }) }),
+      },
+    ]);
     expect(log).not.toContain('start renderVideo');
     expect(log.filter((l) => l === 'start cleanupVideo')).toHaveLength(1);
   });

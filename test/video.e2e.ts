@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ffprobe } from './support/ffprobe';
+import { ffmpegProcessesWriting } from './support/processes';
 import { startTestStack, type TestStack, waitForVideo, writeSlowBackground } from './support/test-stack';
 
 /** End to end: REST API -> Temporal -> real worker -> espeak-ng + ffmpeg -> MP4 checked with ffprobe. */
@@ -158,18 +159,3 @@ describe('videos end to end', () => {
     expect(bad.body.error.message).toContain('id');
   });
 });
-
-/** ffmpeg processes whose command line mentions this data dir (a cancelled render must leave none). */
-function ffmpegProcessesWriting(dataDir: string): string[] {
-  const found: string[] = [];
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
-      if (cmd.includes('ffmpeg') && cmd.includes(dataDir)) found.push(`${pid}: ${cmd}`);
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return found;
-}
-

@@ -1,5 +1,6 @@
 import { FfmpegRunner } from '@vidflow/media';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildEspeakArgs, EspeakSpeechProvider, espeakVoiceFor } from './espeak-speech.provider';
@@ -28,24 +29,24 @@ describe('espeakVoiceFor', () => {
 describe('buildEspeakArgs', () => {
   const voice = { provider: 'espeak' as const, speed: 1 };
 
-  it('passes voice, rate and output, and reads the text from stdin', () => {
-    expect(buildEspeakArgs({ language: 'en', voice, output: '/s/raw' })).toEqual(['-v', 'en', '-s', '175', '-w', '/s/raw', '--stdin']);
+  it('passes voice and rate, reads the text from stdin and writes the WAV to stdout', () => {
+    expect(buildEspeakArgs({ language: 'en', voice })).toEqual(['-v', 'en', '-s', '175', '--stdout', '--stdin']);
   });
 
   it('scales the words-per-minute with speed', () => {
-    const wpm = (speed: number) => buildEspeakArgs({ language: 'en', voice: { ...voice, speed }, output: 'o' })[3];
+    const wpm = (speed: number) => buildEspeakArgs({ language: 'en', voice: { ...voice, speed } })[3];
     expect(wpm(0.5)).toBe('88');
     expect(wpm(1.5)).toBe('263');
     expect(wpm(2)).toBe('350');
   });
 
   it('uses the mapped or named voice', () => {
-    expect(buildEspeakArgs({ language: 'zh', voice, output: 'o' }).slice(0, 2)).toEqual(['-v', 'cmn']);
-    expect(buildEspeakArgs({ language: 'zh', voice: { ...voice, name: 'en-gb' }, output: 'o' }).slice(0, 2)).toEqual(['-v', 'en-gb']);
+    expect(buildEspeakArgs({ language: 'zh', voice }).slice(0, 2)).toEqual(['-v', 'cmn']);
+    expect(buildEspeakArgs({ language: 'zh', voice: { ...voice, name: 'en-gb' } }).slice(0, 2)).toEqual(['-v', 'en-gb']);
   });
 
   it('never puts the text in the arguments (it has no text parameter at all)', () => {
-    const request = { language: 'en', voice, output: 'o', text: '--version -w /etc/passwd' };
+    const request = { language: 'en', voice, text: '--version -w /etc/passwd' };
     const args = buildEspeakArgs(request);
     expect(args.join(' ')).not.toContain('--version');
     expect(args).not.toContain('/etc/passwd');
@@ -69,6 +70,24 @@ describe('EspeakSpeechProvider (real espeak-ng)', () => {
     expect(probe.format).toBe('wav');
     expect(probe.streams).toEqual([{ type: 'audio', codec: 'pcm_s16le' }]);
     expect(probe.durationSeconds).toBeGreaterThan(0.3);
+  });
+
+  it('writes the same file as espeak-ng -w, header sizes included', async () => {
+    const output = join(dir, 'same.wav');
+    await provider.synthesize({ text: 'Hello there.', language: 'en', voice: { provider: 'espeak', speed: 1 }, output });
+    const direct = join(dir, 'direct.wav');
+    execFileSync('espeak-ng', ['-v', 'en', '-s', '175', '-w', direct, '--stdin'], { input: 'Hello there.' });
+    expect(readFileSync(output).equals(readFileSync(direct))).toBe(true);
+  });
+
+  it('fails with the write error when the audio cannot be written (espeak-ng -w would exit 0 with a truncated file)', async () => {
+    // /dev/full answers every write with ENOSPC, as a full disk does; reached through a link, which is all
+    // the failed synthesis removes.
+    const output = join(dir, 'full.wav');
+    symlinkSync('/dev/full', output);
+    const err = await provider.synthesize({ text: 'Hello there.', language: 'en', voice: { provider: 'espeak', speed: 1 }, output }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ name: 'SpeechError', retryable: true });
+    expect((err as SpeechError).message).toMatch(/ENOSPC: no space left on device/);
   });
 
   it('speaks Chinese with the built-in cmn voice', async () => {
