@@ -112,8 +112,9 @@ async function main(): Promise<void> {
         }),
       );
       await terminateAll(client, submitted);
-      runs.push(await measureStarts(client, config, pids));
-      await terminateAll(client, startedDirectly);
+      const direct = await measureStarts(client, config, pids);
+      runs.push(direct.figures);
+      await terminateAll(client, direct.started);
     } finally {
       await connection.close();
     }
@@ -158,17 +159,20 @@ async function measure(name: string, pids: Record<string, number>, target: numbe
   };
 }
 
-const startedDirectly: string[] = [];
-
 /**
  * The ceiling for submissions: the same workflow starts (same input, same task queue, the worker
  * running them) made by a Temporal client directly, at the same concurrency, with no API in between.
  */
-async function measureStarts(client: Client, config: ReturnType<typeof loadConfig>, pids: Record<string, number>): Promise<RunFigures> {
+async function measureStarts(
+  client: Client,
+  config: ReturnType<typeof loadConfig>,
+  pids: Record<string, number>,
+): Promise<{ figures: RunFigures; started: string[] }> {
   const name = 'workflow starts, Temporal client direct (ceiling)';
   console.log(`${name}: ${CONNECTIONS} concurrent starts for ${DURATION_S} s...`);
   const sample = startCpu(pids);
   const latencies: number[] = [];
+  const started: string[] = [];
   let errors = 0;
   let n = 0;
   const end = Date.now() + DURATION_S * 1000;
@@ -186,7 +190,7 @@ async function measureStarts(client: Client, config: ReturnType<typeof loadConfi
         const t0 = performance.now();
         try {
           await client.workflow.start(VIDEO_WORKFLOW, { workflowId: videoId, taskQueue: config.taskQueues.io, args: [input] });
-          startedDirectly.push(videoId);
+          started.push(videoId);
           latencies.push(performance.now() - t0);
         } catch {
           errors++;
@@ -197,7 +201,7 @@ async function measureStarts(client: Client, config: ReturnType<typeof loadConfi
   const { wall, cpu } = sample();
   latencies.sort((a, b) => a - b);
   const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
-  return {
+  const figures: RunFigures = {
     name,
     requests: latencies.length + errors,
     perSecond: latencies.length / wall,
@@ -211,6 +215,7 @@ async function measureStarts(client: Client, config: ReturnType<typeof loadConfi
     wallSeconds: wall,
     cpu,
   };
+  return { figures, started };
 }
 
 /**
