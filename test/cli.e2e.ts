@@ -166,7 +166,7 @@ describe('vidflow CLI against a running stack', () => {
     let runs: Array<{ batchId: string }> = [];
     for (const deadline = Date.now() + 30_000; runs.length === 0 && Date.now() < deadline; ) {
       const shown = await vidflow(['schedules', 'show', id, '--json']);
-      expect(shown.code).toBe(0);
+      expect({ code: shown.code, stderr: shown.stderr }).toEqual({ code: 0, stderr: '' });
       runs = JSON.parse(shown.stdout).recentRuns ?? [];
       if (runs.length === 0) await new Promise((r) => setTimeout(r, 500));
     }

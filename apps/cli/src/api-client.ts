@@ -4,6 +4,10 @@ import { apiErrorFromResponse } from './format-api-error';
 
 export type FetchFn = typeof fetch;
 
+/** How often a GET answered 503 or 429 is tried in all, and the longest Retry-After honoured between tries. */
+const BUSY_ATTEMPTS = 3;
+const MAX_RETRY_WAIT_S = 5;
+
 /** The REST API as the CLI uses it: JSON in and out, the contract's errors as ApiError. */
 export class ApiClient {
   constructor(
@@ -35,7 +39,7 @@ export class ApiClient {
   }
 
   private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await this.send(method, path, body);
+    const res = method === 'GET' ? await this.sendRetryingBusy(path) : await this.send(method, path, body);
     const text = await res.text();
     if (!res.ok) throw apiErrorFromResponse(res.status, res.statusText, text);
     if (!text) return undefined as T;
@@ -43,6 +47,21 @@ export class ApiClient {
       return JSON.parse(text) as T;
     } catch {
       throw new ApiError(`the API answered ${method} ${path} with something that is not JSON: ${text.slice(0, 200)}`, res.status, 'BAD_RESPONSE');
+    }
+  }
+
+  /**
+   * A GET answered 503 (Temporal briefly unreachable or slow) or 429 (rate limited) is asked again after
+   * the Retry-After the API sends (at most MAX_RETRY_WAIT_S), up to BUSY_ATTEMPTS times in all: reading
+   * is safe to repeat, so a watcher does not fail on a moment's load. Other methods are never repeated.
+   */
+  private async sendRetryingBusy(path: string): Promise<Response> {
+    for (let attempt = 1; ; attempt++) {
+      const res = await this.send('GET', path);
+      if ((res.status !== 503 && res.status !== 429) || attempt === BUSY_ATTEMPTS) return res;
+      await res.body?.cancel();
+      const waitS = Math.min(MAX_RETRY_WAIT_S, Math.max(0, Number(res.headers.get('retry-after') ?? 1) || 0));
+      await new Promise((r) => setTimeout(r, waitS * 1000));
     }
   }
 
