@@ -23,6 +23,11 @@ export function buildDevServerArgs(o: DevServerArgsOptions): string[] {
     // only a power cut can lose the last moments of history. A cluster on PostgreSQL is for more.
     args.push('--db-filename', o.dbFile, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
   }
+  // The history service reads the tasks that hand a new run's first workflow task to matching at most
+  // 20 times a second per shard by default, and the dev server has one shard: past a few runs a second,
+  // every new run waited up to 50 ms (~15 ms on average) before a worker saw it. A cluster spreads runs
+  // over hundreds of shards; one shard on one machine needs the higher rate (see BENCHMARKS.md, cache).
+  args.push('--dynamic-config-value', 'history.transferProcessorMaxPollRPS=200');
   if (o.namespace && o.namespace !== 'default') args.push('--namespace', o.namespace);
   for (const key of Object.values(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${key.name}=Keyword`);
   return args;
