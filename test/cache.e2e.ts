@@ -1,5 +1,7 @@
 import type { CacheStats } from '@vidflow/cache';
-import type { VideoRequestInput, VideoStatusView } from '@vidflow/contracts';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { VideoRequestInput, VideoStatusView, VideoWorkflowInput } from '@vidflow/contracts';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -15,13 +17,21 @@ import { startTestStack, type TestStack, waitForVideo } from './support/test-sta
  */
 describe('cache end to end', () => {
   let stack: TestStack;
+  let connection: Connection;
+  let temporal: Client;
   beforeAll(async () => {
     // The 100 concurrent submissions below are one client: no rate limit in the way.
     stack = await startTestStack({ RATE_LIMIT_PER_SECOND: '0' });
+    connection = await Connection.connect({ address: stack.config.temporal.address });
+    temporal = new Client({ connection, namespace: stack.config.temporal.namespace });
   });
   afterAll(async () => {
+    await connection?.close();
     await stack?.stop();
   });
+  /** The arguments a run was started with, from its first history event. */
+  const startInput = (events: Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']): VideoWorkflowInput[] =>
+    (events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? []).map((p) => defaultPayloadConverter.fromPayload<VideoWorkflowInput>(p));
 
   /** Small frames keep the renders quick; what is cached does not depend on the size. */
   const small = { height: 320 } as const;
@@ -53,7 +63,17 @@ describe('cache end to end', () => {
     computed(first);
     const before = await stats();
 
-    const again = await make(body);
+    // The API finds the video in the pipeline cache itself: the POST answers `completed`, and the run it
+    // started recorded the hit from its input without scheduling any activity, local or not.
+    const post = await stack.api.post('/api/videos').send(body).expect(202);
+    expect(post.body.status).toBe('completed');
+    const again = (await stack.api.get(`/api/videos/${post.body.id}`).expect(200)).body as VideoStatusView;
+    expect(again).toMatchObject({ status: 'completed', stage: 'done', progress: 1 });
+    const history = await temporal.workflow.getHandle(again.id).fetchHistory();
+    const events = history.events ?? [];
+    expect(events.filter((e) => e.activityTaskScheduledEventAttributes || e.markerRecordedEventAttributes)).toEqual([]);
+    const [input] = startInput(events);
+    expect(input?.pipelineCache?.hit?.cacheHit).toBe(true);
     expect(again.cacheHit).toBe(true);
     expect(again.stages.script).toMatchObject({ status: 'completed', cacheHit: true });
     expect(again.stages.tts).toMatchObject({ status: 'completed', total: first.stages.tts.total, cacheHits: first.stages.tts.total });
@@ -137,7 +157,17 @@ describe('cache end to end', () => {
     expect(dominant(fileOf(blue))).toBe('blue');
 
     // And the blue one is now what an identical request gets.
-    const again = await make(body);
+    // The API finds the video in the pipeline cache itself: the POST answers `completed`, and the run it
+    // started recorded the hit from its input without scheduling any activity, local or not.
+    const post = await stack.api.post('/api/videos').send(body).expect(202);
+    expect(post.body.status).toBe('completed');
+    const again = (await stack.api.get(`/api/videos/${post.body.id}`).expect(200)).body as VideoStatusView;
+    expect(again).toMatchObject({ status: 'completed', stage: 'done', progress: 1 });
+    const history = await temporal.workflow.getHandle(again.id).fetchHistory();
+    const events = history.events ?? [];
+    expect(events.filter((e) => e.activityTaskScheduledEventAttributes || e.markerRecordedEventAttributes)).toEqual([]);
+    const [input] = startInput(events);
+    expect(input?.pipelineCache?.hit?.cacheHit).toBe(true);
     expect(again.cacheHit).toBe(true);
     expect(dominant(fileOf(again))).toBe('blue');
   });
@@ -156,7 +186,17 @@ describe('cache end to end', () => {
     expect(after.misses).toBe(before.misses);
     expect(after.entries).toBe(before.entries);
 
-    const again = await make(body);
+    // The API finds the video in the pipeline cache itself: the POST answers `completed`, and the run it
+    // started recorded the hit from its input without scheduling any activity, local or not.
+    const post = await stack.api.post('/api/videos').send(body).expect(202);
+    expect(post.body.status).toBe('completed');
+    const again = (await stack.api.get(`/api/videos/${post.body.id}`).expect(200)).body as VideoStatusView;
+    expect(again).toMatchObject({ status: 'completed', stage: 'done', progress: 1 });
+    const history = await temporal.workflow.getHandle(again.id).fetchHistory();
+    const events = history.events ?? [];
+    expect(events.filter((e) => e.activityTaskScheduledEventAttributes || e.markerRecordedEventAttributes)).toEqual([]);
+    const [input] = startInput(events);
+    expect(input?.pipelineCache?.hit?.cacheHit).toBe(true);
     expect(again.cacheHit).toBe(true);
   });
 

@@ -138,6 +138,48 @@ describe('videoWorkflow (fake activities)', () => {
     expect(value.stages.tts).toMatchObject({ status: 'completed', done: 5, total: 5, cacheHits: 1, audioSeconds: 10 });
   });
 
+  describe('the pipeline cache', () => {
+    const hit = (videoId: string): VideoProgress => ({
+      stage: 'done',
+      progress: 1,
+      cacheHit: true,
+      stages: {
+        script: { status: 'completed', cacheHit: true, provider: 'offline', seconds: 0 },
+        tts: { status: 'completed', done: 2, total: 2, cacheHits: 2, seconds: 0, audioSeconds: 4 },
+        render: { status: 'completed', progress: 1, cacheHit: true, attempt: 1, seconds: 0 },
+      },
+      sceneCount: 2,
+      result: { path: `videos/${videoId}.mp4`, durationSeconds: 4, width: 1080, height: 1920, bytes: 99 },
+    });
+
+    it('records a hit the API found as the result, running no activity at all', async () => {
+      const videoId = `vid-${randomUUID()}`;
+      const { outcome, log } = await run({}, { request: { script: 'Cached.' }, pipelineCache: { hit: hit(videoId) } });
+      expect(log).toEqual([]);
+      expect(outcome).toEqual({ ok: true, value: hit(videoId) });
+    });
+
+    it('does not look the request up again when the API already missed', async () => {
+      const { outcome, log } = await run({ lookupPipeline: async () => hit('never') }, { request: { script: 'Not cached.' }, pipelineCache: {} });
+      expect(outcome.ok).toBe(true);
+      expect(log).not.toContain('start lookupPipeline');
+      expect(log).toContain('start renderVideo');
+      expect((outcome as { value: VideoProgress }).value.cacheHit).toBe(false);
+    });
+
+    it('looks the request up itself when started without the API (batch items), and stops at a hit', async () => {
+      const { outcome, log } = await run({ lookupPipeline: async (i) => hit(i.videoId) }, { request: { script: 'From a batch.' } });
+      expect(log).toEqual(['start lookupPipeline', 'end lookupPipeline']);
+      expect((outcome as { value: VideoProgress }).value).toMatchObject({ cacheHit: true, stage: 'done', progress: 1 });
+    });
+
+    it('a hit is not looked up in modes other than use', async () => {
+      const { log } = await run({ lookupPipeline: async () => hit('never') }, { request: { script: 'Refreshed.', cache: { mode: 'refresh' } } });
+      expect(log).not.toContain('start lookupPipeline');
+      expect(log).toContain('start storePipeline');
+    });
+  });
+
   it('retries a render that failed with a retryable error and reports the attempt that succeeded', async () => {
     let calls = 0;
     const { outcome } = await run(

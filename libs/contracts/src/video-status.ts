@@ -97,6 +97,13 @@ export interface VideoWorkflowInput {
   renderTaskQueue: string;
   /** Task queue of script writing (rate-limited per second across all workers). */
   llmTaskQueue: string;
+  /**
+   * Set when the API has already looked this request up in the pipeline cache, so the workflow does not
+   * ask again. `hit` is the finished video of an identical earlier request, already placed at this video's
+   * path: the run records it as its result without running any activity. Absent (batch items, runs started
+   * by older APIs), the workflow looks the request up itself.
+   */
+  pipelineCache?: { hit?: VideoProgress };
 }
 
 /** Stage weights for the overall progress figure; they add up to 1. */

@@ -64,7 +64,9 @@ export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoPro
 
   try {
     if (cache.mode === 'use') {
-      const cached = await local.lookupPipeline({ videoId, request });
+      // The API looks a request up before it starts the run (one activation, no local activity, when it
+      // hits); batch items and runs from older APIs are looked up here.
+      const cached = input.pipelineCache ? input.pipelineCache.hit : await local.lookupPipeline({ videoId, request });
       if (cached) {
         Object.assign(state, cached);
         enter('done');

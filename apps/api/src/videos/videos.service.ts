@@ -7,6 +7,8 @@ import {
   type WorkflowExecutionDescription,
 } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { ArtifactStore, makeLookupPipeline } from '@vidflow/activities';
+import type { ArtifactCache } from '@vidflow/cache';
 import type { VidflowConfig } from '@vidflow/config';
 import {
   isHttpUrl,
@@ -27,18 +29,19 @@ import {
 } from '@vidflow/contracts';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import { ConflictError, NotFoundError, UnprocessableError, ValidationFailedError } from '../common/api-errors';
 import { checkIdempotencyKey, idempotentId, requestHash, startOnce } from '../common/idempotency';
 import { validate } from '../common/zod-validation';
-import { CONFIG, TEMPORAL_CLIENT } from '../tokens';
+import { CACHE, CONFIG, TEMPORAL_CLIENT } from '../tokens';
 import { toStatusView } from './video-status.mapper';
 
 /** `vid-<uuid>` from the API; `vid-<batch>-<index>` for an item of a batch (a batch id may carry a schedule time). */
 const VIDEO_ID = /^vid-[A-Za-z0-9._:-]{1,220}$/;
 /** Finished videos never change, so their status is kept here instead of asking Temporal again. */
 const FINISHED_CACHE_SIZE = 10_000;
-/** How long the POST of a repeated request waits for the pipeline cache to complete it (see completesAtOnce). */
+/** How long the POST of a repeated request waits for its run to record the pipeline-cache hit (see completesAtOnce). */
 const REPEAT_WAIT_MS = 1000;
 /** A query needs a worker; when none answers this quickly the video is reported as queued. */
 const QUERY_DEADLINE_MS = 3000;
@@ -59,23 +62,24 @@ export class VideosService {
   private readonly pendingReads = new Map<string, Promise<VideoStatusView>>();
   private readonly logger = new Logger(VideosService.name);
 
+  private readonly store: ArtifactStore;
+  /** The workers' pipeline-cache lookup, run here so a repeated request needs no activity at all. */
+  private readonly lookupPipeline: ReturnType<typeof makeLookupPipeline>;
+
   constructor(
     @Inject(CONFIG) private readonly config: VidflowConfig,
     @Inject(TEMPORAL_CLIENT) private readonly client: Client,
-  ) {}
+    @Inject(CACHE) cache: ArtifactCache,
+  ) {
+    this.store = new ArtifactStore(config.dataDir);
+    this.lookupPipeline = makeLookupPipeline({ store: this.store, cache, mediaDir: config.mediaDir });
+  }
 
   async create(body: unknown, idempotencyKey?: string, scope = ''): Promise<CreatedVideo> {
     const key = checkIdempotencyKey(idempotencyKey);
     const request = validate(VideoRequestSchema, body);
     rejectUnsupported(request, { openai: this.config.openai !== undefined, privateMediaUrls: this.config.mediaDownload.allowPrivate });
-    // Identical requests (cache mode "use") name the same workflow while it runs, so requests submitted
-    // together share one run. Once that run has finished, a repeat gets a fresh id and a run of its own,
-    // which the pipeline cache answers at once. Either way an id has one run for life, so a completed
-    // status can be remembered by id (see get()).
-    const { cache: _cache, ...shape } = request;
-    const dedupe = !key && request.cache.mode === 'use';
-    let id = key ? idempotentId('vid', scope, key) : dedupe ? idempotentId('vid', `content:${this.config.taskQueues.io}`, requestHash(shape)) : `vid-${randomUUID()}`;
-    const start = (workflowId: string, extra: object = {}) =>
+    const start = (workflowId: string, extra: Partial<VideoWorkflowInput> = {}, options: object = {}) =>
       this.client.workflow.start(VIDEO_WORKFLOW, {
         workflowId,
         taskQueue: this.config.taskQueues.io,
@@ -86,41 +90,68 @@ export class VideosService {
             ttsParallelism: this.config.ttsParallelism,
             renderTaskQueue: this.config.taskQueues.render,
             llmTaskQueue: this.config.taskQueues.llm,
+            ...extra,
           } satisfies VideoWorkflowInput,
         ],
         typedSearchAttributes: [
           { key: SEARCH_ATTRIBUTES.kind, value: 'video' },
           { key: SEARCH_ATTRIBUTES.stage, value: 'script' },
         ],
-        ...extra,
+        ...options,
       });
-    // A repeat of a request whose run has finished: most likely the pipeline cache has its video.
-    let repeat = false;
-    if (key) await startOnce(this.client, id, requestHash(body), (extra) => start(id, extra));
-    else if (dedupe && this.completed.has(id)) {
-      // Known to have finished already: skip the start that Temporal would refuse.
-      repeat = true;
-    } else if (dedupe) {
+    const submitted = (id: string, status: RunStatus, how: string): CreatedVideo => {
+      this.logger.log({ msg: 'video submitted', workflowId: id, input: request.topic !== undefined ? 'topic' : request.script !== undefined ? 'script' : 'scenes', how });
+      return { id, status, links: links(id) };
+    };
+
+    if (key) {
+      const id = idempotentId('vid', scope, key);
+      await startOnce(this.client, id, requestHash(body), (options) => start(id, {}, options));
+      return submitted(id, 'queued', 'idempotency key');
+    }
+    if (request.cache.mode !== 'use') {
+      const id = `vid-${randomUUID()}`;
+      await start(id);
+      return submitted(id, 'queued', `cache ${request.cache.mode}`);
+    }
+
+    // A repeat of an earlier request: its finished video, from the pipeline cache, is placed at a fresh
+    // id's path and the run started under that id records it (no activity, one workflow task). The POST
+    // waits for that run to complete and answers `completed`: the client needs no poll.
+    const fresh = `vid-${randomUUID()}`;
+    const hit = await this.lookupPipeline({ videoId: fresh, request });
+    if (hit) {
       try {
-        await start(id, { workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE' });
+        await start(fresh, { pipelineCache: { hit } });
+      } catch (err) {
+        await rm(this.store.resolve(this.store.video(fresh)), { force: true });
+        throw err;
+      }
+      return submitted(fresh, await this.completesAtOnce(fresh), 'pipeline cache');
+    }
+    // Not in the cache: identical requests name the same workflow while it runs, so requests submitted
+    // together share one run. Once that run has finished (and its cache entry is gone, or we would have
+    // hit it) a repeat gets the fresh id and a run of its own. Either way an id has one run for life, so
+    // a completed status can be remembered by id (see get()).
+    const { cache: _cache, ...shape } = request;
+    const id = idempotentId('vid', `content:${this.config.taskQueues.io}`, requestHash(shape));
+    const missed = { pipelineCache: {} };
+    if (!this.completed.has(id)) {
+      try {
+        await start(id, missed, { workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE' });
+        return submitted(id, 'queued', 'by content');
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-        repeat = true;
       }
-    } else await start(id);
-    if (repeat) {
-      id = `vid-${randomUUID()}`;
-      await start(id);
     }
-    this.logger.log({ msg: 'video submitted', workflowId: id, input: request.topic !== undefined ? 'topic' : request.script !== undefined ? 'script' : 'scenes' });
-    const status = repeat ? await this.completesAtOnce(id) : 'queued';
-    return { id, status, links: links(id) };
+    await start(fresh, missed);
+    return submitted(fresh, 'queued', 'repeat');
   }
 
   /**
-   * A repeated request usually completes from the pipeline cache within milliseconds of its start, so
-   * its POST waits up to REPEAT_WAIT_MS for that and answers `completed`: the client needs no poll.
-   * Past that (the cache entry was gone and the video is being made again) it answers `queued` as usual.
+   * A run recording a pipeline-cache hit completes within milliseconds of its start, so the POST waits up
+   * to REPEAT_WAIT_MS for it and answers `completed`. Past that (no worker is polling) it answers `queued`,
+   * which is what the run's status says until a worker records it.
    */
   private async completesAtOnce(id: string): Promise<RunStatus> {
     try {
