@@ -1,9 +1,8 @@
 import type { VideoStatusView } from '@vidflow/contracts';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ffprobe } from './support/ffprobe';
-import { ffmpegProcessesWriting } from './support/processes';
 import { startTestStack, type TestStack, waitForVideo } from './support/test-stack';
 
 /**
@@ -156,22 +155,6 @@ describe('render end to end', () => {
     expect(status.error!.message).toContain(message);
     // Non-retryable: the first attempt was the last.
     expect(status.stages.render.attempt ?? 1).toBeLessThanOrEqual(1);
-  });
-
-  it('cancels a render with a video background (every frame drawn) mid-way: ffmpeg stops, nothing is left', async () => {
-    const created = await stack.api
-      .post('/api/videos')
-      .send({ topic: 'the history of clocks', llm: { targetSeconds: 60 }, render: { fps: 60, background: { video: 'clip.mp4' } } })
-      .expect(202);
-    const id = created.body.id as string;
-    await waitForVideo(stack.api, id, (s) => s.stage === 'render' && s.stages.render.progress > 0);
-    await stack.api.delete(`/api/videos/${id}`).expect(202);
-    const status = await waitForVideo(stack.api, id);
-    expect(status.status).toBe('cancelled');
-    expect(status.stages.render.status).toBe('cancelled');
-    expect(existsSync(file(id))).toBe(false);
-    expect(existsSync(join(stack.config.dataDir, 'tmp', id))).toBe(false);
-    expect(ffmpegProcessesWriting(stack.config.dataDir)).toEqual([]);
   });
 
   it('refuses a ../ escape up front with 422 naming the field', async () => {
