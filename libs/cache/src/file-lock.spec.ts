@@ -6,6 +6,21 @@ import { join } from 'node:path';
 import { CacheLockTimeoutError } from './cache-errors';
 import { FileLock } from './file-lock';
 
+/** The next writeSync throws this (a full disk), once. */
+const mockNextWriteError: { error?: Error } = {};
+jest.mock('node:fs', () => {
+  const actual = jest.requireActual<typeof import('node:fs')>('node:fs');
+  return {
+    ...actual,
+    writeSync: (...args: Parameters<typeof actual.writeSync>) => {
+      const error = mockNextWriteError.error;
+      mockNextWriteError.error = undefined;
+      if (error) throw error;
+      return actual.writeSync(...args);
+    },
+  };
+});
+
 describe('FileLock', () => {
   let dir: string;
   let path: string;
@@ -15,6 +30,14 @@ describe('FileLock', () => {
     path = join(dir, 'lock');
   });
   afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it('a lock whose owner could not be written (disk full) is removed, not left for others to wait on', async () => {
+    mockNextWriteError.error = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    await expect(new FileLock({ path }).acquire()).rejects.toThrow('ENOSPC');
+    expect(existsSync(path)).toBe(false);
+    const release = await new FileLock({ path, timeoutMs: 100 }).acquire();
+    await release();
+  });
 
   it('lets one holder at a time into the critical section', async () => {
     // Separate instances, as separate processes would have.

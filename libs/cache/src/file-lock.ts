@@ -83,9 +83,14 @@ export class FileLock {
     }
     try {
       writeSync(fd, JSON.stringify(owner));
-    } finally {
+    } catch (error) {
+      // A full disk can refuse the owner after the file was created: an ownerless lock would make every
+      // process wait until it looks stale, so it goes.
       closeSync(fd);
+      unlinkSync(this.path);
+      throw error;
     }
+    closeSync(fd);
     return true;
   }
 

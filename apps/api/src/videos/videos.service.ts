@@ -43,6 +43,8 @@ const VIDEO_ID = /^vid-[A-Za-z0-9._:-]{1,220}$/;
 const FINISHED_CACHE_SIZE = 10_000;
 /** How long the POST of a repeated request waits for its run to record the pipeline-cache hit (see completesAtOnce). */
 const REPEAT_WAIT_MS = 1000;
+/** How long a POST waits for its pipeline-cache lookup (see lookupWithinBudget). */
+const LOOKUP_BUDGET_MS = 500;
 /** A query needs a worker; when none answers this quickly the video is reported as queued. */
 const QUERY_DEADLINE_MS = 3000;
 
@@ -119,7 +121,8 @@ export class VideosService {
     // id's path and the run started under that id records it (no activity, one workflow task). The POST
     // waits for that run to complete and answers `completed`: the client needs no poll.
     const fresh = `vid-${randomUUID()}`;
-    const hit = await this.lookupPipeline({ videoId: fresh, request });
+    const checked = await this.lookupWithinBudget(fresh, request);
+    const hit = checked?.hit;
     if (hit) {
       try {
         await start(fresh, { pipelineCache: { hit } });
@@ -135,7 +138,8 @@ export class VideosService {
     // a completed status can be remembered by id (see get()).
     const { cache: _cache, ...shape } = request;
     const id = idempotentId('vid', `content:${this.config.taskQueues.io}`, requestHash(shape));
-    const missed = { pipelineCache: {} };
+    // Unless the lookup ran out of time, the run need not look the request up again.
+    const missed = checked ? { pipelineCache: {} } : {};
     if (!this.completed.has(id)) {
       try {
         await start(id, missed, { workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE' });
@@ -144,8 +148,28 @@ export class VideosService {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       }
     }
-    await start(fresh, missed);
-    return submitted(fresh, 'queued', 'repeat');
+    // A late lookup may still put a file at `fresh`'s path (and removes it): this run gets an id of its own.
+    const repeatId = checked ? fresh : `vid-${randomUUID()}`;
+    await start(repeatId, missed);
+    return submitted(repeatId, 'queued', 'repeat');
+  }
+
+  /**
+   * The pipeline-cache lookup, given LOOKUP_BUDGET_MS: a lookup is a few milliseconds, but a cache lock held
+   * by a stuck process, a slow shared disk or a large media file hashed for the first time must not hold the
+   * POST (whose Temporal calls share one deadline). Past the budget it answers undefined (not checked) and
+   * the run looks the request up itself; the late lookup's hit, if any, is removed from `videoId`'s path.
+   */
+  private async lookupWithinBudget(videoId: string, request: VideoRequest): Promise<{ hit?: VideoProgress } | undefined> {
+    const lookup = this.lookupPipeline({ videoId, request }).catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), LOOKUP_BUDGET_MS)));
+    const outcome = await Promise.race([lookup, late]);
+    clearTimeout(timer);
+    if (outcome !== 'late') return { hit: outcome };
+    this.logger.warn({ msg: 'pipeline-cache lookup took longer than its budget; the run looks the request up itself', videoId, budgetMs: LOOKUP_BUDGET_MS });
+    void lookup.then((hit) => hit && rm(this.store.resolve(this.store.video(videoId)), { force: true })).catch(() => undefined);
+    return undefined;
   }
 
   /**
