@@ -4,7 +4,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import type { VideoRequestInput, VideoStatusView, VideoWorkflowInput } from '@vidflow/contracts';
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ffprobe } from './support/ffprobe';
 import { startTestStack, type TestStack, waitForVideo } from './support/test-stack';
@@ -61,6 +61,8 @@ describe('cache end to end', () => {
     const body = { script: 'Honey never spoils. Jars from old tombs are still edible.', render: small };
     const first = await make(body);
     computed(first);
+    // One file on disk: the video, its render entry and its pipeline entry are hard links to one inode.
+    expect(statSync(fileOf(first)).nlink).toBe(3);
     const before = await stats();
 
     // The API finds the video in the pipeline cache itself: the POST answers `completed`, and the run it
@@ -81,6 +83,7 @@ describe('cache end to end', () => {
     expect(again.result).toMatchObject({ bytes: first.result!.bytes, width: first.result!.width, height: first.result!.height });
     const download = await stack.api.get(again.result!.file).buffer(true).expect(200);
     expect(download.body.equals(bytesOf(first))).toBe(true);
+    expect(statSync(fileOf(again)).ino).toBe(statSync(fileOf(first)).ino);
 
     const after = await stats();
     expect(after.byStage.pipeline.hits - before.byStage.pipeline.hits).toBe(1);
@@ -176,6 +179,8 @@ describe('cache end to end', () => {
     const body = { script: 'Octopuses taste with their arms.', render: small };
     const first = await make(body);
     computed(first);
+    // One file on disk: the video, its render entry and its pipeline entry are hard links to one inode.
+    expect(statSync(fileOf(first)).nlink).toBe(3);
     const before = await stats();
 
     const refreshed = await make({ ...body, cache: { mode: 'refresh' } });

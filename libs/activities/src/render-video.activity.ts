@@ -129,7 +129,7 @@ export function makeRenderVideo(deps: RenderDeps) {
       const probe = await deps.ffmpeg.probe(output);
       checkOutput(probe, { width: render.width, height: render.height, durationSeconds });
       const file: CachedRender = { durationSeconds: round(probe.durationSeconds), width: render.width, height: render.height, bytes: probe.bytes };
-      // Cached before the move (the cache copies the file in), so the entry never points at a moved file.
+      // Cached before the move (the cache links or copies the file in), so the entry never points at a moved file.
       if (cacheKey) await whileHeartbeating(heartbeat, () => cache.write('render', cacheKey, input.cache, file, { video: output }), 1);
       await deps.store.commit(output, videoPath);
       heartbeat(1);

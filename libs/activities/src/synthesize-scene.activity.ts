@@ -44,7 +44,7 @@ export function makeSynthesizeScene(deps: Pick<ActivityDeps, 'store' | 'ffmpeg' 
       const normalized = join(scratch, 'speech.wav');
       await deps.ffmpeg.run(buildSpeechNormalizeArgs({ input: raw, output: normalized }), { signal: cancellationSignal });
       const probe = await deps.ffmpeg.probe(normalized);
-      // Cached before the move (the cache copies the file in), so the entry never points at a moved file.
+      // Cached before the move (the cache links or copies the file in), so the entry never points at a moved file.
       await cache.write('tts', key, input.cache, { durationSeconds: probe.durationSeconds }, { audio: normalized });
       await deps.store.commit(normalized, audioPath);
       return { index: input.index, audioPath, durationSeconds: probe.durationSeconds, cacheHit: false };

@@ -186,6 +186,30 @@ describe.each(BACKEND_NAMES)('ArtifactCache with %s metadata', (backendName) => 
     expect(await cache.get('render', k)).toBeDefined();
   });
 
+  it('stores a file as a hard link to its source (one copy on disk), or as a copy with linkFiles: false', async () => {
+    const video = await source('render.mp4', Buffer.alloc(20_000, 5));
+    const linking = await open();
+    await linking.put({ stage: 'render', key: key('linked'), value: {}, files: { 'video.mp4': video } });
+    const linked = (await linking.get('render', key('linked')))!.files['video.mp4']!;
+    expect((await stat(linked)).ino).toBe((await stat(video)).ino);
+
+    const copying = await open({ dir: join(dir, 'copying'), linkFiles: false });
+    await copying.put({ stage: 'render', key: key('copied'), value: {}, files: { 'video.mp4': video } });
+    const copied = (await copying.get('render', key('copied')))!.files['video.mp4']!;
+    expect((await stat(copied)).ino).not.toBe((await stat(video)).ino);
+    expect(await readFile(copied)).toEqual(Buffer.alloc(20_000, 5));
+  });
+
+  it('a source written into after it was put (so its linked entry changed too) is caught on read as a miss', async () => {
+    const cache = await open();
+    const video = await source('rewritten.mp4', Buffer.alloc(8192, 1));
+    await cache.put({ stage: 'pipeline', key: key('rewritten', 'pipeline'), value: {}, files: { video } });
+    await writeFile(video, Buffer.alloc(8192, 2)); // in place: same inode, same size, new content
+    expect(await cache.get('pipeline', key('rewritten', 'pipeline'))).toBeUndefined();
+    expect(await cache.stats()).toMatchObject({ entries: 0, bytes: 0 });
+    expect(await readFile(video)).toEqual(Buffer.alloc(8192, 2)); // the source itself is left alone
+  });
+
   it('a missing or truncated file is a miss', async () => {
     const cache = await open();
     await cache.put({ stage: 'tts', key: key(1), value: 1, files: { 'a.wav': await source('a', 'abcdef') } });

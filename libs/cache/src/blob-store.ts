@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { link, mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { InvalidCacheInputError } from './cache-errors';
@@ -23,6 +23,11 @@ const CHUNK = 1 << 20;
  * directory, two writers of the same key never write into the same files, and removing one version of an
  * entry can never delete the files of a concurrent put of the same key.
  *
+ * A file is put as a hard link to its source when both are on one filesystem (else copied): a finished video is
+ * then one file on disk however many entries (render, pipeline) and videos name it. Producers never write into a
+ * file once it is put (they write elsewhere and rename), and if anything did, the sha256 check on read would find
+ * it and drop the entry as a miss.
+ *
  * No fsync: the sha256 of every file is in the record and checked on every read, so a file torn by a power loss
  * is found and dropped as a miss. Durability is not needed for a cache; integrity is.
  */
@@ -30,7 +35,11 @@ export class BlobStore {
   readonly blobsDir: string;
   readonly tmpDir: string;
 
-  constructor(dir: string) {
+  /** `linkFiles: false` always copies. */
+  constructor(
+    dir: string,
+    private readonly linkFiles = true,
+  ) {
     this.blobsDir = join(dir, 'blobs');
     this.tmpDir = join(dir, 'tmp');
   }
@@ -39,7 +48,7 @@ export class BlobStore {
     return join(this.blobsDir, key.slice(0, 2), key, id);
   }
 
-  /** Copies the files in, hashing as it copies; the sources are left alone. */
+  /** Links (or copies) the files in and hashes what was stored; the sources are left alone. */
   async write(options: { key: string; id: string; files: Record<string, string> }): Promise<Record<string, StoredFile>> {
     const names = Object.keys(options.files);
     if (names.length === 0) return {};
@@ -49,7 +58,9 @@ export class BlobStore {
       const stored: Record<string, StoredFile> = {};
       // One file at a time: artifacts are large and sequential I/O is what a disk does best.
       for (const name of names) {
-        stored[name] = await copyHashing(resolve(options.files[name]), join(staging, name));
+        const source = resolve(options.files[name]!);
+        const target = join(staging, name);
+        stored[name] = (this.linkFiles && (await linkHashing(source, target))) || (await copyHashing(source, target));
       }
       const target = this.entryDir(options.key, options.id);
       // A concurrent removal of the key's last version may delete the parent between mkdir and rename.
@@ -127,6 +138,18 @@ export class BlobStore {
   }
 }
 
+/** Hard-links `source` at `target` and hashes it; undefined when this filesystem cannot link it (copy instead). */
+async function linkHashing(source: string, target: string): Promise<StoredFile | undefined> {
+  try {
+    await link(source, target);
+  } catch (error) {
+    // ENOENT and directories (EPERM) are reported by the copy, as before.
+    if (['EXDEV', 'EPERM', 'EMLINK', 'ENOTSUP', 'EOPNOTSUPP', 'ENOENT', 'EACCES'].includes(code(error) ?? '')) return undefined;
+    throw error;
+  }
+  return hashOfFile(target);
+}
+
 async function copyHashing(source: string, target: string): Promise<StoredFile> {
   const hash = createHash('sha256');
   let size = 0;
@@ -152,7 +175,15 @@ async function copyHashing(source: string, target: string): Promise<StoredFile> 
 }
 
 export async function sha256OfFile(path: string): Promise<string> {
+  return (await hashOfFile(path)).sha256;
+}
+
+async function hashOfFile(path: string): Promise<StoredFile> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+  let size = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK })) {
+    hash.update(chunk as Buffer);
+    size += (chunk as Buffer).length;
+  }
+  return { sha256: hash.digest('hex'), size };
 }

@@ -23,6 +23,8 @@ export interface CreateCacheOptions {
   tempMaxAgeMs?: number;
   /** How long a process waits for the embedded backend's metadata lock (default 15 s). */
   lockTimeoutMs?: number;
+  /** Put files as hard links to their sources where the filesystem allows (default true); false always copies. */
+  linkFiles?: boolean;
 }
 
 export const CACHE_DEFAULTS = {
@@ -46,7 +48,7 @@ export async function createCache(options: CreateCacheOptions): Promise<Artifact
   if (!(evictToFraction > 0 && evictToFraction <= 1)) {
     throw new InvalidCacheInputError(`evictToFraction must be in (0, 1], got ${evictToFraction}`);
   }
-  const blobs = new BlobStore(options.dir);
+  const blobs = new BlobStore(options.dir, options.linkFiles ?? true);
   let store;
   if (options.databaseUrl) {
     store = new PostgresMetadataStore({ databaseUrl: options.databaseUrl, schema: options.databaseSchema });
