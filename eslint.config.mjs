@@ -27,6 +27,13 @@ const workflowRestrictedImports = {
   paths: [
     ...nodeBuiltins.map((name) => ({ name, message: `"${name}" is a Node built-in. ${DETERMINISM}` })),
     {
+      name: '@vidflow/contracts',
+      allowTypeImports: true,
+      message:
+        "Import values from '@vidflow/contracts/workflow': the main entry builds zod's request schemas, which every " +
+        'workflow run would evaluate again (libs/contracts/src/workflow.ts).',
+    },
+    {
       name: '@vidflow/activities',
       allowTypeImports: true,
       message:
@@ -135,6 +142,27 @@ export default defineConfig(
         ...['process', 'Buffer', '__dirname', '__filename', 'setImmediate', 'clearImmediate', 'require'].map(
           (name) => ({ name, message: `"${name}" does not exist in the workflow sandbox. ${DETERMINISM}` }),
         ),
+      ],
+    },
+  },
+
+  {
+    // What `@vidflow/contracts/workflow` exports is evaluated by every workflow run: no zod there (types are fine).
+    name: 'vidflow/contracts-workflow-entry',
+    files: ['libs/contracts/src/workflow.ts', 'libs/contracts/src/video-status.ts', 'libs/contracts/src/workflow-api.ts', 'libs/contracts/src/batch-progress.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'zod', allowTypeImports: true, message: 'Workflow runs evaluate this module; keep zod in the main entry (libs/contracts/src/workflow.ts).' }],
+          patterns: [
+            {
+              group: ['./video-request.schema', './batch', './schedule', './validation', './index'],
+              allowTypeImports: true,
+              message: 'These modules build zod schemas; workflow runs evaluate this module (libs/contracts/src/workflow.ts). Import types only.',
+            },
+          ],
+        },
       ],
     },
   },

@@ -19,7 +19,7 @@ const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': swc },
   // Tests run against the sources; the worker under test loads the prebuilt workflow bundle.
-  moduleNameMapper: { '^@vidflow/([a-z-]+)$': '<rootDir>/libs/$1/src' },
+  moduleNameMapper: { '^@vidflow/([a-z-]+)$': '<rootDir>/libs/$1/src', '^@vidflow/([a-z-]+)/([a-z-]+)$': '<rootDir>/libs/$1/src/$2' },
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
 };
 

@@ -1,6 +1,6 @@
-import { defineQuery } from '@temporalio/workflow';
 import { z } from 'zod';
 import { VideoRequestSchema, type VideoRequest } from './video-request.schema';
+import { batchItemVideoId, type BatchProgress } from './batch-progress';
 import type { RunStatus } from './video-status';
 
 export const BATCH_WORKFLOW = 'batchWorkflow';
@@ -40,39 +40,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** One character per item, so that 10,000 items cost 10 kB of workflow state. */
-export const ITEM_STATE = { queued: 'q', running: 'r', completed: 'c', failed: 'f', cancelled: 'x' } as const;
-export type ItemStateChar = (typeof ITEM_STATE)[keyof typeof ITEM_STATE];
 const STATE_NAME: Record<string, RunStatus> = { q: 'queued', r: 'running', c: 'completed', f: 'failed', x: 'cancelled' };
-
-/** The batch workflow's state: what its query answers, what it returns, and what it carries across continue-as-new. */
-export interface BatchProgress {
-  batchId: string;
-  status: RunStatus;
-  /** ITEM_STATE characters, one per item. */
-  items: string;
-  /** Error messages of failed items, by index (each cut to 300 characters). */
-  errors: Record<number, string>;
-  cacheHits: number;
-  /** How many times this batch has continued as new (each run keeps the history small). */
-  runs: number;
-}
-
-export interface BatchWorkflowInput {
-  request: BatchRequest;
-  video: { ttsParallelism: number; renderTaskQueue: string; llmTaskQueue: string; ioTaskQueue: string };
-  /** Set when continuing as new, or when re-running the failed items of a finished batch. */
-  carry?: BatchProgress;
-  /** Continue as new once the run's history has this many events (Temporal's hard limit is 51,200). */
-  historyLimit?: number;
-}
-
-export const batchStatusQuery = defineQuery<BatchProgress>('batchStatus');
-
-/** Video ids of batch items are deterministic: the batch id (without `bat-`) and the item's index. */
-export function batchItemVideoId(batchId: string, index: number): string {
-  return `vid-${batchId.replace(/^bat-/, '')}-${index}`;
-}
 
 export interface BatchItemView {
   index: number;

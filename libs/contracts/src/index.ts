@@ -5,6 +5,7 @@ export * from './video-status';
 export * from './activity-io';
 export * from './workflow-api';
 export * from './batch';
+export * from './batch-progress';
 export * from './schedule';
 export * from './classify-address';
 export * from './media-url';

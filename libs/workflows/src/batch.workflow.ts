@@ -10,8 +10,8 @@ import {
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { BatchRequest, VideoRequest } from '@vidflow/contracts';
 import {
-  batchItemRequest,
   batchItemVideoId,
   batchStatusQuery,
   ITEM_STATE,
@@ -19,7 +19,7 @@ import {
   type BatchProgress,
   type BatchWorkflowInput,
   type VideoProgress,
-} from '@vidflow/contracts';
+} from '@vidflow/contracts/workflow';
 import { videoWorkflow } from './video.workflow';
 
 /** Well under Temporal's 51,200-event limit; each item costs about a dozen events in this run. */
@@ -61,7 +61,7 @@ export async function batchWorkflow(input: BatchWorkflowInput): Promise<BatchPro
         args: [
           {
             videoId: batchItemVideoId(batchId, index),
-            request: batchItemRequest(request, index),
+            request: itemRequest(request, index),
             ttsParallelism: input.video.ttsParallelism,
             renderTaskQueue: input.video.renderTaskQueue,
             llmTaskQueue: input.video.llmTaskQueue,
@@ -162,4 +162,15 @@ function messageOf(err: unknown): string {
   // ChildWorkflowFailure -> (the video workflow's) ApplicationFailure with the root cause's message.
   const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
   return cause instanceof Error ? cause.message : String(cause);
+}
+
+/**
+ * The item over the batch's defaults, checked and completed by the request schema (pure: the same on replay).
+ * The schema (zod) is required here, when the first item starts, not at the top of the file: every workflow run
+ * evaluates the modules it requires (see libs/contracts/src/workflow.ts), and video runs have no use for it.
+ */
+function itemRequest(batch: Pick<BatchRequest, 'defaults' | 'items'>, index: number): VideoRequest {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports, no-restricted-globals -- webpack bundles this require; lazy on purpose, see above
+  const { batchItemRequest } = require('@vidflow/contracts') as typeof import('@vidflow/contracts');
+  return batchItemRequest(batch, index);
 }

@@ -20,7 +20,7 @@ import {
   videoStatusQuery,
   type VideoProgress,
   type VideoWorkflowInput,
-} from '@vidflow/contracts';
+} from '@vidflow/contracts/workflow';
 import { mapLimit } from './map-limit';
 
 const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 6 };

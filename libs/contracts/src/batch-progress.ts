@@ -1,0 +1,38 @@
+import { defineQuery } from '@temporalio/workflow';
+import type { BatchRequest } from './batch';
+import type { RunStatus } from './video-status';
+
+// The batch workflow's side of the batch contract. Like everything `./workflow` exports, free of zod at run time.
+
+/** One character per item, so that 10,000 items cost 10 kB of workflow state. */
+export const ITEM_STATE = { queued: 'q', running: 'r', completed: 'c', failed: 'f', cancelled: 'x' } as const;
+export type ItemStateChar = (typeof ITEM_STATE)[keyof typeof ITEM_STATE];
+
+/** The batch workflow's state: what its query answers, what it returns, and what it carries across continue-as-new. */
+export interface BatchProgress {
+  batchId: string;
+  status: RunStatus;
+  /** ITEM_STATE characters, one per item. */
+  items: string;
+  /** Error messages of failed items, by index (each cut to 300 characters). */
+  errors: Record<number, string>;
+  cacheHits: number;
+  /** How many times this batch has continued as new (each run keeps the history small). */
+  runs: number;
+}
+
+export interface BatchWorkflowInput {
+  request: BatchRequest;
+  video: { ttsParallelism: number; renderTaskQueue: string; llmTaskQueue: string; ioTaskQueue: string };
+  /** Set when continuing as new, or when re-running the failed items of a finished batch. */
+  carry?: BatchProgress;
+  /** Continue as new once the run's history has this many events (Temporal's hard limit is 51,200). */
+  historyLimit?: number;
+}
+
+export const batchStatusQuery = defineQuery<BatchProgress>('batchStatus');
+
+/** Video ids of batch items are deterministic: the batch id (without `bat-`) and the item's index. */
+export function batchItemVideoId(batchId: string, index: number): string {
+  return `vid-${batchId.replace(/^bat-/, '')}-${index}`;
+}
