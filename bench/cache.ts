@@ -491,9 +491,9 @@ function whereTheTimeGoes(api: ApiFigures): string {
   \`history.transferProcessorMaxPollRPS\` of 20 on the dev server's one shard this was ~15 ms at the median and up to 50 ms;
   the launcher sets 200); the worker's task, which
   records the hit and completes the run without any activity, takes ${ms(worker)} (SDK mean ${ms(sdk('temporal_workflow_task_execution_latency'))}).
-  Most of that is the SDK evaluating the workflow bundle's modules for the new run (each run gets its own module
-  cache, even with \`reuseV8Context\`): a run of an empty workflow in a bundle that imports \`@vidflow/contracts\`
-  (zod's schemas) took 18 ms here, without it 8 ms.`;
+  Each new run evaluates the workflow bundle's modules afresh (Temporal gives every run its own module cache, even
+  with \`reuseV8Context\`), so the workflows import \`@vidflow/contracts/workflow\`, which builds no zod schemas: when
+  they imported the main entry this task took 18 ms at the median (SDK mean 15.3 ms) and the repeat 36.1 ms.`;
 }
 
 function summary(values: number[]): Summary {
