@@ -9,6 +9,7 @@ import { CacheController } from './cache/cache.controller';
 import { CacheService } from './cache/cache.service';
 import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { loggingModule } from './common/logging';
+import { HealthChecksService } from './health/health-checks.service';
 import { HealthController } from './health/health.controller';
 import { MetricsModule } from './metrics/metrics.module';
 import { SchedulesController } from './schedules/schedules.controller';
@@ -31,6 +32,7 @@ export class AppModule {
         { provide: CONFIG, useValue: config },
         { provide: CACHE, useFactory: () => openCache(config.cache) },
         CacheService,
+        HealthChecksService,
         { provide: APP_FILTER, useClass: AllExceptionsFilter },
         VideosService,
         VideoListService,

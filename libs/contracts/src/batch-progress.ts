@@ -1,6 +1,7 @@
 import { defineQuery } from '@temporalio/workflow';
 import type { BatchRequest } from './batch';
 import type { RunStatus } from './video-status';
+import type { VideoRunSettings } from './video-workflow-input';
 
 // The batch workflow's side of the batch contract. Like everything `./workflow` exports, free of zod at run time.
 
@@ -23,7 +24,8 @@ export interface BatchProgress {
 
 export interface BatchWorkflowInput {
   request: BatchRequest;
-  video: { ttsParallelism: number; renderTaskQueue: string; llmTaskQueue: string; ioTaskQueue: string };
+  /** How its items run (videoWorkflowInput builds each item's input from these). */
+  video: VideoRunSettings;
   /** Set when continuing as new, or when re-running the failed items of a finished batch. */
   carry?: BatchProgress;
   /** Continue as new once the run's history has this many events (Temporal's hard limit is 51,200). */

@@ -1,6 +1,13 @@
 import type { Background, RenderOptions, VideoRequest } from './video-request.schema';
 
 export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+
+/** The statuses a video or batch never leaves (a batch's retry starts a new run). */
+export const TERMINAL_STATUSES: ReadonlySet<RunStatus> = new Set<RunStatus>(['completed', 'failed', 'cancelled']);
+
+export function isTerminalStatus(status: string): boolean {
+  return TERMINAL_STATUSES.has(status as RunStatus);
+}
 export type Stage = 'script' | 'tts' | 'render' | 'done';
 export type StepStatus = 'pending' | 'running' | 'completed' | 'failed' | 'cancelled';
 

@@ -7,5 +7,6 @@
  * the schemas stay in the main entry, which the batch workflow requires only when it starts an item.
  */
 export * from './video-status';
+export * from './video-workflow-input';
 export * from './workflow-api';
 export * from './batch-progress';

@@ -19,7 +19,9 @@ import {
   type BatchProgress,
   type BatchWorkflowInput,
   type VideoProgress,
+  videoWorkflowInput,
 } from '@vidflow/contracts/workflow';
+import { rootCause } from './root-cause';
 import { videoWorkflow } from './video.workflow';
 
 /** Well under Temporal's 51,200-event limit; each item costs about a dozen events in this run. */
@@ -58,15 +60,7 @@ export async function batchWorkflow(input: BatchWorkflowInput): Promise<BatchPro
       const handle = await startChild(videoWorkflow, {
         workflowId: batchItemVideoId(batchId, index),
         taskQueue: input.video.ioTaskQueue,
-        args: [
-          {
-            videoId: batchItemVideoId(batchId, index),
-            request: itemRequest(request, index),
-            ttsParallelism: input.video.ttsParallelism,
-            renderTaskQueue: input.video.renderTaskQueue,
-            llmTaskQueue: input.video.llmTaskQueue,
-          },
-        ],
+        args: [videoWorkflowInput(batchItemVideoId(batchId, index), itemRequest(request, index), input.video)],
         // Cancelling an item waits until its render has really stopped; closing the batch cancels it too.
         cancellationType: ChildWorkflowCancellationType.WAIT_CANCELLATION_COMPLETED,
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
@@ -80,7 +74,7 @@ export async function batchWorkflow(input: BatchWorkflowInput): Promise<BatchPro
       items[index] = ITEM_STATE.completed;
       if (result.cacheHit) state.cacheHits++;
     } catch (err) {
-      if (isCancellation(err) || (stopping && isCancellation(rootOf(err)))) {
+      if (isCancellation(err) || (stopping && isCancellation(rootCause(err)))) {
         items[index] = ITEM_STATE.cancelled;
       } else {
         items[index] = ITEM_STATE.failed;
@@ -150,12 +144,6 @@ export async function batchWorkflow(input: BatchWorkflowInput): Promise<BatchPro
 
 function markQueued(items: string[], to: string): void {
   for (let i = 0; i < items.length; i++) if (items[i] === ITEM_STATE.queued) items[i] = to;
-}
-
-function rootOf(err: unknown): unknown {
-  let current = err;
-  while (current instanceof Error && (current as { cause?: unknown }).cause) current = (current as { cause?: unknown }).cause;
-  return current;
 }
 
 function messageOf(err: unknown): string {

@@ -22,6 +22,7 @@ import {
   type VideoWorkflowInput,
 } from '@vidflow/contracts/workflow';
 import { mapLimit } from './map-limit';
+import { describeRootCause } from './root-cause';
 
 const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 6 };
 
@@ -132,7 +133,7 @@ export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoPro
     if (isCancellation(err)) throw err;
     // Fail the workflow with the root cause's type and message and the stage it happened in, so that
     // the API can show "tts: espeak-ng has no voice ..." without digging through the failure chain.
-    const cause = rootCause(err);
+    const cause = describeRootCause(err);
     throw ApplicationFailure.create({
       type: cause.type ?? 'Error',
       message: cause.message,
@@ -147,13 +148,4 @@ export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoPro
     // A pipeline-cache hit made no intermediate files, and skipping the activity keeps it fast.
     if (madeFiles) await CancellationScope.nonCancellable(() => io.cleanupVideo({ videoId }));
   }
-}
-
-function rootCause(err: unknown): { type?: string; message: string } {
-  let current: unknown = err;
-  while (current instanceof Error && (current as { cause?: unknown }).cause instanceof Error) {
-    current = (current as { cause?: unknown }).cause;
-  }
-  if (current instanceof ApplicationFailure) return { type: current.type ?? undefined, message: current.message };
-  return { message: current instanceof Error ? current.message : String(current) };
 }

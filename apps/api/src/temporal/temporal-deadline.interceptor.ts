@@ -1,32 +1,20 @@
-import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor, SetMetadata } from '@nestjs/common';
+import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Client } from '@temporalio/client';
 import { from, lastValueFrom, type Observable } from 'rxjs';
-import { TEMPORAL_CLIENT } from '../tokens';
-
-/**
- * Bounds every Temporal call a request makes. Without it, the client's built-in retries keep a
- * request waiting for a minute while Temporal is down; with it, the call fails with DEADLINE_EXCEEDED
- * and the client gets a 503 with Retry-After in a few seconds.
- */
-export const TEMPORAL_RPC_DEADLINE_MS = 4000;
+import { TemporalGateway } from './temporal-gateway';
 
 const STREAMING = 'vidflow:streaming';
 /**
  * Marks a handler that stays open (server-sent events): it bounds each of its own Temporal calls with
- * `withTemporalDeadline` instead of one deadline for the whole request.
+ * `TemporalGateway.withDeadline` instead of one deadline for the whole request.
  */
 export const Streaming = () => SetMetadata(STREAMING, true);
 
-/** Runs `fn` with every Temporal call inside it bounded by TEMPORAL_RPC_DEADLINE_MS from now. */
-export function withTemporalDeadline<T>(client: Client, fn: () => Promise<T>): Promise<T> {
-  return client.withDeadline(Date.now() + TEMPORAL_RPC_DEADLINE_MS, fn);
-}
-
+/** Bounds every Temporal call a request makes by TEMPORAL_RPC_DEADLINE_MS (see there). */
 @Injectable()
 export class TemporalDeadlineInterceptor implements NestInterceptor {
   constructor(
-    @Inject(TEMPORAL_CLIENT) private readonly client: Client,
+    private readonly temporal: TemporalGateway,
     private readonly reflector: Reflector,
   ) {}
 
@@ -34,6 +22,6 @@ export class TemporalDeadlineInterceptor implements NestInterceptor {
     if (this.reflector.get<boolean>(STREAMING, context.getHandler())) return next.handle();
     // withDeadline puts the deadline in async-local storage, which every gRPC call made while the
     // handler runs reads; the handler must therefore run (be subscribed to) inside the callback.
-    return from(withTemporalDeadline(this.client, () => lastValueFrom(next.handle(), { defaultValue: undefined })));
+    return from(this.temporal.withDeadline(() => lastValueFrom(next.handle(), { defaultValue: undefined })));
   }
 }

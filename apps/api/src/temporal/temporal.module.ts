@@ -2,9 +2,10 @@ import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/comm
 import { Client, Connection } from '@temporalio/client';
 import type { VidflowConfig } from '@vidflow/config';
 import { CONFIG, TEMPORAL_CLIENT } from '../tokens';
+import { TemporalGateway } from './temporal-gateway';
 
 /**
- * The Temporal client. The connection is lazy: the API starts (and answers health checks and 503s)
+ * The Temporal client, seen by the rest of the API only through TemporalGateway. The connection is lazy: the API starts (and answers health checks and 503s)
  * while Temporal is still down or restarting, and reconnects by itself when it comes back.
  */
 @Global()
@@ -19,8 +20,9 @@ import { CONFIG, TEMPORAL_CLIENT } from '../tokens';
           namespace: config.temporal.namespace,
         }),
     },
+    TemporalGateway,
   ],
-  exports: [TEMPORAL_CLIENT],
+  exports: [TemporalGateway],
 })
 export class TemporalModule implements OnApplicationShutdown {
   constructor(@Inject(TEMPORAL_CLIENT) private readonly client: Client) {}

@@ -1,19 +1,11 @@
 import { VideoRequestSchema, type VideoRequestInput } from '@vidflow/contracts';
-import { UnprocessableError } from '../common/api-errors';
-import { rejectUnsupported } from './videos.service';
+import { requestPolicyIssues } from '../common/request-policy';
 
 /** What the API decides about media references from their text alone (the worker checks the rest). */
-describe('rejectUnsupported: media references', () => {
+describe('requestPolicyIssues: media references', () => {
   const request = (body: Partial<VideoRequestInput>) => VideoRequestSchema.parse({ script: 'One scene.', ...body });
-  const issues = (body: Partial<VideoRequestInput>, available: Parameters<typeof rejectUnsupported>[1] = {}) => {
-    try {
-      rejectUnsupported(request(body), available);
-      return [];
-    } catch (err) {
-      if (!(err instanceof UnprocessableError)) throw err;
-      return err.details ?? [];
-    }
-  };
+  const issues = (body: Partial<VideoRequestInput>, available: Parameters<typeof requestPolicyIssues>[1] = {}) =>
+    requestPolicyIssues(request(body), available);
 
   it('accepts well-formed http(s) URLs in every media field', () => {
     expect(

@@ -1,10 +1,8 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import type { Client } from '@temporalio/client';
 import { idempotencyScope } from '../common/api-key.middleware';
-import { Streaming, TemporalDeadlineInterceptor, withTemporalDeadline } from '../temporal/temporal-deadline.interceptor';
-import { TEMPORAL_CLIENT } from '../tokens';
+import { Streaming, TemporalDeadlineInterceptor } from '../temporal/temporal-deadline.interceptor';
 import { streamVideoEvents } from './video-events';
 import { VideoListService } from './video-list.service';
 import { VideosService } from './videos.service';
@@ -17,7 +15,6 @@ export class VideosController {
   constructor(
     private readonly videos: VideosService,
     private readonly list: VideoListService,
-    @Inject(TEMPORAL_CLIENT) private readonly client: Client,
   ) {}
 
   @Post()
@@ -46,7 +43,7 @@ export class VideosController {
   @ApiOperation({ summary: 'Server-sent events: the status object each time it changes, until a terminal status' })
   @Streaming()
   async events(@Param('id') id: string, @Req() req: Request, @Res() res: Response) {
-    await streamVideoEvents(req, res, () => withTemporalDeadline(this.client, () => this.videos.get(id)));
+    await streamVideoEvents(req, res, () => this.videos.getForStream(id));
   }
 
   @Get(':id')

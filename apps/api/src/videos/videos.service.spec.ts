@@ -5,6 +5,7 @@ import { initialStages, type VideoProgress, type VideoWorkflowInput } from '@vid
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TemporalGateway } from '../temporal/temporal-gateway';
 import { VideosService } from './videos.service';
 
 /**
@@ -30,7 +31,8 @@ describe('VideosService.create and the pipeline cache', () => {
       withAbortSignal: (_signal: AbortSignal, fn: () => Promise<unknown>) => fn(),
     } as unknown as Client;
     const cache = { get } as unknown as ArtifactCache;
-    return { videos: new VideosService(loadConfig({ DATA_DIR: dataDir }), client, cache), starts };
+    const config = loadConfig({ DATA_DIR: dataDir });
+    return { videos: new VideosService(config, new TemporalGateway(config, client), cache), starts };
   }
 
   const finished = (path: string): VideoProgress => ({

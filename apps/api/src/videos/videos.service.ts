@@ -1,52 +1,37 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import {
-  Client,
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowFailedError,
-  WorkflowNotFoundError,
-  type WorkflowExecutionDescription,
-} from '@temporalio/client';
-import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { ArtifactStore, makeLookupPipeline } from '@vidflow/activities';
 import type { ArtifactCache } from '@vidflow/cache';
 import type { VidflowConfig } from '@vidflow/config';
 import {
-  isHttpUrl,
-  looksLikeUrl,
-  parseMediaUrl,
-  SEARCH_ATTRIBUTES,
-  VIDEO_WORKFLOW,
   VideoRequestSchema,
-  videoStatusQuery,
-  type FieldIssue,
+  videoRunSettings,
+  videoWorkflowInput,
   type RunStatus,
   type Stage,
   type VideoError,
   type VideoProgress,
   type VideoRequest,
   type VideoStatusView,
-  type VideoWorkflowInput,
 } from '@vidflow/contracts';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
-import { ConflictError, NotFoundError, UnprocessableError, ValidationFailedError } from '../common/api-errors';
-import { checkIdempotencyKey, idempotentId, requestHash, startOnce } from '../common/idempotency';
+import { ConflictError, NotFoundError, UnprocessableError } from '../common/api-errors';
+import { checkIdempotencyKey, requestHash } from '../common/idempotency';
+import { requestPolicyIssues, summarizePolicyIssues } from '../common/request-policy';
 import { validate } from '../common/zod-validation';
-import { CACHE, CONFIG, TEMPORAL_CLIENT } from '../tokens';
+import { TemporalGateway, type StartPolicy } from '../temporal/temporal-gateway';
+import { assertVideoId, idempotentId } from '../temporal/workflow-ids';
+import { CACHE, CONFIG } from '../tokens';
 import { toStatusView } from './video-status.mapper';
 
-/** `vid-<uuid>` from the API; `vid-<batch>-<index>` for an item of a batch (a batch id may carry a schedule time). */
-const VIDEO_ID = /^vid-[A-Za-z0-9._:-]{1,220}$/;
 /** Finished videos never change, so their status is kept here instead of asking Temporal again. */
 const FINISHED_CACHE_SIZE = 10_000;
 /** How long the POST of a repeated request waits for its run to record the pipeline-cache hit (see completesAtOnce). */
 const REPEAT_WAIT_MS = 1000;
 /** How long a POST waits for its pipeline-cache lookup (see lookupWithinBudget). */
 const LOOKUP_BUDGET_MS = 500;
-/** A query needs a worker; when none answers this quickly the video is reported as queued. */
-const QUERY_DEADLINE_MS = 3000;
 
 export interface CreatedVideo {
   id: string;
@@ -70,7 +55,7 @@ export class VideosService {
 
   constructor(
     @Inject(CONFIG) private readonly config: VidflowConfig,
-    @Inject(TEMPORAL_CLIENT) private readonly client: Client,
+    private readonly temporal: TemporalGateway,
     @Inject(CACHE) cache: ArtifactCache,
   ) {
     this.store = new ArtifactStore(config.dataDir);
@@ -80,27 +65,11 @@ export class VideosService {
   async create(body: unknown, idempotencyKey?: string, scope = ''): Promise<CreatedVideo> {
     const key = checkIdempotencyKey(idempotencyKey);
     const request = validate(VideoRequestSchema, body);
-    rejectUnsupported(request, { openai: this.config.openai !== undefined, privateMediaUrls: this.config.mediaDownload.allowPrivate });
-    const start = (workflowId: string, extra: Partial<VideoWorkflowInput> = {}, options: object = {}) =>
-      this.client.workflow.start(VIDEO_WORKFLOW, {
-        workflowId,
-        taskQueue: this.config.taskQueues.io,
-        args: [
-          {
-            videoId: workflowId,
-            request,
-            ttsParallelism: this.config.ttsParallelism,
-            renderTaskQueue: this.config.taskQueues.render,
-            llmTaskQueue: this.config.taskQueues.llm,
-            ...extra,
-          } satisfies VideoWorkflowInput,
-        ],
-        typedSearchAttributes: [
-          { key: SEARCH_ATTRIBUTES.kind, value: 'video' },
-          { key: SEARCH_ATTRIBUTES.stage, value: 'script' },
-        ],
-        ...options,
-      });
+    const issues = requestPolicyIssues(request, this.policy());
+    if (issues.length) throw new UnprocessableError(summarizePolicyIssues(issues), issues);
+    const run = videoRunSettings(this.config);
+    const start = (videoId: string, pipelineCache?: { hit?: VideoProgress }, policy?: StartPolicy) =>
+      this.temporal.startVideo(videoWorkflowInput(videoId, request, run, pipelineCache), policy);
     const submitted = (id: string, status: RunStatus, how: string): CreatedVideo => {
       this.logger.log({ msg: 'video submitted', workflowId: id, input: request.topic !== undefined ? 'topic' : request.script !== undefined ? 'script' : 'scenes', how });
       return { id, status, links: links(id) };
@@ -108,7 +77,9 @@ export class VideosService {
 
     if (key) {
       const id = idempotentId('vid', scope, key);
-      await startOnce(this.client, id, requestHash(body), (options) => start(id, {}, options));
+      if ((await start(id, undefined, { kind: 'idempotent', requestHash: requestHash(body) })) === 'key-conflict') {
+        throw new ConflictError('Idempotency-Key was already used with a different request body');
+      }
       return submitted(id, 'queued', 'idempotency key');
     }
     if (request.cache.mode !== 'use') {
@@ -125,7 +96,7 @@ export class VideosService {
     const hit = checked?.hit;
     if (hit) {
       try {
-        await start(fresh, { pipelineCache: { hit } });
+        await start(fresh, { hit });
       } catch (err) {
         await rm(this.store.resolve(this.store.video(fresh)), { force: true });
         throw err;
@@ -139,14 +110,9 @@ export class VideosService {
     const { cache: _cache, ...shape } = request;
     const id = idempotentId('vid', `content:${this.config.taskQueues.io}`, requestHash(shape));
     // Unless the lookup ran out of time, the run need not look the request up again.
-    const missed = checked ? { pipelineCache: {} } : {};
-    if (!this.completed.has(id)) {
-      try {
-        await start(id, missed, { workflowIdConflictPolicy: 'USE_EXISTING', workflowIdReusePolicy: 'REJECT_DUPLICATE' });
-        return submitted(id, 'queued', 'by content');
-      } catch (err) {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      }
+    const missed = checked ? {} : undefined;
+    if (!this.completed.has(id) && (await start(id, missed, { kind: 'share-running' })) === 'started') {
+      return submitted(id, 'queued', 'by content');
     }
     // A late lookup may still put a file at `fresh`'s path (and removes it): this run gets an id of its own.
     const repeatId = checked ? fresh : `vid-${randomUUID()}`;
@@ -178,12 +144,8 @@ export class VideosService {
    * which is what the run's status says until a worker records it.
    */
   private async completesAtOnce(id: string): Promise<RunStatus> {
-    try {
-      await this.client.withAbortSignal(AbortSignal.timeout(REPEAT_WAIT_MS), () => this.client.workflow.getHandle(id).result());
-      return 'completed';
-    } catch {
-      return 'queued'; // still running (or failed: its status says so)
-    }
+    // Still running past the wait (or failed: its status says so): queued.
+    return (await this.temporal.completesWithin(id, REPEAT_WAIT_MS)) ? 'completed' : 'queued';
   }
 
   /**
@@ -207,19 +169,19 @@ export class VideosService {
   private async read(id: string): Promise<VideoStatusView> {
     // Failed and cancelled videos of a batch may be retried under the same id, so their status is
     // remembered per run: one describe says which run is current.
-    const desc = await this.describe(id);
+    const desc = await this.temporal.describe('video', id);
     const runKey = `${id}/${desc.runId}`;
     const ended = this.ended.get(runKey);
     if (ended) return ended;
     const fileUrl = links(id).file;
-    const name = desc.status.name;
+    const name = desc.status;
     if (name === 'RUNNING') {
-      const progress = await this.queryProgress(id);
-      const started = progress && (progress.stages.script.status !== 'running' || hasStartedActivity(desc));
+      const progress = await this.temporal.queryVideo(id);
+      const started = progress && (progress.stages.script.status !== 'running' || desc.hasStartedActivity);
       return toStatusView({ id, status: started ? 'running' : 'queued', progress, desc, fileUrl });
     }
     if (name === 'COMPLETED') {
-      const progress = (await this.client.workflow.getHandle(id).result()) as VideoProgress;
+      const progress = await this.temporal.result<VideoProgress>(id);
       const view = toStatusView({ id, status: 'completed', progress, desc, fileUrl });
       remember(this.completed, id, { view, path: progress.result?.path });
       return view;
@@ -227,7 +189,7 @@ export class VideosService {
     const { status, error, progress: carried } = await this.failure(id);
     // A failed run carries its progress in the failure; a cancelled one (or one failed by an older
     // version) is asked with a query, which has a worker replay it.
-    const progress = carried ?? (await this.queryProgress(id));
+    const progress = carried ?? (await this.temporal.queryVideo(id));
     const view = toStatusView({ id, status, progress, error, desc, fileUrl });
     remember(this.ended, runKey, view);
     return view;
@@ -235,11 +197,11 @@ export class VideosService {
 
   async cancel(id: string): Promise<{ id: string; status: RunStatus }> {
     assertVideoId(id);
-    const desc = await this.describe(id);
-    if (desc.status.name !== 'RUNNING') {
-      throw new ConflictError(`video ${id} is already ${desc.status.name.toLowerCase()}; only running videos can be cancelled`);
+    const desc = await this.temporal.describe('video', id);
+    if (desc.status !== 'RUNNING') {
+      throw new ConflictError(`video ${id} is already ${desc.status.toLowerCase()}; only running videos can be cancelled`);
     }
-    await this.client.workflow.getHandle(id).cancel();
+    await this.temporal.cancel(id);
     return { id, status: 'running' };
   }
 
@@ -257,39 +219,22 @@ export class VideosService {
   }
 
 
-  private async describe(id: string): Promise<WorkflowExecutionDescription> {
-    try {
-      return await this.client.workflow.getHandle(id).describe();
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw new NotFoundError(`no video with id ${id}`);
-      throw err;
-    }
+  /** The status of a video for a stream: each read bounded by its own Temporal deadline. */
+  getForStream(id: string): Promise<VideoStatusView> {
+    return this.temporal.withDeadline(() => this.get(id));
   }
 
-  private async queryProgress(id: string): Promise<VideoProgress | undefined> {
-    try {
-      return await this.client.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
-        this.client.workflow.getHandle(id).query(videoStatusQuery),
-      );
-    } catch {
-      return undefined;
-    }
-  }
-
+  /** How a closed run ended, as the video's status and error. */
   private async failure(id: string): Promise<{ status: RunStatus; error?: VideoError; progress?: VideoProgress }> {
-    try {
-      await this.client.workflow.getHandle(id).result();
-      return { status: 'completed' };
-    } catch (err) {
-      if (!(err instanceof WorkflowFailedError)) throw err;
-      if (err.cause instanceof CancelledFailure) return { status: 'cancelled' };
-      const cause = err.cause;
-      if (cause instanceof ApplicationFailure) {
-        const { stage, progress } = (cause.details?.[0] ?? {}) as { stage?: Stage; progress?: VideoProgress };
-        return { status: 'failed', error: { type: cause.type ?? 'Error', message: cause.message, ...(stage ? { stage } : {}) }, progress };
-      }
-      return { status: 'failed', error: { type: cause?.name ?? 'Error', message: cause?.message ?? err.message } };
-    }
+    const outcome = await this.temporal.outcome(id);
+    if (outcome.status !== 'failed') return { status: outcome.status };
+    // The video workflow fails with its root cause's type and message, and the stage and progress in its details.
+    const { stage, progress } = (outcome.details ?? {}) as { stage?: Stage; progress?: VideoProgress };
+    return { status: 'failed', error: { type: outcome.type, message: outcome.message, ...(stage ? { stage } : {}) }, progress };
+  }
+
+  private policy() {
+    return { openai: this.config.openai !== undefined, privateMediaUrls: this.config.mediaDownload.allowPrivate };
   }
 }
 
@@ -304,66 +249,11 @@ export function links(id: string) {
   return { self, file: `${self}/file`, events: `${self}/events` };
 }
 
-function assertVideoId(id: string): void {
-  if (!VIDEO_ID.test(id)) {
-    throw new ValidationFailedError(`id: "${id}" is not a video id (vid-<uuid>)`, [{ field: 'id', message: 'not a video id' }]);
-  }
-}
-
-function hasStartedActivity(desc: WorkflowExecutionDescription): boolean {
-  return (desc.raw.pendingActivities ?? []).some((a) => a.lastStartedTime != null);
-}
-
 /**
- * Options of the contract that this version's worker cannot carry out yet. They are refused up front
- * with 422 (well-formed but impossible) instead of being accepted and failing later.
+ * @deprecated Kept only for apps/api/src/fuzz.spec.ts until its owner switches it to requestPolicyIssues
+ * (common/request-policy.ts), which returns the issues instead of throwing them.
  */
-export function rejectUnsupported(request: VideoRequest, available: { openai?: boolean; privateMediaUrls?: boolean } = {}): void {
-  const issues: FieldIssue[] = [];
-  // The workers get the same settings; with neither OPENAI_API_KEY nor OPENAI_BASE_URL they have no OpenAI providers.
-  const notConfigured = 'is not configured on this server (set OPENAI_API_KEY or OPENAI_BASE_URL)';
-  if (request.llm.provider === 'openai' && !available.openai && request.topic !== undefined) {
-    issues.push({ field: 'llm.provider', message: `"openai" ${notConfigured}; use "offline"` });
-  }
-  if (request.voice.provider === 'openai' && !available.openai) {
-    issues.push({ field: 'voice.provider', message: `"openai" ${notConfigured}; use "espeak"` });
-  }
-  // Media files are resolved (URLs downloaded) and decoded by the render worker, which fails the video
-  // at once (BadMedia, naming the field) when one is missing, unreadable, outside MEDIA_DIR or on a
-  // refused address; what the text alone shows to be impossible is refused here.
-  for (const [field, ref] of mediaRefs(request)) {
-    const problem = mediaRefProblem(ref, available.privateMediaUrls);
-    if (problem) issues.push({ field, message: problem });
-  }
-  if (issues.length) {
-    throw new UnprocessableError(issues.map((i) => `${i.field}: ${i.message}`).join('; '), issues);
-  }
-}
-
-/** Every media reference of a request with the field it came from. */
-function mediaRefs(request: VideoRequest): Array<[string, string]> {
-  const refs: Array<[string, string]> = [];
-  const background = (bg: VideoRequest['render']['background'] | undefined, field: string) => {
-    if (bg && 'image' in bg) refs.push([`${field}.image`, bg.image]);
-    if (bg && 'video' in bg) refs.push([`${field}.video`, bg.video]);
-  };
-  background(request.render.background, 'render.background');
-  request.scenes?.forEach((scene, i) => background(scene.background, `scenes.${i}.background`));
-  if (request.render.music) refs.push(['render.music.source', request.render.music.source]);
-  return refs;
-}
-
-/**
- * An http(s) URL must be well-formed (absolute, with a host, no credentials: `parseMediaUrl`, the
- * worker's own check). A host written as an IP address in a refused range (loopback, private,
- * link-local, …) is refused only when the caller says private URLs are off (`privateMediaUrls: false`,
- * from MEDIA_ALLOW_PRIVATE_URLS); host names are judged by the worker at connect time, on the
- * addresses DNS gives it then.
- */
-function mediaRefProblem(ref: string, privateMediaUrls?: boolean): string | undefined {
-  if (isHttpUrl(ref)) return parseMediaUrl(ref, { allowPrivate: privateMediaUrls !== false }).problem;
-  if (looksLikeUrl(ref)) return 'must be an http(s) URL or a path under MEDIA_DIR';
-  if (ref.includes('\0')) return 'must not contain a NUL character';
-  if (ref.split(/[\\/]/).includes('..')) return 'must not contain ".." (paths are relative to MEDIA_DIR)';
-  return undefined;
+export function rejectUnsupported(request: VideoRequest, available: Parameters<typeof requestPolicyIssues>[1] = {}): void {
+  const issues = requestPolicyIssues(request, available);
+  if (issues.length) throw new UnprocessableError(summarizePolicyIssues(issues), issues);
 }

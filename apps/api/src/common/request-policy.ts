@@ -1,0 +1,59 @@
+import { isHttpUrl, looksLikeUrl, parseMediaUrl, type FieldIssue, type VideoRequest } from '@vidflow/contracts';
+
+/**
+ * Options of the contract that this version's worker cannot carry out yet. They are refused up front
+ * with 422 (well-formed but impossible) instead of being accepted and failing later. Returns the issues (none:
+ * the request can be carried out); POST /api/videos refuses a request with any, a batch names each item's.
+ */
+export function requestPolicyIssues(request: VideoRequest, available: { openai?: boolean; privateMediaUrls?: boolean } = {}): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  // The workers get the same settings; with neither OPENAI_API_KEY nor OPENAI_BASE_URL they have no OpenAI providers.
+  const notConfigured = 'is not configured on this server (set OPENAI_API_KEY or OPENAI_BASE_URL)';
+  if (request.llm.provider === 'openai' && !available.openai && request.topic !== undefined) {
+    issues.push({ field: 'llm.provider', message: `"openai" ${notConfigured}; use "offline"` });
+  }
+  if (request.voice.provider === 'openai' && !available.openai) {
+    issues.push({ field: 'voice.provider', message: `"openai" ${notConfigured}; use "espeak"` });
+  }
+  // Media files are resolved (URLs downloaded) and decoded by the render worker, which fails the video
+  // at once (BadMedia, naming the field) when one is missing, unreadable, outside MEDIA_DIR or on a
+  // refused address; what the text alone shows to be impossible is refused here.
+  for (const [field, ref] of mediaRefs(request)) {
+    const problem = mediaRefProblem(ref, available.privateMediaUrls);
+    if (problem) issues.push({ field, message: problem });
+  }
+  return issues;
+}
+
+/** The 422's message: every issue, `field: message`, in order. */
+export function summarizePolicyIssues(issues: FieldIssue[]): string {
+  return issues.map((i) => `${i.field}: ${i.message}`).join('; ');
+}
+
+/** Every media reference of a request with the field it came from. */
+function mediaRefs(request: VideoRequest): Array<[string, string]> {
+  const refs: Array<[string, string]> = [];
+  const background = (bg: VideoRequest['render']['background'] | undefined, field: string) => {
+    if (bg && 'image' in bg) refs.push([`${field}.image`, bg.image]);
+    if (bg && 'video' in bg) refs.push([`${field}.video`, bg.video]);
+  };
+  background(request.render.background, 'render.background');
+  request.scenes?.forEach((scene, i) => background(scene.background, `scenes.${i}.background`));
+  if (request.render.music) refs.push(['render.music.source', request.render.music.source]);
+  return refs;
+}
+
+/**
+ * An http(s) URL must be well-formed (absolute, with a host, no credentials: `parseMediaUrl`, the
+ * worker's own check). A host written as an IP address in a refused range (loopback, private,
+ * link-local, …) is refused only when the caller says private URLs are off (`privateMediaUrls: false`,
+ * from MEDIA_ALLOW_PRIVATE_URLS); host names are judged by the worker at connect time, on the
+ * addresses DNS gives it then.
+ */
+function mediaRefProblem(ref: string, privateMediaUrls?: boolean): string | undefined {
+  if (isHttpUrl(ref)) return parseMediaUrl(ref, { allowPrivate: privateMediaUrls !== false }).problem;
+  if (looksLikeUrl(ref)) return 'must be an http(s) URL or a path under MEDIA_DIR';
+  if (ref.includes('\0')) return 'must not contain a NUL character';
+  if (ref.split(/[\\/]/).includes('..')) return 'must not contain ".." (paths are relative to MEDIA_DIR)';
+  return undefined;
+}

@@ -1,0 +1,455 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  Client,
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+  type ScheduleDescription,
+  type WorkflowExecutionDescription,
+} from '@temporalio/client';
+import { ApplicationFailure, CancelledFailure, defaultPayloadConverter } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import type { VidflowConfig } from '@vidflow/config';
+import {
+  BATCH_WORKFLOW,
+  batchStatusQuery,
+  SEARCH_ATTRIBUTES,
+  VIDEO_WORKFLOW,
+  videoStatusQuery,
+  type BatchProgress,
+  type BatchWorkflowInput,
+  type RenderHeartbeat,
+  type RunStatus,
+  type VideoProgress,
+  type VideoWorkflowInput,
+} from '@vidflow/contracts';
+import { NotFoundError } from '../common/api-errors';
+import { CONFIG, TEMPORAL_CLIENT } from '../tokens';
+import { isGrpcInvalidArgument, isGrpcNotFound, toApiError } from './temporal-errors';
+import { scheduledBatchIdPrefix } from './workflow-ids';
+
+/**
+ * Bounds every Temporal call of a request (the deadline interceptor) and of each poll of a stream. Without it
+ * the client's built-in retries keep a request waiting for a minute while Temporal is down; with it, the call
+ * fails with DEADLINE_EXCEEDED and the client gets a 503 with Retry-After in a few seconds.
+ */
+export const TEMPORAL_RPC_DEADLINE_MS = 4000;
+
+/** A query needs a worker (it replays the workflow); when none answers this quickly there is no answer. */
+export const QUERY_DEADLINE_MS = 3000;
+
+export type RunKind = 'video' | 'batch';
+
+/** What the API needs to know of a workflow run. */
+export interface RunInfo {
+  /** Temporal's execution status: RUNNING, COMPLETED, FAILED, CANCELLED, TERMINATED, TIMED_OUT, CONTINUED_AS_NEW. */
+  status: string;
+  runId: string;
+  startTime: Date;
+  closeTime?: Date;
+  /** True once a worker has started one of the run's activities (not merely scheduled it). */
+  hasStartedActivity: boolean;
+  /** The latest start or heartbeat of a pending activity. */
+  lastActivityTime?: Date;
+  /** A pending render's progress (its last heartbeat) and attempt number. */
+  render?: { progress: number; attempt: number };
+  memo(): Promise<Record<string, unknown> | undefined>;
+}
+
+/** How a start meets a workflow id that exists already. */
+export type StartPolicy =
+  /** A fresh id: start it. */
+  | { kind: 'new' }
+  /** Join the run under this id if it is running; a finished one is not started again ('exists'). */
+  | { kind: 'share-running' }
+  /** An Idempotency-Key's id: start it once for life and record the request's hash on it. */
+  | { kind: 'idempotent'; requestHash: string };
+
+/**
+ * `started`: this start made the run, or (idempotent) the run under the id was made by the same request.
+ * `finished`: (share-running) a finished run already has the id. `key-conflict`: (idempotent) another
+ * request made the run under this key.
+ */
+export type StartOutcome = 'started' | 'finished' | 'key-conflict';
+
+/** How a finished run ended, from its result. */
+export type RunOutcome =
+  | { status: 'completed'; result: unknown }
+  | { status: 'cancelled' }
+  | { status: 'failed'; type: string; message: string; details?: unknown };
+
+export type ScheduleOverlap = 'skip' | 'buffer_one' | 'allow_all';
+
+export interface BatchScheduleSpec {
+  id: string;
+  cron?: string;
+  intervalSeconds?: number;
+  timezone?: string;
+  overlap: ScheduleOverlap;
+  paused: boolean;
+  /** Kept on the schedule as given, because Temporal describes cron expressions as calendars. */
+  memo: Record<string, unknown>;
+}
+
+export type ScheduleCreateOutcome = { created: true } | { created: false; conflict: true } | { created: false; invalidSpec: string };
+
+export interface VisibleVideo {
+  id: string;
+  /** The API's status (queued and running are both Running in Temporal's visibility: `running` here). */
+  status: RunStatus;
+  stage?: string;
+  batchId?: string;
+  startTime?: Date;
+  closeTime?: Date;
+}
+
+/** Temporal's ExecutionStatus names for each of the API's statuses (queued and running are both Running there). */
+const EXECUTION_STATUS: Record<RunStatus, string[]> = {
+  queued: ['Running'],
+  running: ['Running'],
+  completed: ['Completed'],
+  failed: ['Failed', 'TimedOut', 'Terminated'],
+  cancelled: ['Canceled'],
+};
+const Status = temporal.api.enums.v1.WorkflowExecutionStatus;
+const STATUS_OF: Record<number, RunStatus> = {
+  [Status.WORKFLOW_EXECUTION_STATUS_RUNNING]: 'running',
+  [Status.WORKFLOW_EXECUTION_STATUS_COMPLETED]: 'completed',
+  [Status.WORKFLOW_EXECUTION_STATUS_FAILED]: 'failed',
+  [Status.WORKFLOW_EXECUTION_STATUS_TIMED_OUT]: 'failed',
+  [Status.WORKFLOW_EXECUTION_STATUS_TERMINATED]: 'failed',
+  [Status.WORKFLOW_EXECUTION_STATUS_CANCELED]: 'cancelled',
+};
+
+const OVERLAP = { skip: ScheduleOverlapPolicy.SKIP, buffer_one: ScheduleOverlapPolicy.BUFFER_ONE, allow_all: ScheduleOverlapPolicy.ALLOW_ALL } as const;
+const OVERLAP_NAME = Object.fromEntries(Object.entries(OVERLAP).map(([k, v]) => [v, k])) as Record<string, ScheduleOverlap>;
+
+/**
+ * The API's one door to Temporal: workflow ids' start options and search attributes, describe, query, result,
+ * cancel, visibility and schedules, and how Temporal's errors become the API's (temporal-errors.ts: by error
+ * class or gRPC status code). Services decide what to do; this says how it is done on Temporal.
+ */
+@Injectable()
+export class TemporalGateway {
+  constructor(
+    @Inject(CONFIG) private readonly config: VidflowConfig,
+    @Inject(TEMPORAL_CLIENT) private readonly client: Client,
+  ) {}
+
+  /** Runs `fn` with every Temporal call inside it bounded by TEMPORAL_RPC_DEADLINE_MS from now. */
+  withDeadline<T>(fn: () => Promise<T>): Promise<T> {
+    return this.client.withDeadline(Date.now() + TEMPORAL_RPC_DEADLINE_MS, fn);
+  }
+
+  // --- starting runs -------------------------------------------------------------------------------
+
+  async startVideo(input: VideoWorkflowInput, policy: StartPolicy = { kind: 'new' }): Promise<StartOutcome> {
+    return this.start(input.videoId, policy, (options) =>
+      this.client.workflow.start(VIDEO_WORKFLOW, {
+        workflowId: input.videoId,
+        taskQueue: this.config.taskQueues.io,
+        args: [input],
+        typedSearchAttributes: [
+          { key: SEARCH_ATTRIBUTES.kind, value: 'video' },
+          { key: SEARCH_ATTRIBUTES.stage, value: 'script' },
+        ],
+        ...options,
+      }),
+    );
+  }
+
+  async startBatch(batchId: string, input: BatchWorkflowInput, policy: StartPolicy = { kind: 'new' }): Promise<StartOutcome> {
+    return this.start(batchId, policy, (options) =>
+      this.client.workflow.start(BATCH_WORKFLOW, { ...this.batchStart(batchId, input), ...options, memo: { ...options.memo, total: input.request.items.length } }),
+    );
+  }
+
+  /** What every batch start has (API, retry, schedule): type, id, queue, input and its search attribute. */
+  private batchStart(workflowId: string, input: BatchWorkflowInput) {
+    return {
+      workflowType: BATCH_WORKFLOW,
+      workflowId,
+      taskQueue: this.config.taskQueues.io,
+      args: [input] as [BatchWorkflowInput],
+      typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.kind, value: 'batch' }],
+    };
+  }
+
+  private async start(
+    workflowId: string,
+    policy: StartPolicy,
+    start: (options: { workflowIdConflictPolicy?: 'USE_EXISTING'; workflowIdReusePolicy?: 'REJECT_DUPLICATE'; memo?: Record<string, unknown> }) => Promise<unknown>,
+  ): Promise<StartOutcome> {
+    const options =
+      policy.kind === 'new'
+        ? {}
+        : {
+            workflowIdConflictPolicy: 'USE_EXISTING' as const,
+            workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
+            ...(policy.kind === 'idempotent' ? { memo: { requestHash: policy.requestHash } } : {}),
+          };
+    try {
+      await start(options);
+      if (policy.kind !== 'idempotent') return 'started';
+    } catch (err) {
+      // A finished run under this id: REJECT_DUPLICATE refuses a new one, which is the point.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError) || policy.kind === 'new') throw toApiError(err);
+      if (policy.kind === 'share-running') return 'finished';
+    }
+    // USE_EXISTING answers a running run's id without saying whether it was this start: the memo says
+    // which request started it.
+    const desc = await this.call(() => this.client.workflow.getHandle(workflowId).describe());
+    const memo = (await desc.memo) as { requestHash?: string } | undefined;
+    return memo?.requestHash === policy.requestHash ? 'started' : 'key-conflict';
+  }
+
+  // --- reading runs --------------------------------------------------------------------------------
+
+  /** The latest run under `id`; NotFoundError (404 "no video with id ...") when there is none. */
+  async describe(kind: RunKind, id: string): Promise<RunInfo> {
+    let desc: WorkflowExecutionDescription;
+    try {
+      desc = await this.client.workflow.getHandle(id).describe();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new NotFoundError(`no ${kind} with id ${id}`);
+      throw toApiError(err);
+    }
+    return {
+      status: desc.status.name,
+      runId: desc.runId,
+      startTime: desc.startTime,
+      closeTime: desc.closeTime,
+      hasStartedActivity: (desc.raw.pendingActivities ?? []).some((a) => a.lastStartedTime != null),
+      lastActivityTime: latestActivityTime(desc),
+      render: renderActivityState(desc),
+      memo: async () => (await desc.memo) as Record<string, unknown> | undefined,
+    };
+  }
+
+  /** A video's live state, or undefined when no worker answers within QUERY_DEADLINE_MS. */
+  queryVideo(id: string): Promise<VideoProgress | undefined> {
+    return this.query(() => this.client.workflow.getHandle(id).query(videoStatusQuery));
+  }
+
+  /** A batch's state (live, or replayed from a closed run's history), or undefined when no worker answers. */
+  queryBatch(id: string): Promise<BatchProgress | undefined> {
+    return this.query(() => this.client.workflow.getHandle(id).query(batchStatusQuery));
+  }
+
+  private async query<T>(ask: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await this.client.withDeadline(Date.now() + QUERY_DEADLINE_MS, ask);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The result of a completed run. */
+  result<T>(id: string): Promise<T> {
+    return this.call(() => this.client.workflow.getHandle(id).result() as Promise<T>);
+  }
+
+  /** Waits up to `ms` for the run to complete; false when it is still running then (or failed). */
+  async completesWithin(id: string, ms: number): Promise<boolean> {
+    try {
+      await this.client.withAbortSignal(AbortSignal.timeout(ms), () => this.client.workflow.getHandle(id).result());
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** How a closed run ended: its result, cancelled, or the failure's type, message and details. */
+  async outcome(id: string): Promise<RunOutcome> {
+    try {
+      return { status: 'completed', result: await this.client.workflow.getHandle(id).result() };
+    } catch (err) {
+      if (!(err instanceof WorkflowFailedError)) throw toApiError(err);
+      if (err.cause instanceof CancelledFailure) return { status: 'cancelled' };
+      const cause = err.cause;
+      if (cause instanceof ApplicationFailure) return { status: 'failed', type: cause.type ?? 'Error', message: cause.message, details: cause.details?.[0] };
+      return { status: 'failed', type: cause?.name ?? 'Error', message: cause?.message ?? err.message };
+    }
+  }
+
+  /** The input the run `runId` of `id` started with, from the first event of its history. */
+  async startInput<T>(id: string, runId: string): Promise<T> {
+    const history = await this.call(() =>
+      this.client.workflowService.getWorkflowExecutionHistory({
+        namespace: this.config.temporal.namespace,
+        execution: { workflowId: id, runId },
+        maximumPageSize: 1,
+      }),
+    );
+    const payload = history.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
+    if (!payload) throw new Error(`${id}: its start event carries no input`);
+    return defaultPayloadConverter.fromPayload<T>(payload);
+  }
+
+  async cancel(id: string): Promise<void> {
+    await this.call(() => this.client.workflow.getHandle(id).cancel());
+  }
+
+  /**
+   * Videos from Temporal visibility (the search attributes every video carries), newest first, one request
+   * per page; no workflow is queried or replayed.
+   */
+  async listVideos(filter: { status?: RunStatus; batchId?: string }, pageSize: number, pageToken?: Uint8Array) {
+    const clauses = [`${SEARCH_ATTRIBUTES.kind.name} = 'video'`];
+    if (filter.status) clauses.push(`ExecutionStatus IN (${EXECUTION_STATUS[filter.status].map((s) => `'${s}'`).join(', ')})`);
+    if (filter.batchId) clauses.push(`${SEARCH_ATTRIBUTES.batchId.name} = '${filter.batchId}'`);
+    const res = await this.call(() =>
+      this.client.workflowService.listWorkflowExecutions({
+        namespace: this.config.temporal.namespace,
+        query: clauses.join(' AND '),
+        pageSize,
+        nextPageToken: pageToken,
+      }),
+    );
+    const videos = (res.executions ?? []).map((e): VisibleVideo => {
+      const attrs = e.searchAttributes?.indexedFields ?? {};
+      const keyword = (name: string) => {
+        const payload = attrs[name];
+        if (!payload) return undefined;
+        const value = defaultPayloadConverter.fromPayload<unknown>(payload);
+        return Array.isArray(value) ? String(value[0]) : typeof value === 'string' ? value : undefined;
+      };
+      return {
+        id: e.execution?.workflowId ?? '',
+        status: STATUS_OF[e.status ?? 0] ?? 'running',
+        stage: keyword(SEARCH_ATTRIBUTES.stage.name),
+        batchId: keyword(SEARCH_ATTRIBUTES.batchId.name),
+        startTime: toDate(e.startTime),
+        closeTime: toDate(e.closeTime),
+      };
+    });
+    const token = res.nextPageToken;
+    return { videos, nextPageToken: token && token.length ? token : undefined };
+  }
+
+  // --- schedules -----------------------------------------------------------------------------------
+
+  /** A Temporal Schedule whose action starts a batch `bat-<id>-<scheduled time>` with `input`. */
+  async createBatchSchedule(spec: BatchScheduleSpec, input: BatchWorkflowInput): Promise<ScheduleCreateOutcome> {
+    try {
+      await this.client.schedule.create({
+        scheduleId: spec.id,
+        spec: {
+          ...(spec.cron ? { cronExpressions: [spec.cron] } : { intervals: [{ every: spec.intervalSeconds! * 1000 }] }),
+          timezone: spec.timezone,
+        },
+        action: { type: 'startWorkflow', ...this.batchStart(scheduledBatchIdPrefix(spec.id), input), memo: { total: input.request.items.length } },
+        policies: { overlap: OVERLAP[spec.overlap] },
+        state: { paused: spec.paused },
+        memo: spec.memo,
+      });
+      return { created: true };
+    } catch (err) {
+      if (err instanceof ScheduleAlreadyRunning) return { created: false, conflict: true };
+      // The client parses cron expressions itself (a TypeError such as "Minute is not in range [0-59]");
+      // the server checks the rest (INVALID_ARGUMENT). Either way the message says what is wrong.
+      if (err instanceof TypeError) return { created: false, invalidSpec: err.message };
+      if (isGrpcInvalidArgument(err)) {
+        const grpc = err as { details?: string; message: string; cause?: { details?: string; message: string } };
+        const source = grpc.cause ?? grpc;
+        return { created: false, invalidSpec: source.details || source.message };
+      }
+      throw toApiError(err);
+    }
+  }
+
+  async describeSchedule(id: string): Promise<ScheduleDescription> {
+    return this.onSchedule(id, () => this.client.schedule.getHandle(id).describe());
+  }
+
+  async listScheduleIds(limit: number): Promise<string[]> {
+    const ids: string[] = [];
+    await this.call(async () => {
+      for await (const summary of this.client.schedule.list()) {
+        ids.push(summary.scheduleId);
+        if (ids.length >= limit) break;
+      }
+    });
+    return ids;
+  }
+
+  pauseSchedule(id: string, note: string): Promise<void> {
+    return this.onSchedule(id, () => this.client.schedule.getHandle(id).pause(note));
+  }
+
+  unpauseSchedule(id: string, note: string): Promise<void> {
+    return this.onSchedule(id, () => this.client.schedule.getHandle(id).unpause(note));
+  }
+
+  triggerSchedule(id: string): Promise<void> {
+    return this.onSchedule(id, () => this.client.schedule.getHandle(id).trigger());
+  }
+
+  deleteSchedule(id: string): Promise<void> {
+    return this.onSchedule(id, () => this.client.schedule.getHandle(id).delete());
+  }
+
+  private async onSchedule<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof ScheduleNotFoundError || isGrpcNotFound(err)) throw new NotFoundError(`no schedule with id ${id}`);
+      throw toApiError(err);
+    }
+  }
+
+  // --- health --------------------------------------------------------------------------------------
+
+  /** Asks the frontend for its system info within `timeoutMs`: throws when Temporal is unreachable. */
+  async ping(timeoutMs: number): Promise<void> {
+    await this.client.withDeadline(Date.now() + timeoutMs, () => this.client.workflowService.getSystemInfo({}));
+  }
+
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw toApiError(err);
+    }
+  }
+}
+
+/** A schedule's overlap policy by the API's name for it. */
+export function overlapName(policy: unknown): ScheduleOverlap {
+  return OVERLAP_NAME[String(policy)] ?? 'skip';
+}
+
+function toDate(t: { seconds?: unknown; nanos?: number | null } | null | undefined): Date | undefined {
+  if (!t || t.seconds == null) return undefined;
+  return new Date(Number(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6));
+}
+
+/** Live render progress and attempt number, from the render activity's last heartbeat. */
+function renderActivityState(desc: WorkflowExecutionDescription): { progress: number; attempt: number } | undefined {
+  const pending = desc.raw.pendingActivities?.find((a) => a.activityType?.name === 'renderVideo');
+  if (!pending) return undefined;
+  let progress = 0;
+  const payload = pending.heartbeatDetails?.payloads?.[0];
+  if (payload) {
+    try {
+      progress = Number(defaultPayloadConverter.fromPayload<RenderHeartbeat>(payload)?.progress) || 0;
+    } catch {
+      progress = 0;
+    }
+  }
+  return { progress, attempt: pending.attempt ?? 1 };
+}
+
+function latestActivityTime(desc: WorkflowExecutionDescription): Date | undefined {
+  let latest: number | undefined;
+  for (const a of desc.raw.pendingActivities ?? []) {
+    for (const t of [a.lastHeartbeatTime, a.lastStartedTime]) {
+      const ms = toDate(t)?.getTime();
+      if (ms && (!latest || ms > latest)) latest = ms;
+    }
+  }
+  return latest ? new Date(latest) : undefined;
+}
