@@ -3,7 +3,7 @@ import { apiPath } from './api-client';
 import { RunFailedError } from './api-error';
 import { printJson, printLine, type CommandContext } from './command';
 import { formatBatchProgress, formatBatchSummary, type BatchItemView, type BatchStatusView } from './format-batch';
-import { isTerminal } from './format-video-progress';
+import { isTerminalStatus } from '@vidflow/contracts';
 import { pollUntil } from './follow-video';
 import { ProgressDisplay } from './progress-display';
 
@@ -46,7 +46,7 @@ export async function followBatch(ctx: CommandContext, id: string): Promise<Batc
       onUpdate: (b) => {
         if (!ctx.json) display.update(formatBatchProgress(b));
       },
-      done: (b) => isTerminal(b.status),
+      done: (b) => isTerminalStatus(b.status),
     });
   } finally {
     display.done();

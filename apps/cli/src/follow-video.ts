@@ -2,7 +2,8 @@ import type { VideoStatusView } from '@vidflow/contracts';
 import { ApiError, RunFailedError } from './api-error';
 import { apiPath } from './api-client';
 import { printJson, printLine, type CommandContext } from './command';
-import { formatVideoProgress, formatVideoStatus, isTerminal } from './format-video-progress';
+import { isTerminalStatus } from '@vidflow/contracts';
+import { formatVideoProgress, formatVideoStatus } from './format-video-progress';
 import { ProgressDisplay } from './progress-display';
 
 /** Consecutive polls that may fail with 503 or a dropped connection (an API restart) before giving up. */
@@ -47,7 +48,7 @@ export async function followVideo(ctx: CommandContext, id: string): Promise<Vide
       onUpdate: (s) => {
         if (!ctx.json) display.update(formatVideoProgress(s));
       },
-      done: (s) => isTerminal(s.status),
+      done: (s) => isTerminalStatus(s.status),
     });
   } finally {
     display.done();

@@ -1,4 +1,4 @@
-import { formatPercent, formatProgressBar } from './format-progress-bar';
+import { formatPercent, formatProgressBar } from '@vidflow/contracts';
 import { formatTable } from './format-table';
 import type { BatchStatusView } from '@vidflow/contracts';
 

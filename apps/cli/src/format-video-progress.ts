@@ -1,5 +1,5 @@
 import type { StepStatus, VideoStatusView } from '@vidflow/contracts';
-import { formatPercent, formatProgressBar } from './format-progress-bar';
+import { formatPercent, formatProgressBar } from '@vidflow/contracts';
 
 /**
  * One line for one video: overall bar and percentage, then every stage.
@@ -22,11 +22,6 @@ export function formatVideoProgress(s: VideoStatusView): string {
 
 function stepWord(status: StepStatus): string {
   return status === 'completed' ? 'done' : status;
-}
-
-/** Whether a video has reached a status it will not leave. */
-export function isTerminal(status: string): boolean {
-  return status === 'completed' || status === 'failed' || status === 'cancelled';
 }
 
 /** The lines `status` prints for people: the progress line, then the result or the error. */

@@ -1,6 +1,6 @@
 import type { VideoStatusView } from '@vidflow/contracts';
 import { formatBatchProgress, formatBatchSummary, type BatchStatusView } from './format-batch';
-import { formatProgressBar, formatPercent } from './format-progress-bar';
+import { formatProgressBar, formatPercent } from '@vidflow/contracts';
 import { formatBytes, formatVideoProgress, formatVideoStatus } from './format-video-progress';
 import { ProgressDisplay, type OutputStream } from './progress-display';
 

@@ -1,5 +1,5 @@
 import type { VidflowConfig } from '@vidflow/config';
-import type { VideoRequestInput, VideoStatusView } from '@vidflow/contracts';
+import { isTerminalStatus, type VideoRequestInput, type VideoStatusView } from '@vidflow/contracts';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ProgressPrinter } from './progress-line';
@@ -9,8 +9,6 @@ export const DEMO_REQUEST: VideoRequestInput = {
   llm: { provider: 'offline', targetSeconds: 30 },
   render: { aspect: '9:16', captions: { enabled: true } },
 };
-
-const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 
 /** Submits the sample video through the REST API and follows it to the end with a progress bar. */
 export async function runDemo(config: VidflowConfig, log: (line: string) => void): Promise<VideoStatusView> {
@@ -31,7 +29,7 @@ export async function runDemo(config: VidflowConfig, log: (line: string) => void
     const r = await fetch(`${api}/api/videos/${created.id}`);
     status = (await r.json()) as VideoStatusView;
     if (r.ok) printer.update(status);
-    if (TERMINAL.has(status.status)) break;
+    if (isTerminalStatus(status.status)) break;
     await sleep(500);
   }
   printer.done();

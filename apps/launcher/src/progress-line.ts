@@ -1,17 +1,12 @@
-import type { VideoStatusView } from '@vidflow/contracts';
-
-const WIDTH = 30;
+import { formatPercent, formatProgressBar, type VideoStatusView } from '@vidflow/contracts';
 
 /** `[##########--------------------]  33%  tts 3/8` for one status object. */
 export function formatProgress(s: VideoStatusView): string {
-  const filled = Math.round(s.progress * WIDTH);
-  const bar = '#'.repeat(filled) + '-'.repeat(WIDTH - filled);
-  const pct = `${Math.round(s.progress * 100)}%`.padStart(4);
   let detail: string = s.stage;
   if (s.stage === 'tts') detail = `tts ${s.stages.tts.done}/${s.stages.tts.total}`;
   if (s.stage === 'render') detail = `render ${Math.round(s.stages.render.progress * 100)}%`;
   if (s.stages.render.attempt > 1) detail += ` (attempt ${s.stages.render.attempt})`;
-  return `[${bar}] ${pct}  ${s.status === 'running' || s.status === 'queued' ? detail : s.status}`;
+  return `${formatProgressBar(s.progress)} ${formatPercent(s.progress)}  ${s.status === 'running' || s.status === 'queued' ? detail : s.status}`;
 }
 
 /**

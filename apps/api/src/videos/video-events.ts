@@ -1,7 +1,6 @@
 import type { Request, Response } from 'express';
-import type { VideoStatusView } from '@vidflow/contracts';
+import { isTerminalStatus, type VideoStatusView } from '@vidflow/contracts';
 
-const TERMINAL = new Set(['completed', 'failed', 'cancelled']);
 /** How often the server looks for a change (one status read per open stream per interval). */
 export const EVENTS_POLL_MS = 1000;
 /** A comment line this often keeps proxies from closing an idle stream. */
@@ -41,7 +40,7 @@ export async function streamVideoEvents(
       res.write(': keep-alive\n\n');
       lastWrite = Date.now();
     }
-    if (TERMINAL.has(status.status) || closed) break;
+    if (isTerminalStatus(status.status) || closed) break;
     await new Promise((r) => setTimeout(r, pollMs));
     if (closed) break;
     try {
