@@ -53,6 +53,7 @@ describe('batches', () => {
         if (span) span.end = Date.now();
       },
       lookupPipeline: async () => undefined,
+      placePipelineHit: async () => undefined,
       storePipeline: async () => undefined,
       maintainCache: async () => ({ removed: 0, bytesFreed: 0 }),
     };

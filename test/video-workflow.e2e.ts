@@ -58,6 +58,7 @@ describe('videoWorkflow (fake activities)', () => {
       }),
       cleanupVideo: async () => undefined,
       lookupPipeline: async () => undefined,
+      placePipelineHit: async () => undefined,
       storePipeline: async () => undefined,
       maintainCache: async () => ({ removed: 0, bytesFreed: 0 }),
     };

@@ -1,7 +1,7 @@
 import type { ActivityDeps } from './activity-deps';
 import { makeCleanupVideo } from './activities/cleanup-video.activity';
 import { makeMaintainCache } from './activities/maintain-cache.activity';
-import { makeLookupPipeline, makeStorePipeline } from './activities/pipeline-cache.activity';
+import { makeLookupPipeline, makePlacePipelineHit, makeStorePipeline } from './activities/pipeline-cache.activity';
 import { makeRenderVideo } from './activities/render-video.activity';
 import { makeSynthesizeScene } from './activities/synthesize-scene.activity';
 import { makeWriteScript } from './activities/write-script.activity';
@@ -18,6 +18,7 @@ export function createIoActivities(deps: ActivityDeps) {
   return {
     synthesizeScene: makeSynthesizeScene(deps),
     lookupPipeline: makeLookupPipeline(deps),
+    placePipelineHit: makePlacePipelineHit(deps),
     storePipeline: makeStorePipeline(deps),
     maintainCache: makeMaintainCache(deps),
     cleanupVideo: makeCleanupVideo(deps),

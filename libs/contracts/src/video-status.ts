@@ -107,10 +107,21 @@ export interface VideoWorkflowInput {
   /**
    * Set when the API has already looked this request up in the pipeline cache, so the workflow does not
    * ask again. `hit` is the finished video of an identical earlier request, already placed at this video's
-   * path: the run records it as its result without running any activity. Absent (batch items, runs started
-   * by older APIs), the workflow looks the request up itself.
+   * path (by APIs before the read-only lookup): the run records it as its result without running any
+   * activity. `found` is what the API's read-only lookup found: the run places the cached file at its own path
+   * (the placePipelineHit local activity) and records it, or makes the video when the file is gone. With
+   * neither (`{}`) the API looked and missed. Absent (batch items, a lookup that failed or ran out of time),
+   * the workflow looks the request up itself.
    */
-  pipelineCache?: { hit?: VideoProgress };
+  pipelineCache?: { hit?: VideoProgress; found?: { progress: VideoProgress; videoFile: string } };
+}
+
+/** The placePipelineHit activity's input: the API's pipeline hit, to be placed at `videoId`'s path. */
+export interface PlacePipelineHitInput {
+  videoId: string;
+  progress: VideoProgress;
+  /** The cache's copy of the finished MP4 (absolute path). */
+  videoFile: string;
 }
 
 /** Stage weights for the overall progress figure; they add up to 1. */

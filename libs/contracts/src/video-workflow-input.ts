@@ -1,4 +1,4 @@
-import type { VideoProgress, VideoWorkflowInput } from './video-status';
+import type { VideoWorkflowInput } from './video-status';
 import type { VideoRequest } from './video-request.schema';
 
 // The one builder of a video workflow's input: the API starts videos with it and the batch workflow starts its
@@ -32,7 +32,7 @@ export function videoWorkflowInput(
   videoId: string,
   request: VideoRequest,
   run: VideoRunSettings,
-  pipelineCache?: { hit?: VideoProgress },
+  pipelineCache?: VideoWorkflowInput['pipelineCache'],
 ): VideoWorkflowInput {
   return {
     videoId,

@@ -65,9 +65,17 @@ export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoPro
 
   try {
     if (cache.mode === 'use') {
-      // The API looks a request up before it starts the run (one activation, no local activity, when it
-      // hits); batch items and runs from older APIs are looked up here.
-      const cached = input.pipelineCache ? input.pipelineCache.hit : await local.lookupPipeline({ videoId, request });
+      // The API looks a request up before it starts the run (read-only): a hit's file is placed here by a local
+      // activity in the first workflow task, so the run still completes in one round trip. Runs with `hit`
+      // (older APIs placed the file themselves) record it without an activity; batch items and runs whose
+      // API lookup failed or ran out of time look the request up here. Each input has always meant the same
+      // commands, so no patch is needed.
+      const given = input.pipelineCache;
+      const cached = given?.found
+        ? await local.placePipelineHit({ videoId, ...given.found })
+        : given
+          ? given.hit
+          : await local.lookupPipeline({ videoId, request });
       if (cached) {
         Object.assign(state, cached);
         enter('done');

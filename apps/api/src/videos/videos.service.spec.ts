@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { Client } from '@temporalio/client';
 import type { ArtifactCache, CacheHit } from '@vidflow/cache';
 import { loadConfig } from '@vidflow/config';
@@ -53,8 +54,27 @@ describe('VideosService.create and the pipeline cache', () => {
     expect(created.status).toBe('completed');
     expect(starts).toHaveLength(1);
     expect(starts[0]!.workflowId).toBe(created.id);
-    expect(starts[0]!.input.pipelineCache?.hit).toMatchObject({ cacheHit: true, result: { path: `videos/${created.id}.mp4` } });
-    expect(readFileSync(join(dataDir, 'videos', `${created.id}.mp4`), 'utf8')).toBe('mp4 content');
+    // The API only reads: the run gets what was found, and the worker places the file.
+    expect(starts[0]!.input.pipelineCache).toEqual({ found: { progress: finished('videos/vid-earlier.mp4'), videoFile: cached } });
+    expect(existsSync(join(dataDir, 'videos'))).toBe(false);
+    expect(readFileSync(cached, 'utf8')).toBe('mp4 content');
+  });
+
+  it('a lookup that fails is logged once and left to the run, which looks the request up itself', async () => {
+    const { videos, starts } = service(async () => {
+      throw new Error('database is down');
+    });
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      const created = await videos.create({ script: 'The cache is broken.' });
+      expect(created.status).toBe('queued');
+      expect(starts).toHaveLength(1);
+      expect(starts[0]!.input).not.toHaveProperty('pipelineCache');
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(warn.mock.calls[0]![0]).toMatchObject({ msg: expect.stringContaining('lookup failed'), error: 'database is down' });
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it('a miss: the run under the content-derived id is told not to look again', async () => {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { ArtifactStore, makeLookupPipeline } from '@vidflow/activities';
 import type { ArtifactCache } from '@vidflow/cache';
 import type { VidflowConfig } from '@vidflow/config';
+import { PipelineCacheReader, type PipelineHit } from '@vidflow/pipeline-cache';
 import {
   VideoRequestSchema,
   videoRunSettings,
@@ -12,10 +12,10 @@ import {
   type VideoProgress,
   type VideoRequest,
   type VideoStatusView,
+  type VideoWorkflowInput,
 } from '@vidflow/contracts';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { resolve, sep } from 'node:path';
 import { ConflictError, NotFoundError, UnprocessableError } from '../common/api-errors';
 import { checkIdempotencyKey, requestHash } from '../common/idempotency';
@@ -49,17 +49,15 @@ export class VideosService {
   private readonly pendingReads = new Map<string, Promise<VideoStatusView>>();
   private readonly logger = new Logger(VideosService.name);
 
-  private readonly store: ArtifactStore;
-  /** The workers' pipeline-cache lookup, run here so a repeated request needs no activity at all. */
-  private readonly lookupPipeline: ReturnType<typeof makeLookupPipeline>;
+  /** The pipeline cache's read side, so that a repeated request is answered in one round trip. */
+  private readonly pipeline: PipelineCacheReader;
 
   constructor(
     @Inject(CONFIG) private readonly config: VidflowConfig,
     private readonly temporal: TemporalGateway,
     @Inject(CACHE) cache: ArtifactCache,
   ) {
-    this.store = new ArtifactStore(config.dataDir);
-    this.lookupPipeline = makeLookupPipeline({ store: this.store, cache, mediaDir: config.mediaDir });
+    this.pipeline = new PipelineCacheReader(cache, config.mediaDir);
   }
 
   async create(body: unknown, idempotencyKey?: string, scope = ''): Promise<CreatedVideo> {
@@ -68,7 +66,7 @@ export class VideosService {
     const issues = requestPolicyIssues(request, this.policy());
     if (issues.length) throw new UnprocessableError(summarizePolicyIssues(issues), issues);
     const run = videoRunSettings(this.config);
-    const start = (videoId: string, pipelineCache?: { hit?: VideoProgress }, policy?: StartPolicy) =>
+    const start = (videoId: string, pipelineCache?: VideoWorkflowInput['pipelineCache'], policy?: StartPolicy) =>
       this.temporal.startVideo(videoWorkflowInput(videoId, request, run, pipelineCache), policy);
     const submitted = (id: string, status: RunStatus, how: string): CreatedVideo => {
       this.logger.log({ msg: 'video submitted', workflowId: id, input: request.topic !== undefined ? 'topic' : request.script !== undefined ? 'script' : 'scenes', how });
@@ -88,19 +86,14 @@ export class VideosService {
       return submitted(id, 'queued', `cache ${request.cache.mode}`);
     }
 
-    // A repeat of an earlier request: its finished video, from the pipeline cache, is placed at a fresh
-    // id's path and the run started under that id records it (no activity, one workflow task). The POST
-    // waits for that run to complete and answers `completed`: the client needs no poll.
+    // A repeat of an earlier request: the pipeline cache holds its finished video. The run started under a
+    // fresh id places that file at its own path (a local activity in its first workflow task) and completes;
+    // the POST waits for it and answers `completed`: the client needs no poll.
     const fresh = `vid-${randomUUID()}`;
     const checked = await this.lookupWithinBudget(fresh, request);
     const hit = checked?.hit;
     if (hit) {
-      try {
-        await start(fresh, { hit });
-      } catch (err) {
-        await rm(this.store.resolve(this.store.video(fresh)), { force: true });
-        throw err;
-      }
+      await start(fresh, { found: { progress: hit.progress, videoFile: hit.videoFile } });
       return submitted(fresh, await this.completesAtOnce(fresh), 'pipeline cache');
     }
     // Not in the cache: identical requests name the same workflow while it runs, so requests submitted
@@ -114,27 +107,30 @@ export class VideosService {
     if (!this.completed.has(id) && (await start(id, missed, { kind: 'share-running' })) === 'started') {
       return submitted(id, 'queued', 'by content');
     }
-    // A late lookup may still put a file at `fresh`'s path (and removes it): this run gets an id of its own.
-    const repeatId = checked ? fresh : `vid-${randomUUID()}`;
-    await start(repeatId, missed);
-    return submitted(repeatId, 'queued', 'repeat');
+    await start(fresh, missed);
+    return submitted(fresh, 'queued', 'repeat');
   }
 
   /**
    * The pipeline-cache lookup, given LOOKUP_BUDGET_MS: a lookup is a few milliseconds, but a cache lock held
    * by a stuck process, a slow shared disk or a large media file hashed for the first time must not hold the
-   * POST (whose Temporal calls share one deadline). Past the budget it answers undefined (not checked) and
-   * the run looks the request up itself; the late lookup's hit, if any, is removed from `videoId`'s path.
+   * POST (whose Temporal calls share one deadline). Past the budget, or when the lookup fails (logged once,
+   * here), it answers undefined (not checked) and the run looks the request up itself. Nothing is written.
    */
-  private async lookupWithinBudget(videoId: string, request: VideoRequest): Promise<{ hit?: VideoProgress } | undefined> {
-    const lookup = this.lookupPipeline({ videoId, request }).catch(() => undefined);
+  private async lookupWithinBudget(videoId: string, request: VideoRequest): Promise<{ hit?: PipelineHit } | undefined> {
+    const lookup = this.pipeline.lookup(request).then(
+      (hit) => ({ hit }),
+      (err: unknown) => {
+        this.logger.warn({ msg: 'pipeline-cache lookup failed; the run looks the request up itself', videoId, error: (err as Error)?.message });
+        return undefined;
+      },
+    );
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), LOOKUP_BUDGET_MS)));
     const outcome = await Promise.race([lookup, late]);
     clearTimeout(timer);
-    if (outcome !== 'late') return { hit: outcome };
+    if (outcome !== 'late') return outcome;
     this.logger.warn({ msg: 'pipeline-cache lookup took longer than its budget; the run looks the request up itself', videoId, budgetMs: LOOKUP_BUDGET_MS });
-    void lookup.then((hit) => hit && rm(this.store.resolve(this.store.video(videoId)), { force: true })).catch(() => undefined);
     return undefined;
   }
 

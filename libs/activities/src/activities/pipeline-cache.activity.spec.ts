@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArtifactStore } from '../adapters/artifact-store/artifact-store';
-import { makeLookupPipeline, makeStorePipeline } from './pipeline-cache.activity';
+import { makeLookupPipeline, makePlacePipelineHit, makeStorePipeline } from './pipeline-cache.activity';
 
 function runActivity<A, R>(activity: (input: A) => Promise<R>, input: A): Promise<R> {
   return new MockActivityEnvironment().run(activity, input) as Promise<R>;
@@ -116,5 +116,43 @@ describe('pipeline cache: the key includes what the media files are', () => {
     expect(await runActivity(lookup, { videoId: 'vid-2', request: { ...req, cache: { mode: 'refresh' } } })).toBeUndefined();
     expect(await runActivity(lookup, { videoId: 'vid-2', request: { ...req, cache: { mode: 'bypass' } } })).toBeUndefined();
     expect((await cache.stats()).byStage.pipeline).toMatchObject({ hits: 0, misses: 0 });
+  });
+});
+
+describe('placePipelineHit: what the API found, placed by the worker', () => {
+  let root: string;
+  let store: ArtifactStore;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'vidflow-place-'));
+    store = new ArtifactStore(root);
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  const progress = (path: string): VideoProgress => ({
+    stage: 'done',
+    progress: 1,
+    cacheHit: false,
+    sceneCount: 1,
+    stages: { ...initialStages(), tts: { status: 'completed', done: 1, total: 1, cacheHits: 0, seconds: 2 } },
+    result: { path, durationSeconds: 2, width: 1080, height: 1920, bytes: 4 },
+  });
+
+  it("links the cache's file at the new video's path and answers a repeat of the earlier status", async () => {
+    const cached = join(root, 'cached.mp4');
+    writeFileSync(cached, 'mp4!');
+    const place = makePlacePipelineHit({ store });
+    const out = await runActivity(place, { videoId: 'vid-new', progress: progress('videos/vid-old.mp4'), videoFile: cached });
+    expect(readFileSync(join(root, 'videos/vid-new.mp4'), 'utf8')).toBe('mp4!');
+    expect(out).toMatchObject({
+      cacheHit: true,
+      result: { path: 'videos/vid-new.mp4', bytes: 4 },
+      stages: { script: { cacheHit: true, seconds: 0 }, tts: { cacheHits: 1, seconds: 0 }, render: { cacheHit: true, attempt: 1, seconds: 0 } },
+    });
+  });
+
+  it('answers undefined when the cached file was evicted since the API looked, so the run makes the video', async () => {
+    const place = makePlacePipelineHit({ store });
+    await expect(runActivity(place, { videoId: 'vid-new', progress: progress('videos/vid-old.mp4'), videoFile: join(root, 'gone.mp4') })).resolves.toBeUndefined();
+    expect(existsSync(join(root, 'videos/vid-new.mp4'))).toBe(false);
   });
 });

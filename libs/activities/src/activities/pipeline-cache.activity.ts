@@ -1,10 +1,10 @@
 import { log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { StageCacheOptions, VideoProgress, VideoRequest } from '@vidflow/contracts';
+import type { PlacePipelineHitInput, VideoProgress, VideoRequest } from '@vidflow/contracts';
+import { PipelineCacheReader, repeatedProgress, type PipelineHit } from '@vidflow/pipeline-cache';
 import { join } from 'node:path';
 import type { ActivityDeps } from '../activity-deps';
-import { requestMediaIdentity } from '../adapters/media-input/request-media-identity';
-import { StageCache, stageKey } from './stage-cache';
+import { activityLogger, StageCache } from './stage-cache';
 
 export interface PipelineCacheInput {
   videoId: string;
@@ -13,52 +13,48 @@ export interface PipelineCacheInput {
 
 type PipelineDeps = Pick<ActivityDeps, 'store' | 'cache' | 'mediaDir'>;
 
-/**
- * The whole-pipeline key: everything in the request that shapes the video (not the cache options), and
- * what its media files are (requestMediaIdentity: local files by content, URLs by the URL). Undefined when
- * a local media file cannot be read: such a request is neither looked up nor stored.
- */
-async function pipelineKey(deps: PipelineDeps, request: VideoRequest): Promise<{ key: string; changedAtMs: number } | undefined> {
-  const { cache: _cache, ...shape } = request;
-  const identity = await requestMediaIdentity(request, deps.mediaDir ?? join(deps.store.root, 'media'));
-  if (!identity) return undefined;
-  return { key: stageKey('pipeline', { request: shape, media: identity.media }), changedAtMs: identity.changedAtMs };
+function reader(deps: PipelineDeps): PipelineCacheReader {
+  return new PipelineCacheReader(deps.cache, deps.mediaDir ?? join(deps.store.root, 'media'));
 }
 
-function cacheOptions(request: VideoRequest): StageCacheOptions {
-  return { mode: request.cache.mode, ttlSeconds: request.cache.ttlSeconds };
+/** Places a hit's MP4 at this video's path; undefined when the cache's copy is gone (evicted since the lookup). */
+async function place(deps: PipelineDeps, videoId: string, hit: PipelineHit): Promise<VideoProgress | undefined> {
+  const path = deps.store.video(videoId);
+  try {
+    await deps.store.placeCachedFile(hit.videoFile, path);
+  } catch {
+    return undefined; // make it again
+  }
+  return repeatedProgress(hit, path);
 }
 
 /**
  * A repeated request: the finished video of an identical earlier request, placed at this video's path.
- * Undefined on a miss. Run as a local activity, so a hit costs no task-queue round trip.
+ * Undefined on a miss, and when the cache fails (logged: the video is made as on a miss). Run as a local
+ * activity, so a hit costs no task-queue round trip.
  */
 export function makeLookupPipeline(deps: PipelineDeps) {
-  const cache = new StageCache(deps.cache);
+  const pipeline = reader(deps);
   return async function lookupPipeline(input: PipelineCacheInput): Promise<VideoProgress | undefined> {
-    if (!deps.cache || input.request.cache.mode !== 'use') return undefined;
-    const key = await pipelineKey(deps, input.request);
-    if (!key) return undefined;
-    const hit = await cache.read<{ progress: VideoProgress }>('pipeline', key.key, cacheOptions(input.request));
-    const progress = hit?.value.progress;
-    if (!hit?.files.video || !progress?.result) return undefined;
-    const path = deps.store.video(input.videoId);
+    let hit: PipelineHit | undefined;
     try {
-      await deps.store.placeCachedFile(hit.files.video, path);
-    } catch {
-      return undefined; // evicted since the lookup: make it again
+      hit = await pipeline.lookup(input.request);
+    } catch (err) {
+      activityLogger.warn('cache read failed (pipeline); computing instead', { error: (err as Error)?.message });
+      return undefined;
     }
-    const { stages } = progress;
-    return {
-      ...progress,
-      cacheHit: true,
-      stages: {
-        script: { ...stages.script, cacheHit: true, seconds: 0 },
-        tts: { ...stages.tts, cacheHits: stages.tts.total, seconds: 0 },
-        render: { ...stages.render, cacheHit: true, attempt: 1, seconds: 0 },
-      },
-      result: { ...progress.result, path },
-    };
+    return hit && place(deps, input.videoId, hit);
+  };
+}
+
+/**
+ * What the API's lookup found (PipelineCacheReader, read-only: the API writes no files), placed at this
+ * video's path by the worker. Run as a local activity in the run's first workflow task: the repeat still
+ * completes in one round trip. Undefined when the cache's copy is gone: the run makes the video.
+ */
+export function makePlacePipelineHit(deps: Pick<ActivityDeps, 'store'>) {
+  return async function placePipelineHit(input: PlacePipelineHitInput): Promise<VideoProgress | undefined> {
+    return place({ store: deps.store }, input.videoId, { progress: input.progress as PipelineHit['progress'], videoFile: input.videoFile });
   };
 }
 
@@ -75,18 +71,18 @@ export interface StorePipelineInput extends PipelineCacheInput {
  */
 export function makeStorePipeline(deps: PipelineDeps) {
   const cache = new StageCache(deps.cache);
+  const pipeline = reader(deps);
   return async function storePipeline(input: StorePipelineInput): Promise<void> {
     const result = input.progress.result;
     if (!result) throw ApplicationFailure.nonRetryable('storePipeline needs a finished video', 'BadInput');
     if (!deps.cache || input.request.cache.mode === 'bypass') return;
-    const key = await pipelineKey(deps, input.request);
+    const key = await pipeline.key(input.request);
     if (!key) return;
     if (input.startedAtMs !== undefined && key.changedAtMs >= input.startedAtMs) {
       log.warn('a media file changed while the video was made; its result is not cached for the whole pipeline', { videoId: input.videoId });
       return;
     }
-    await cache.write('pipeline', key.key, cacheOptions(input.request), { progress: input.progress }, {
-      video: deps.store.resolve(result.path),
-    });
+    const options = { mode: input.request.cache.mode, ttlSeconds: input.request.cache.ttlSeconds };
+    await cache.write('pipeline', key.key, options, { progress: input.progress }, { video: deps.store.resolve(result.path) });
   };
 }

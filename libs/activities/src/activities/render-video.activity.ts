@@ -16,7 +16,7 @@ import {
 import { join } from 'node:path';
 import type { ActivityDeps } from '../activity-deps';
 import { toFailure } from './failures';
-import { fileContentHasher } from '../adapters/media-input/file-content-hasher';
+import { fileContentHasher } from '@vidflow/pipeline-cache';
 import { resolveMediaInput } from '../adapters/media-input/resolve-media-input';
 import { StageCache, stageKey } from './stage-cache';
 

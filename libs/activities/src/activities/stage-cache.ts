@@ -1,20 +1,10 @@
 import { log } from '@temporalio/activity';
-import { cacheKey, type ArtifactCache, type CacheHit, type CacheStage } from '@vidflow/cache';
+import type { ArtifactCache, CacheHit, CacheStage } from '@vidflow/cache';
+import type { CacheLogger } from '@vidflow/pipeline-cache';
 import type { StageCacheOptions } from '@vidflow/contracts';
 
-/**
- * Per-stage versions of what each stage produces. Bump one when its output for the same inputs changes
- * (a new renderer, a new loudness target): only that stage's entries stop matching. The pipeline's
- * version includes the others, so any change invalidates whole-pipeline results too.
- */
-export const STAGE_VERSIONS = { script: 1, tts: 1, render: 1 } as const;
-// The last part is the pipeline key's own version: 2 since the key holds the request's media files' content.
-export const PIPELINE_VERSION = `${STAGE_VERSIONS.script}.${STAGE_VERSIONS.tts}.${STAGE_VERSIONS.render}.2`;
-
-export function stageKey(stage: CacheStage, inputs: unknown): string {
-  const version = stage === 'pipeline' ? PIPELINE_VERSION : STAGE_VERSIONS[stage];
-  return cacheKey({ stage, version, inputs });
-}
+// The stage keys are shared with the API's pipeline lookup (libs/pipeline-cache).
+export { PIPELINE_VERSION, STAGE_VERSIONS, stageKey } from '@vidflow/pipeline-cache';
 
 /**
  * The cache as the activities use it: honours `cache.mode` and never fails a video. The cache is an
@@ -43,10 +33,17 @@ export class StageCache {
   }
 }
 
+/** The activity log; outside an activity (unit tests of the adapters) there is nothing to log to. */
+export const activityLogger: CacheLogger = {
+  warn(message, fields) {
+    try {
+      log.warn(message, fields);
+    } catch {
+      // not in an activity context
+    }
+  },
+};
+
 function warn(message: string, err: unknown): void {
-  try {
-    log.warn(message, { error: (err as Error)?.message });
-  } catch {
-    // outside an activity context (unit tests): nothing to log to
-  }
+  activityLogger.warn(message, { error: (err as Error)?.message });
 }

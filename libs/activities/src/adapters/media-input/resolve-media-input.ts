@@ -1,7 +1,7 @@
 import { isHttpUrl, looksLikeUrl, redactUrl } from '@vidflow/contracts';
 import { buildDecodeCheckArgs, FfmpegError, type FfmpegRunner, ProbeError } from '@vidflow/media';
-import { open, realpath, stat } from 'node:fs/promises';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { findMediaFile, isInside } from '@vidflow/pipeline-cache';
+import { open } from 'node:fs/promises';
 import { DEFAULT_MEDIA_DOWNLOAD, downloadMedia, type DownloadMediaOptions, type MediaDownloadSettings } from '../media-download/download-media';
 import { badMedia } from '../media-failures';
 
@@ -49,31 +49,11 @@ export async function resolveMediaInput(o: ResolveMediaInputOptions): Promise<st
   return checkDecodes({ ...o, path: real, shown: JSON.stringify(ref), downloaded: false });
 }
 
-/**
- * The real path of a local media reference: a regular file inside MEDIA_DIR both as written (no `..`, no
- * absolute path elsewhere) and after symbolic links are followed. Otherwise a non-retryable BadMedia
- * naming the field.
- */
+/** A local media reference's real path (findMediaFile's rules), or a non-retryable BadMedia naming the field. */
 export async function localMediaPath(ref: string, field: string, mediaDir: string): Promise<string> {
-  const shown = JSON.stringify(ref);
-  if (ref.includes('\0')) throw badMedia(field, 'the path contains a NUL character');
-  if (ref.split(/[\\/]/).includes('..')) throw badMedia(field, `${shown}: ".." is not allowed in media paths`);
-  const root = resolve(mediaDir);
-  const candidate = isAbsolute(ref) ? resolve(ref) : resolve(root, ref);
-  if (!isInside(candidate, root)) throw badMedia(field, `${shown} is outside MEDIA_DIR`);
-
-  let real: string;
-  try {
-    real = await realpath(candidate);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw badMedia(field, code === 'ENOENT' || code === 'ENOTDIR' ? `file not found: ${shown}` : `cannot open ${shown}: ${code ?? String(err)}`);
-  }
-  const realRoot = await realpath(root).catch(() => root);
-  if (!isInside(real, realRoot)) throw badMedia(field, `${shown} resolves (through a symbolic link) outside MEDIA_DIR`);
-  const info = await stat(real);
-  if (!info.isFile()) throw badMedia(field, `${shown} is not a file`);
-  return real;
+  const found = await findMediaFile(ref, mediaDir);
+  if ('problem' in found) throw badMedia(field, found.problem);
+  return found.path;
 }
 
 /**
@@ -126,9 +106,4 @@ async function checkDecodes(o: ResolveMediaInputOptions & { path: string; shown:
 /** `{ ...defaults, ...given }` must not let an explicit `undefined` (an unset optional setting) replace a default. */
 function definedOnly<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
-
-function isInside(path: string, root: string): boolean {
-  const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
 }

@@ -1,7 +1,7 @@
 import type { Background, VideoRequest } from '@vidflow/contracts';
 import { stat } from 'node:fs/promises';
 import { fileContentHasher, type FileContentHasher } from './file-content-hasher';
-import { localMediaPath } from './resolve-media-input';
+import { findMediaFile } from './media-file';
 
 /** A scheme such as `https:`: the reference is a URL, not a path. */
 const URL_LIKE = /^[a-z][a-z0-9+.-]*:/i;
@@ -61,10 +61,11 @@ export async function requestMediaIdentity(
 }
 
 /**
- * The real path of a local media reference if it is a regular file inside MEDIA_DIR (resolveMediaInput's
- * rules, whose errors the render stage reports); undefined otherwise. The pipeline lookup runs before the
+ * The real path of a local media reference if it is a regular file inside MEDIA_DIR (findMediaFile's
+ * rules, whose problems the render stage reports); undefined otherwise. The pipeline lookup runs before the
  * render, and must never read outside MEDIA_DIR or hash a device such as /dev/zero.
  */
 async function localMediaFile(ref: string, mediaDir: string): Promise<string | undefined> {
-  return localMediaPath(ref, 'media', mediaDir).catch(() => undefined);
+  const found = await findMediaFile(ref, mediaDir).catch(() => undefined);
+  return found && 'path' in found ? found.path : undefined;
 }
