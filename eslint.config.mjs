@@ -169,7 +169,7 @@ export default defineConfig(
 
   {
     name: 'vidflow/tests',
-    files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts', 'bench/**/*.ts'],
+    files: ['**/*.spec.ts', '**/*.e2e.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       // Workflow specs need the test environment and the real activities; they are not bundled.
       '@typescript-eslint/no-restricted-imports': 'off',

@@ -1,8 +1,13 @@
-// Three projects: `unit` (no servers; pure builders, schemas, activities with MockActivityEnvironment,
-// the API with supertest), `e2e` (a real Temporal dev server started once by globalSetup, real
-// workers, real ffmpeg) and `reliability` (each scenario starts its own stack as separate processes
-// and kills parts of it; run serially with --runInBand, see RELIABILITY.md). `npm test` runs all three;
-// `npm run test:unit` / `test:e2e` / `test:reliability` run one.
+// Four tiers, each saying what it needs (README "Tests"):
+// - `unit`: pure. *.spec.ts next to the code (and test/*.spec.ts): no child process (enforced by
+//   test/support/unit-no-child-process.ts), no database, no server but in-process loopback ones. Under a minute.
+// - `integration`: *.int.spec.ts next to the code: real ffmpeg and espeak-ng, the local PostgreSQL, several
+//   processes, 100,000 cache entries.
+// - `e2e`: a real Temporal dev server started once by globalSetup, real workers: test/*.e2e.ts and the workflow
+//   tests next to the workflows (libs/*/src/**/*.e2e.ts).
+// - `reliability`: each scenario starts its own stack as separate processes and kills parts of it; run serially
+//   with --runInBand (RELIABILITY.md).
+// `npm test` runs all four; `npm run test:unit` / `test:integration` / `test:e2e` / `test:reliability` run one.
 const swc = [
   '@swc/jest',
   {
@@ -23,18 +28,30 @@ const common = {
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],
 };
 
+const specs = ['<rootDir>/libs/**/src/**/*.spec.ts', '<rootDir>/apps/**/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'];
+// Integration specs whose name cannot carry the suffix yet (owned by another change in flight): they start
+// processes. Rename to *.int.spec.ts and drop from this list.
+const integrationByPath = ['<rootDir>/libs/cache/src/file-lock.spec.ts'];
+
 /** @type {import('jest').Config} */
 module.exports = {
   projects: [
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/libs/**/src/**/*.spec.ts', '<rootDir>/apps/**/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+      testMatch: specs,
+      testPathIgnorePatterns: ['/node_modules/', '\\.int\\.spec\\.ts$', ...integrationByPath],
+      setupFilesAfterEnv: ['<rootDir>/test/support/unit-no-child-process.ts'],
+    },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: [...specs.map((glob) => glob.replace('*.spec.ts', '*.int.spec.ts')), ...integrationByPath],
     },
     {
       ...common,
       displayName: 'e2e',
-      testMatch: ['<rootDir>/test/**/*.e2e.ts'],
+      testMatch: ['<rootDir>/test/**/*.e2e.ts', '<rootDir>/libs/**/src/**/*.e2e.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/support/e2e-timeout.ts'],

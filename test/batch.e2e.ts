@@ -118,7 +118,7 @@ describe('batches', () => {
     const created = await api().post('/api/batches').send({ items, maxConcurrent: 2 }).expect(202);
     const batch = await waitForBatch(created.body.id);
     expect(batch).toMatchObject({ status: 'completed', completed: 3, failed: 2, cancelled: 0 });
-    expect(batch.items[1]).toMatchObject({ status: 'failed', error: 'cannot write about fail once b' });
+    expect(batch.items[1]).toMatchObject({ status: 'failed', error: { type: 'BadInput', message: 'cannot write about fail once b', stage: 'script' } });
     const before = attempts.get(batch.items[0]!.videoId);
 
     await api().post(`/api/batches/${created.body.id}/retry`).expect(202);
@@ -136,7 +136,7 @@ describe('batches', () => {
     const batch = await waitForBatch(created.body.id);
     expect(batch).toMatchObject({ status: 'failed', failed: 1, completed: 0, running: 0, queued: 0, cancelled: 6 });
     expect(batch.items[0]!.status).toBe('cancelled');
-    expect(batch.items[1]).toMatchObject({ status: 'failed', error: 'cannot write about fail now' });
+    expect(batch.items[1]).toMatchObject({ status: 'failed', error: { type: 'BadInput', message: 'cannot write about fail now', stage: 'script' } });
   });
 
   it('cancels a batch and its running videos', async () => {

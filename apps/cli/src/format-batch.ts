@@ -31,7 +31,7 @@ export function formatBatchSummary(b: BatchStatusView): string {
     `cancelled ${b.cancelled}  running ${b.running}  queued ${b.queued}  cache hits ${b.cacheHits}`;
   const table = formatTable(
     ['index', 'videoId', 'status', 'error'],
-    b.items.map((i) => [String(i.index), i.videoId, i.status, i.error ?? '']),
+    b.items.map((i) => [String(i.index), i.videoId, i.status, i.error ? `${i.error.stage ? `${i.error.stage}: ` : ''}${i.error.message} (${i.error.type})` : '']),
   );
   return `${head}\n${table}`;
 }

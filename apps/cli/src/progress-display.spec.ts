@@ -81,7 +81,7 @@ describe('progress formatting', () => {
       limit: 2,
       items: [
         { index: 0, videoId: 'vid-a-0', status: 'completed' },
-        { index: 10, videoId: 'vid-a-10', status: 'failed', error: 'no voice\n"xx"' },
+        { index: 10, videoId: 'vid-a-10', status: 'failed', error: { type: 'BadInput', message: 'no voice\n"xx"', stage: 'tts' } },
       ],
     };
     expect(formatBatchProgress(b)).toBe('[############------------------]  40%  4/10 done  running 2  queued 4  failed 1  cache hits 5');
@@ -89,7 +89,7 @@ describe('progress formatting', () => {
       'batch bat-1: running  total 10  completed 3  failed 1  cancelled 0  running 2  queued 4  cache hits 5',
       'index  videoId   status     error',
       '0      vid-a-0   completed',
-      '10     vid-a-10  failed     no voice "xx"',
+      '10     vid-a-10  failed     tts: no voice "xx" (BadInput)',
     ]);
   });
 });

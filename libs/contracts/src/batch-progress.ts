@@ -1,6 +1,6 @@
 import { defineQuery } from '@temporalio/workflow';
 import type { BatchRequest } from './batch';
-import type { RunStatus } from './video-status';
+import type { RunStatus, VideoError } from './video-status';
 import type { VideoRunSettings } from './video-workflow-input';
 
 // The batch workflow's side of the batch contract. Like everything `./workflow` exports, free of zod at run time.
@@ -15,8 +15,11 @@ export interface BatchProgress {
   status: RunStatus;
   /** ITEM_STATE characters, one per item. */
   items: string;
-  /** Error messages of failed items, by index (each cut to 300 characters). */
-  errors: Record<number, string>;
+  /**
+   * Errors of failed items, by index: the same shape as a video's error (the message cut to 300 characters).
+   * Runs before this shape carried the message alone (a string); `batchItemError` reads both.
+   */
+  errors: Record<number, VideoError | string>;
   cacheHits: number;
   /** How many times this batch has continued as new (each run keeps the history small). */
   runs: number;
@@ -37,4 +40,9 @@ export const batchStatusQuery = defineQuery<BatchProgress>('batchStatus');
 /** Video ids of batch items are deterministic: the batch id (without `bat-`) and the item's index. */
 export function batchItemVideoId(batchId: string, index: number): string {
   return `vid-${batchId.replace(/^bat-/, '')}-${index}`;
+}
+
+/** A failed item's error as the contract shows it; a plain message (kept by older runs) becomes `{ type: 'Error', message }`. */
+export function batchItemError(error: VideoError | string): VideoError {
+  return typeof error === 'string' ? { type: 'Error', message: error } : error;
 }

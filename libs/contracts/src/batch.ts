@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { VideoRequestSchema, type VideoRequest } from './video-request.schema';
-import { batchItemVideoId, type BatchProgress } from './batch-progress';
-import type { RunStatus } from './video-status';
+import { batchItemError, batchItemVideoId, type BatchProgress } from './batch-progress';
+import type { RunStatus, VideoError } from './video-status';
 
 export const BATCH_WORKFLOW = 'batchWorkflow';
 export const MAX_BATCH_ITEMS = 10_000;
@@ -46,7 +46,8 @@ export interface BatchItemView {
   index: number;
   videoId: string;
   status: RunStatus;
-  error?: string;
+  /** Why a failed item failed: the same shape as a video's error. */
+  error?: VideoError;
 }
 
 export interface BatchStatusView {
@@ -74,7 +75,7 @@ export function batchView(p: BatchProgress, page: { offset: number; limit: numbe
   const end = Math.min(p.items.length, page.offset + page.limit);
   for (let i = page.offset; i < end; i++) {
     const error = p.errors[i];
-    items.push({ index: i, videoId: batchItemVideoId(p.batchId, i), status: STATE_NAME[p.items[i]!]!, ...(error ? { error } : {}) });
+    items.push({ index: i, videoId: batchItemVideoId(p.batchId, i), status: STATE_NAME[p.items[i]!]!, ...(error ? { error: batchItemError(error) } : {}) });
   }
   return {
     id: p.batchId,

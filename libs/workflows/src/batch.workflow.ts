@@ -10,7 +10,7 @@ import {
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { BatchRequest, VideoRequest } from '@vidflow/contracts';
+import type { BatchRequest, Stage, VideoError, VideoRequest } from '@vidflow/contracts';
 import {
   batchItemVideoId,
   batchStatusQuery,
@@ -78,7 +78,7 @@ export async function batchWorkflow(input: BatchWorkflowInput): Promise<BatchPro
         items[index] = ITEM_STATE.cancelled;
       } else {
         items[index] = ITEM_STATE.failed;
-        state.errors[index] = messageOf(err).slice(0, MAX_ERROR_LENGTH);
+        state.errors[index] = itemError(err);
         if (request.stopOnError && !failedOnce) {
           failedOnce = true;
           stopping = true;
@@ -130,7 +130,7 @@ export async function batchWorkflow(input: BatchWorkflowInput): Promise<BatchPro
     state.status = 'failed';
     throw ApplicationFailure.create({
       type: 'BatchFailed',
-      message: `item failed and stopOnError is set: ${Object.values(state.errors)[0] ?? 'unknown error'}`,
+      message: `item failed and stopOnError is set: ${firstErrorMessage(state)}`,
       nonRetryable: true,
     });
   }
@@ -146,10 +146,22 @@ function markQueued(items: string[], to: string): void {
   for (let i = 0; i < items.length; i++) if (items[i] === ITEM_STATE.queued) items[i] = to;
 }
 
-function messageOf(err: unknown): string {
-  // ChildWorkflowFailure -> (the video workflow's) ApplicationFailure with the root cause's message.
+/**
+ * A failed item's error, as a video's: the video workflow fails with its root cause's type and message and the
+ * stage in its details (ChildWorkflowFailure -> that ApplicationFailure). Only the state's data changes with
+ * this shape, not the workflow's commands: no patch is needed for runs in flight.
+ */
+function itemError(err: unknown): VideoError {
   const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
-  return cause instanceof Error ? cause.message : String(cause);
+  const message = (cause instanceof Error ? cause.message : String(cause)).slice(0, MAX_ERROR_LENGTH);
+  if (!(cause instanceof ApplicationFailure)) return { type: cause instanceof Error ? cause.name : 'Error', message };
+  const stage = (cause.details?.[0] as { stage?: Stage } | undefined)?.stage;
+  return { type: cause.type ?? 'Error', message, ...(stage ? { stage } : {}) };
+}
+
+function firstErrorMessage(state: BatchProgress): string {
+  const first = Object.values(state.errors)[0];
+  return first === undefined ? 'unknown error' : typeof first === 'string' ? first : first.message;
 }
 
 /**
