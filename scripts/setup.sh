@@ -51,9 +51,13 @@ lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
 stamp=node_modules/.vidflow-lock-sha256
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
   say "installing npm dependencies"
-  # `npm install` rather than `npm ci`: npm 11 leaves other platforms' optional binaries (@swc/core-*) out
-  # of the lock file and `npm ci` then refuses it as out of sync. The lock file is still honoured.
-  npm install --no-audit --no-fund --prefer-offline --loglevel=error
+  # `npm ci`: exactly the lock file, which lists every platform's optional @swc/core-* binary (see the README,
+  # "Adding a dependency"), so a fresh clone stays clean. Should the lock be out of step with package.json
+  # (a hand edit), `npm install` repairs it and says so: commit the new lock.
+  if ! npm ci --no-audit --no-fund --prefer-offline --loglevel=error; then
+    say "npm ci refused package-lock.json (out of step with package.json?); running npm install instead"
+    npm install --no-audit --no-fund --prefer-offline --loglevel=error
+  fi
   echo "$lock_hash" > "$stamp"
 fi
 

@@ -13,7 +13,7 @@ import { WorkerMetrics } from './worker-metrics';
 
 /**
  * Runs one Temporal Worker per task queue: the I/O queue (workflows, speech), the render queue
- * (ffmpeg) and the LLM queue (script writing, rate-limited), each with its own limits. `run()` resolves when both have shut down,
+ * (ffmpeg) and the LLM queue (script writing, rate-limited), each with its own limits. `run()` resolves when all three have shut down,
  * which the SDK does on SIGINT/SIGTERM after letting running activities finish (shutdownGraceTime).
  */
 @Injectable()
