@@ -2,7 +2,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cacheKey } from './cache-key';
+import { CacheLockTimeoutError, CacheStoreError } from './cache-errors';
 import { EmbeddedMetadataStore } from './embedded-metadata-store';
+import { FileLock } from './file-lock';
 import type { EntryRecord } from './metadata-store';
 
 const key = (n: number): string => cacheKey({ stage: 'tts', version: 1, inputs: n });
@@ -31,6 +33,22 @@ describe('EmbeddedMetadataStore', () => {
   afterEach(async () => {
     await store.close();
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('fails a batch that cannot get the lock with CacheLockTimeoutError itself (retryable), not a wrapped store error', async () => {
+    const slow = new EmbeddedMetadataStore({ dir, lockTimeoutMs: 200 });
+    await slow.init();
+    // Another holder of the metadata lock (as another process would be) keeps it for the whole attempt.
+    const release = await new FileLock({ path: join(dir, 'meta', 'lock'), timeoutMs: 200 }).tryAcquire();
+    expect(release).toBeDefined();
+    try {
+      const failure = await slow.upsert(record(9)).catch((err: unknown) => err);
+      expect(failure).toBeInstanceOf(CacheLockTimeoutError);
+      expect(failure).not.toBeInstanceOf(CacheStoreError);
+    } finally {
+      await release!();
+      await slow.close();
+    }
   });
 
   it('finds an entry by key through its own file, with the access time from the record file', async () => {

@@ -15,7 +15,7 @@ import {
 import { mkdir, open, readdir, rename, unlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errnoCode as code } from './errno-code';
-import { CacheClosedError, CacheStoreError } from './cache-errors';
+import { CacheClosedError, CacheLockTimeoutError, CacheStoreError } from './cache-errors';
 import { isCacheStage, type CacheStage } from './cache-stage';
 import { FileLock } from './file-lock';
 import {
@@ -263,7 +263,7 @@ export class EmbeddedMetadataStore implements MetadataStore {
       } catch (error) {
         // applyBatch settles what it finished; anything else fails with the batch's error.
         const failure =
-          error instanceof CacheStoreError || (error as Error)?.name === 'CacheLockTimeoutError'
+          error instanceof CacheStoreError || error instanceof CacheLockTimeoutError
             ? error
             : new CacheStoreError(`cache metadata update failed: ${(error as Error)?.message}`, { cause: error });
         for (const queued of batch) queued.reject(failure);
