@@ -242,7 +242,7 @@ describe('runCli', () => {
             ...counts,
             items: [
               { index: 0, videoId: 'vid-b-0', status: 'completed' },
-              { index: 1, videoId: 'vid-b-1', status: 'failed', error: 'boom' },
+              { index: 1, videoId: 'vid-b-1', status: 'failed', error: { type: 'RenderFailed', message: 'boom', stage: 'render' } },
             ],
           },
         },
@@ -261,7 +261,7 @@ describe('runCli', () => {
         'batch bat-1: completed  total 2  completed 1  failed 1  cancelled 0  running 0  queued 0  cache hits 0',
         'index  videoId  status     error',
         '0      vid-b-0  completed',
-        '1      vid-b-1  failed     boom',
+        '1      vid-b-1  failed     render: boom (RenderFailed)',
         '',
       ]);
       expect(io.err()).toBe('error: batch bat-1 completed: 1 failed, 0 cancelled of 2\n');
