@@ -1,6 +1,6 @@
 import { isHttpUrl, looksLikeUrl, redactUrl } from '@vidflow/contracts';
 import { buildDecodeCheckArgs, FfmpegError, type FfmpegRunner, ProbeError } from '@vidflow/media';
-import { findMediaFile, isInside } from '@vidflow/pipeline-cache';
+import { findMediaFile } from '@vidflow/pipeline-cache';
 import { open } from 'node:fs/promises';
 import { DEFAULT_MEDIA_DOWNLOAD, downloadMedia, type DownloadMediaOptions, type MediaDownloadSettings } from '../media-download/download-media';
 import { badMedia } from '../media-failures';
