@@ -34,7 +34,8 @@ module.exports = {
     {
       ...common,
       displayName: 'e2e',
-      testMatch: ['<rootDir>/test/**/*.e2e.ts'],
+      // Workflow tests live next to the workflows (libs/workflows/src/*.e2e.ts): they need the Temporal server too.
+      testMatch: ['<rootDir>/test/**/*.e2e.ts', '<rootDir>/libs/**/src/**/*.e2e.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/support/e2e-timeout.ts'],
