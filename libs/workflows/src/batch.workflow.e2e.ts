@@ -3,6 +3,7 @@ import { batchItemVideoId, batchStatusQuery, type BatchProgress, type BatchWorkf
 import { randomUUID } from 'node:crypto';
 import { cachedProgress, heartbeatUntilCancelled } from './testing/fake-activities';
 import { type FakeStack, withFakeWorkers } from './testing/fake-workers';
+import { maxOverlap } from './testing/max-overlap';
 
 /**
  * The batch workflow on the real Temporal dev server, its items real child video workflows with fake activities:
@@ -140,15 +141,3 @@ describe('batchWorkflow', () => {
     });
   });
 });
-
-function maxOverlap(spans: Array<{ start: number; end: number }>): number {
-  const events = spans.flatMap((s) => [
-    { t: s.start, d: 1 },
-    { t: s.end, d: -1 },
-  ]);
-  events.sort((a, b) => a.t - b.t || a.d - b.d);
-  let current = 0;
-  let max = 0;
-  for (const e of events) max = Math.max(max, (current += e.d));
-  return max;
-}
