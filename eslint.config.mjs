@@ -132,8 +132,15 @@ export default defineConfig(
   {
     name: 'vidflow/workflows-determinism',
     files: ['libs/workflows/src/**/*.ts'],
-    // The bundler script runs in plain Node at build time, not in the workflow sandbox.
-    ignores: ['libs/workflows/src/**/bundle-workflows.ts'],
+    // The bundler script runs in plain Node at build time, not in the workflow sandbox; so do the workflow
+    // tests, their fake workers (testing/) and the replay tests with their recorder (replay/).
+    ignores: [
+      'libs/workflows/src/**/bundle-workflows.ts',
+      'libs/workflows/src/**/*.spec.ts',
+      'libs/workflows/src/**/*.e2e.ts',
+      'libs/workflows/src/testing/**',
+      'libs/workflows/src/replay/**',
+    ],
     rules: {
       'no-restricted-imports': 'off',
       '@typescript-eslint/no-restricted-imports': ['error', workflowRestrictedImports],

@@ -51,11 +51,26 @@ module.exports = {
     {
       ...common,
       displayName: 'e2e',
+      // Workflow tests live next to the workflows (libs/workflows/src/*.e2e.ts): they need the Temporal server too.
       testMatch: ['<rootDir>/test/**/*.e2e.ts', '<rootDir>/libs/**/src/**/*.e2e.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/support/e2e-timeout.ts'],
     },
+    // Not a test tier: `npm run record:histories` (re)writes the replay tests' fixtures on the e2e Temporal server.
+    // Present only when that script asks for it, so that no other jest run (`npx jest replay`) records by accident.
+    ...(process.env.VIDFLOW_RECORD_HISTORIES === '1'
+      ? [
+          {
+            ...common,
+            displayName: 'record-histories',
+            testMatch: ['<rootDir>/libs/**/src/**/*.record.ts'],
+            globalSetup: '<rootDir>/test/support/global-setup.ts',
+            globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+            setupFilesAfterEnv: ['<rootDir>/test/support/e2e-timeout.ts'],
+          },
+        ]
+      : []),
     {
       ...common,
       displayName: 'reliability',

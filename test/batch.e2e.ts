@@ -1,5 +1,4 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Context } from '@temporalio/activity';
 import { Client, Connection } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { NativeConnection, Worker } from '@temporalio/worker';
@@ -11,6 +10,8 @@ import { resolve } from 'node:path';
 import request from 'supertest';
 import { createApp } from '../apps/api/src/create-app';
 import { testEnv } from './support/test-stack';
+import { heartbeatUntilCancelled } from '../libs/workflows/src/testing/fake-activities';
+import { maxOverlap } from '../libs/workflows/src/testing/max-overlap';
 
 const BUNDLE = resolve(__dirname, '..', 'libs', 'workflows', 'dist', 'workflow-bundle.js');
 
@@ -42,7 +43,7 @@ describe('batches', () => {
         if (topic.includes('fail') && !(topic.includes('once') && n > 1)) {
           throw ApplicationFailure.nonRetryable(`cannot write about ${topic}`, 'BadInput');
         }
-        if (topic.includes('slow')) await sleepUnlessCancelled(30_000);
+        if (topic.includes('slow')) await heartbeatUntilCancelled(30_000);
         return { scenes: [{ text: `About ${topic}.` }], provider: 'fake', cacheHit: false };
       },
     };
@@ -241,24 +242,3 @@ describe('batches', () => {
   });
 
 });
-
-function maxOverlap(spans: Array<{ start: number; end: number }>): number {
-  const events = spans.flatMap((s) => [
-    { t: s.start, d: 1 },
-    { t: s.end, d: -1 },
-  ]);
-  events.sort((a, b) => a.t - b.t || a.d - b.d);
-  let current = 0;
-  let max = 0;
-  for (const e of events) max = Math.max(max, (current += e.d));
-  return max;
-}
-
-async function sleepUnlessCancelled(ms: number): Promise<void> {
-  const ctx = Context.current();
-  const started = Date.now();
-  while (Date.now() - started < ms) {
-    ctx.heartbeat();
-    await Promise.race([new Promise((r) => setTimeout(r, 200)), ctx.cancelled]);
-  }
-}

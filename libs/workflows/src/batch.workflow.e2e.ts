@@ -1,0 +1,143 @@
+import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
+import { batchItemVideoId, batchStatusQuery, type BatchProgress, type BatchWorkflowInput, type WriteScriptInput } from '@vidflow/contracts';
+import { randomUUID } from 'node:crypto';
+import { cachedProgress, heartbeatUntilCancelled } from './testing/fake-activities';
+import { type FakeStack, withFakeWorkers } from './testing/fake-workers';
+import { maxOverlap } from './testing/max-overlap';
+
+/**
+ * The batch workflow on the real Temporal dev server, its items real child video workflows with fake activities:
+ * the sliding window, failures with and without stopOnError, cancellation, cache hits, retrying from a carried
+ * state, and continue-as-new. The item's topic tells the fakes what to do ("fail", "slow", "cached").
+ */
+describe('batchWorkflow', () => {
+  const spans = new Map<string, { start: number; end?: number }>();
+  const topic = (i: WriteScriptInput) => i.topic ?? '';
+  const behaviour = {
+    writeScript: async (i: WriteScriptInput) => {
+      spans.set(i.videoId, { start: Date.now() });
+      if (topic(i).includes('fail')) throw ApplicationFailure.nonRetryable(`cannot write about ${topic(i)}`, 'BadInput');
+      if (topic(i).includes('slow')) await heartbeatUntilCancelled(120_000);
+      else await new Promise((r) => setTimeout(r, 40));
+      return { scenes: [{ text: `About ${topic(i)}.` }], provider: 'fake', cacheHit: false };
+    },
+    cleanupVideo: async (i: { videoId: string }) => {
+      const span = spans.get(i.videoId);
+      if (span) span.end = Date.now();
+    },
+    lookupPipeline: async (i: { videoId: string; request: { topic?: string } }) => (i.request.topic?.includes('cached') ? cachedProgress(i.videoId) : undefined),
+  };
+
+  const input = (stack: FakeStack, topics: string[], options: Partial<BatchWorkflowInput['request']> & Pick<BatchWorkflowInput, 'carry' | 'historyLimit'> = {}): BatchWorkflowInput => {
+    const { carry, historyLimit, ...request } = options;
+    return {
+      request: { items: topics.map((t) => ({ topic: t })), defaults: {}, maxConcurrent: 2, stopOnError: false, ...request } as BatchWorkflowInput['request'],
+      video: stack.batchVideo(),
+      ...(carry ? { carry } : {}),
+      ...(historyLimit ? { historyLimit } : {}),
+    };
+  };
+  const start = (stack: FakeStack, args: BatchWorkflowInput, id = `bat-${randomUUID()}`) =>
+    stack.client.workflow.start('batchWorkflow', { workflowId: id, taskQueue: stack.taskQueues.io, args: [args] });
+
+  it('runs every item, never more than maxConcurrent at once, started in submission order', async () => {
+    await withFakeWorkers(behaviour, async (stack) => {
+      const topics = Array.from({ length: 12 }, (_, i) => `item ${i}`);
+      const handle = await start(stack, input(stack, topics, { maxConcurrent: 3 }));
+      const result = await handle.result();
+      expect(result).toEqual({ batchId: handle.workflowId, status: 'completed', items: 'c'.repeat(12), errors: {}, cacheHits: 0, runs: 0 });
+      const recorded = topics.map((_, i) => spans.get(batchItemVideoId(handle.workflowId, i))!);
+      expect(recorded.every((s) => s?.end !== undefined)).toBe(true);
+      const overlap = maxOverlap(recorded as Array<{ start: number; end: number }>);
+      expect(overlap).toBeLessThanOrEqual(3);
+      expect(overlap).toBeGreaterThan(1);
+      // A sliding window in submission order: item k + 3 starts after item k, and only once k + 1 of the k + 3
+      // items before it have finished (at most two of them still run beside it).
+      for (let k = 0; k + 3 < recorded.length; k++) {
+        const ends = recorded.slice(0, k + 3).map((s) => s.end!).sort((a, b) => a - b);
+        expect(recorded[k + 3]!.start).toBeGreaterThanOrEqual(ends[k]!);
+        expect(recorded[k + 3]!.start).toBeGreaterThanOrEqual(recorded[k]!.start);
+      }
+      // Each item is a child video workflow under its deterministic id.
+      const child = await stack.client.workflow.getHandle(batchItemVideoId(handle.workflowId, 5)).describe();
+      expect(child.status.name).toBe('COMPLETED');
+    });
+  });
+
+  it('with stopOnError false finishes every item and reports each failure by index', async () => {
+    await withFakeWorkers(behaviour, async (stack) => {
+      const handle = await start(stack, input(stack, ['a', 'fail b', 'c', 'fail d', 'e']));
+      const result = await handle.result();
+      expect(result).toMatchObject({ status: 'completed', items: 'cfcfc', errors: { 1: 'cannot write about fail b', 3: 'cannot write about fail d' } });
+      const failed = await stack.client.workflow.getHandle(batchItemVideoId(handle.workflowId, 1)).describe();
+      expect(failed.status.name).toBe('FAILED');
+    });
+  });
+
+  it('with stopOnError true cancels the running items, skips the rest and fails naming the first error', async () => {
+    await withFakeWorkers(behaviour, async (stack) => {
+      const handle = await start(stack, input(stack, ['slow 0', 'fail now', 'later 2', 'later 3', 'later 4'], { stopOnError: true }));
+      const error = await handle.result().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(WorkflowFailedError);
+      const cause = (error as WorkflowFailedError).cause as ApplicationFailure;
+      expect({ type: cause.type, message: cause.message }).toEqual({ type: 'BatchFailed', message: 'item failed and stopOnError is set: cannot write about fail now' });
+      expect(await handle.query(batchStatusQuery)).toMatchObject({ status: 'failed', items: 'xfxxx', errors: { 1: 'cannot write about fail now' } });
+      // The running item was really cancelled (its child run ended CANCELLED), the queued ones never started.
+      expect((await stack.client.workflow.getHandle(batchItemVideoId(handle.workflowId, 0)).describe()).status.name).toBe('CANCELLED');
+      expect([2, 3, 4].map((i) => spans.has(batchItemVideoId(handle.workflowId, i)))).toEqual([false, false, false]);
+    });
+  });
+
+  it('a cancelled batch cancels its running videos, marks the queued ones cancelled and ends cancelled', async () => {
+    await withFakeWorkers(behaviour, async (stack) => {
+      const handle = await start(stack, input(stack, ['slow 0', 'slow 1', 'slow 2', 'slow 3'], { maxConcurrent: 2 }));
+      for (let i = 0; i < 300 && (await handle.query(batchStatusQuery)).items !== 'rrqq'; i++) await new Promise((r) => setTimeout(r, 100));
+      expect((await handle.query(batchStatusQuery)).items).toBe('rrqq');
+      await handle.cancel();
+      await expect(handle.result()).rejects.toThrow(WorkflowFailedError);
+      expect((await handle.describe()).status.name).toBe('CANCELLED');
+      expect(await handle.query(batchStatusQuery)).toMatchObject({ status: 'cancelled', items: 'xxxx' });
+      const children = await Promise.all([0, 1].map((i) => stack.client.workflow.getHandle(batchItemVideoId(handle.workflowId, i)).describe()));
+      expect(children.map((c) => c.status.name)).toEqual(['CANCELLED', 'CANCELLED']);
+    });
+  });
+
+  it('counts the items the pipeline cache answered', async () => {
+    await withFakeWorkers(behaviour, async (stack) => {
+      const result = await (await start(stack, input(stack, ['cached a', 'new b', 'cached c']))).result();
+      expect(result).toMatchObject({ status: 'completed', items: 'ccc', cacheHits: 2 });
+    });
+  });
+
+  it('started from a carried state (a retry) runs only the queued items and keeps the rest', async () => {
+    await withFakeWorkers(behaviour, async (stack) => {
+      const id = `bat-${randomUUID()}`;
+      const carry: BatchProgress = { batchId: id, status: 'running', items: 'cqcx', errors: {}, cacheHits: 1, runs: 0 };
+      const result = await (await start(stack, input(stack, ['a', 'b', 'c', 'd'], { carry }), id)).result();
+      expect(result).toEqual({ batchId: id, status: 'completed', items: 'cccx', errors: {}, cacheHits: 1, runs: 0 });
+      expect([0, 1, 2, 3].map((i) => spans.has(batchItemVideoId(id, i)))).toEqual([false, true, false, false]);
+    });
+  });
+
+  it('continues as new whenever its history passes historyLimit, carrying the items state across runs', async () => {
+    await withFakeWorkers(behaviour, async (stack) => {
+      const total = 24;
+      const historyLimit = 60;
+      const handle = await start(stack, input(stack, Array.from({ length: total }, (_, i) => `cheap ${i}`), { maxConcurrent: 4, historyLimit }));
+      const result = await handle.result();
+      expect(result).toMatchObject({ status: 'completed', items: 'c'.repeat(total), errors: {} });
+      expect(result.runs).toBeGreaterThanOrEqual(2);
+      // The first run ended by continuing as new, and no run's history grew far past the limit (it stops
+      // starting items at the limit and waits for the running ones, a few events each).
+      const first = await stack.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe();
+      expect(first.status.name).toBe('CONTINUED_AS_NEW');
+      // (About a dozen events an item: without the limit, this run's 24 items would have made some 290.)
+      expect(first.historyLength).toBeLessThan(historyLimit + 4 * 12);
+      // Every item ran exactly once, across the runs.
+      expect(Array.from({ length: total }, (_, i) => spans.has(batchItemVideoId(handle.workflowId, i)))).toEqual(Array(total).fill(true));
+    });
+  });
+});

@@ -1,0 +1,90 @@
+import { Context } from '@temporalio/activity';
+import type { IoActivities, LlmActivities, RenderActivities } from '@vidflow/activities';
+import type { RenderVideoInput, SynthesizeSceneInput, VideoProgress, WriteScriptInput } from '@vidflow/contracts';
+
+/** Every activity the workflows call, across the three task queues. */
+export type AllActivities = LlmActivities & IoActivities & RenderActivities;
+export type ActivityName = keyof AllActivities;
+
+/**
+ * Small stand-ins for the real activities, with the shapes the real ones return: a script split into one scene
+ * per sentence, a WAV path per scene whose length follows its text (as espeak-ng's would), an MP4 under videos/.
+ * Tests override the ones whose behaviour they are about (a failure, a wait, a cache hit).
+ */
+export function fakeActivities(overrides: Partial<AllActivities> = {}): AllActivities {
+  const base: AllActivities = {
+    writeScript: async (i: WriteScriptInput) => ({ scenes: scenesOf(i), provider: i.script || i.scenes ? 'input' : 'fake', cacheHit: false }),
+    synthesizeScene: async (i: SynthesizeSceneInput) => ({
+      index: i.index,
+      audioPath: `work/${i.videoId}/scene-${i.index}.wav`,
+      durationSeconds: Math.round(i.text.length * 6.5) / 100,
+      cacheHit: false,
+    }),
+    renderVideo: async (i: RenderVideoInput) => ({
+      path: `videos/${i.videoId}.mp4`,
+      durationSeconds: Math.round(i.scenes.reduce((sum, s) => sum + s.durationSeconds, 0) * 1000) / 1000,
+      width: i.render.width,
+      height: i.render.height,
+      bytes: 48_213,
+      cacheHit: false,
+      attempt: Context.current().info.attempt,
+    }),
+    cleanupVideo: async () => undefined,
+    lookupPipeline: async () => undefined,
+    storePipeline: async () => undefined,
+    maintainCache: async () => ({ removed: 0, bytesFreed: 0 }),
+  };
+  return { ...base, ...overrides };
+}
+
+function scenesOf(i: WriteScriptInput): Array<{ text: string }> {
+  if (i.scenes?.length) return i.scenes;
+  if (i.script) return i.script.split(/(?<=[.!?])\s+/).filter(Boolean).map((text) => ({ text }));
+  return [1, 2, 3, 4, 5].map((n) => ({ text: `Part ${n} about ${i.topic ?? 'something'}.` }));
+}
+
+/**
+ * Wraps activities so that each call appends `start <name>` and `end <name>` to `log` (speech adds the scene
+ * index): the order the workflow scheduled them in, as the workers saw it.
+ */
+export function loggedActivities(activities: AllActivities, log: string[]): AllActivities {
+  const wrapped: Record<string, unknown> = {};
+  for (const [name, fn] of Object.entries(activities) as Array<[string, (...args: unknown[]) => Promise<unknown>]>) {
+    wrapped[name] = async (...args: unknown[]) => {
+      const detail = name === 'synthesizeScene' ? ` ${(args[0] as SynthesizeSceneInput).index}` : '';
+      log.push(`start ${name}${detail}`);
+      try {
+        return await fn(...args);
+      } finally {
+        log.push(`end ${name}${detail}`);
+      }
+    };
+  }
+  return wrapped as AllActivities;
+}
+
+/** What the pipeline cache holds for a finished video: every stage a hit, the file already there. */
+export function cachedProgress(videoId: string): VideoProgress {
+  return {
+    stage: 'done',
+    progress: 1,
+    cacheHit: true,
+    stages: {
+      script: { status: 'completed', cacheHit: true, provider: 'offline', seconds: 0 },
+      tts: { status: 'completed', done: 2, total: 2, cacheHits: 2, seconds: 0, audioSeconds: 4.1 },
+      render: { status: 'completed', progress: 1, cacheHit: true, attempt: 1, seconds: 0 },
+    },
+    sceneCount: 2,
+    result: { path: `videos/${videoId}.mp4`, durationSeconds: 4.1, width: 1080, height: 1920, bytes: 99_120 },
+  };
+}
+
+/** Heartbeats until the activity is cancelled (then throws the cancellation) or `ms` have passed. */
+export async function heartbeatUntilCancelled(ms: number): Promise<void> {
+  const ctx = Context.current();
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    ctx.heartbeat();
+    await Promise.race([new Promise((r) => setTimeout(r, 100)), ctx.cancelled]);
+  }
+}

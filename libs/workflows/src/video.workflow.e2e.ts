@@ -1,0 +1,218 @@
+import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { Context } from '@temporalio/activity';
+import { videoStatusQuery, type VideoProgress, type VideoWorkflowInput } from '@vidflow/contracts';
+import { cachedProgress, heartbeatUntilCancelled } from './testing/fake-activities';
+import { type FakeStack, withFakeWorkers } from './testing/fake-workers';
+
+/**
+ * The video workflow on the real Temporal dev server with fake activities: the order of the stages, the speech
+ * parallelism bound, retries, failures with their stage, cancellation, cleanup and the pipeline-cache paths.
+ */
+describe('videoWorkflow', () => {
+  const start = (stack: FakeStack, input: VideoWorkflowInput) =>
+    stack.client.workflow.start('videoWorkflow', { workflowId: input.videoId, taskQueue: stack.taskQueues.io, args: [input] });
+
+  const outcome = (p: Promise<VideoProgress>) =>
+    p.then(
+      (value) => ({ ok: true as const, value }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+
+  it('runs script, then speech with at most ttsParallelism scenes at once, then render, store and cleanup', async () => {
+    let inFlight = 0;
+    let maxInFlight = 0;
+    await withFakeWorkers(
+      {
+        synthesizeScene: async (i) => {
+          maxInFlight = Math.max(maxInFlight, ++inFlight);
+          await new Promise((r) => setTimeout(r, 150));
+          inFlight--;
+          return { index: i.index, audioPath: `a${i.index}.wav`, durationSeconds: 2, cacheHit: i.index === 1 };
+        },
+      },
+      async (stack) => {
+        const handle = await start(stack, stack.videoInput({ topic: 'owls' }));
+        const value = await handle.result();
+        // Five scenes two at a time: the bound is reached and never passed.
+        expect(maxInFlight).toBe(2);
+        const starts = stack.log.filter((l) => l.startsWith('start'));
+        expect(starts.slice(0, 2)).toEqual(['start lookupPipeline', 'start writeScript']);
+        expect(starts.slice(2, 7).sort()).toEqual([0, 1, 2, 3, 4].map((i) => `start synthesizeScene ${i}`));
+        expect(starts.slice(7)).toEqual(['start renderVideo', 'start storePipeline', 'start cleanupVideo']);
+        // The render starts only after the last scene has ended.
+        expect(stack.log.indexOf('start renderVideo')).toBeGreaterThan(Math.max(...[0, 1, 2, 3, 4].map((i) => stack.log.indexOf(`end synthesizeScene ${i}`))));
+        expect(value).toMatchObject({ stage: 'done', progress: 1, cacheHit: false, sceneCount: 5, result: { path: `videos/${handle.workflowId}.mp4`, bytes: 48_213 } });
+        expect(value.stages.tts).toMatchObject({ status: 'completed', done: 5, total: 5, cacheHits: 1, audioSeconds: 10 });
+        expect(value.stages.render).toMatchObject({ status: 'completed', progress: 1, attempt: 1 });
+      },
+    );
+  });
+
+  it('with ttsParallelism 1 speaks the scenes one after another, in order', async () => {
+    await withFakeWorkers({}, async (stack) => {
+      await (await start(stack, stack.videoInput({ script: 'One. Two. Three.' }, { ttsParallelism: 1 }))).result();
+      const speech = stack.log.filter((l) => l.includes('synthesizeScene'));
+      expect(speech).toEqual([0, 1, 2].flatMap((i) => [`start synthesizeScene ${i}`, `end synthesizeScene ${i}`]));
+    });
+  });
+
+  describe('the pipeline cache', () => {
+    it('records a hit the API found as the result, running no activity at all', async () => {
+      await withFakeWorkers({}, async (stack) => {
+        const input = stack.videoInput({ script: 'Cached.' });
+        const hit = cachedProgress(input.videoId);
+        const value = await (await start(stack, { ...input, pipelineCache: { hit } })).result();
+        expect(stack.log).toEqual([]);
+        expect(value).toEqual(hit);
+      });
+    });
+
+    it('does not look the request up again when the API already missed', async () => {
+      await withFakeWorkers({ lookupPipeline: async () => cachedProgress('never') }, async (stack) => {
+        const value = await (await start(stack, { ...stack.videoInput({ script: 'Not cached.' }), pipelineCache: {} })).result();
+        expect(stack.log).not.toContain('start lookupPipeline');
+        expect(stack.log).toContain('start renderVideo');
+        expect(value.cacheHit).toBe(false);
+      });
+    });
+
+    it('looks the request up itself when started without the API (batch items), and stops at a hit', async () => {
+      await withFakeWorkers({ lookupPipeline: async (i) => cachedProgress(i.videoId) }, async (stack) => {
+        const input = stack.videoInput({ script: 'From a batch.' });
+        const value = await (await start(stack, input)).result();
+        // A hit made no intermediate files, so there is nothing to clean up either.
+        expect(stack.log).toEqual(['start lookupPipeline', 'end lookupPipeline']);
+        expect(value).toEqual(cachedProgress(input.videoId));
+      });
+    });
+
+    it('does not look up in refresh mode, and stores nothing in bypass mode', async () => {
+      await withFakeWorkers({ lookupPipeline: async () => cachedProgress('never') }, async (stack) => {
+        await (await start(stack, stack.videoInput({ script: 'Refreshed.', cache: { mode: 'refresh' } }))).result();
+        expect(stack.log).not.toContain('start lookupPipeline');
+        expect(stack.log).toContain('start storePipeline');
+        stack.log.length = 0;
+        await (await start(stack, stack.videoInput({ script: 'Bypassed.', cache: { mode: 'bypass' } }))).result();
+        expect(stack.log.filter((l) => l.startsWith('start'))).toEqual(['start writeScript', 'start synthesizeScene 0', 'start renderVideo', 'start cleanupVideo']);
+      });
+    });
+  });
+
+  it('retries a render that failed with a retryable error and reports the attempt that succeeded', async () => {
+    let calls = 0;
+    await withFakeWorkers(
+      {
+        renderVideo: async (i) => {
+          if (++calls === 1) throw ApplicationFailure.retryable('ffmpeg crashed', 'RenderFailed');
+          return { path: `videos/${i.videoId}.mp4`, durationSeconds: 1, width: 1080, height: 1920, bytes: 1, cacheHit: false, attempt: Context.current().info.attempt };
+        },
+      },
+      async (stack) => {
+        const value = await (await start(stack, stack.videoInput({ script: 'One. Two.' }))).result();
+        expect(calls).toBe(2);
+        expect(value.stages.render).toMatchObject({ status: 'completed', attempt: 2 });
+      },
+    );
+  });
+
+  it('fails with the root cause and its stage after a non-retryable speech error, and still cleans up', async () => {
+    await withFakeWorkers(
+      {
+        synthesizeScene: async (i) => {
+          if (i.index === 3) throw ApplicationFailure.nonRetryable('espeak-ng has no voice "xx"', 'BadInput');
+          return { index: i.index, audioPath: 'a.wav', durationSeconds: 1, cacheHit: false };
+        },
+      },
+      async (stack) => {
+        const result = await outcome((await start(stack, stack.videoInput({ topic: 'owls' }))).result());
+        expect(result.ok).toBe(false);
+        const err = (result as { error: unknown }).error;
+        expect(err).toBeInstanceOf(WorkflowFailedError);
+        const cause = (err as WorkflowFailedError).cause as ApplicationFailure;
+        expect(cause).toBeInstanceOf(ApplicationFailure);
+        expect({ type: cause.type, message: cause.message, nonRetryable: cause.nonRetryable }).toEqual({ type: 'BadInput', message: 'espeak-ng has no voice "xx"', nonRetryable: true });
+        // The progress travels with the failure, so the API reads a failed video's status without a query.
+        expect(cause.details).toEqual([
+          { stage: 'tts', progress: expect.objectContaining({ stage: 'tts', stages: expect.objectContaining({ tts: expect.objectContaining({ status: 'failed' }) }) }) },
+        ]);
+        expect(stack.log).not.toContain('start renderVideo');
+        expect(stack.log).not.toContain('start storePipeline');
+        expect(stack.log.filter((l) => l === 'start cleanupVideo')).toHaveLength(1);
+      },
+    );
+  });
+
+  it('a script that cannot be written fails in stage script with its type', async () => {
+    await withFakeWorkers({ writeScript: async () => Promise.reject(ApplicationFailure.nonRetryable('the model refused', 'ProviderRejected')) }, async (stack) => {
+      const result = await outcome((await start(stack, stack.videoInput({ topic: 'owls' }))).result());
+      const cause = ((result as { error: unknown }).error as WorkflowFailedError).cause as ApplicationFailure;
+      expect({ type: cause.type, message: cause.message, stage: (cause.details?.[0] as { stage: string }).stage }).toEqual({
+        type: 'ProviderRejected',
+        message: 'the model refused',
+        stage: 'script',
+      });
+      expect(stack.log.filter((l) => l.startsWith('start'))).toEqual(['start lookupPipeline', 'start writeScript', 'start cleanupVideo']);
+    });
+  });
+
+  it('cancelled while rendering: the render attempt is cancelled and has stopped before the run ends, then cleanup runs', async () => {
+    let renderStarted!: () => void;
+    const rendering = new Promise<void>((r) => (renderStarted = r));
+    let renderEnded = '';
+    await withFakeWorkers(
+      {
+        renderVideo: async () => {
+          renderStarted();
+          try {
+            await heartbeatUntilCancelled(60_000);
+          } catch (err) {
+            renderEnded = 'cancelled';
+            throw err;
+          }
+          throw new Error('render was not cancelled within a minute');
+        },
+      },
+      async (stack) => {
+        const handle = await start(stack, stack.videoInput({ script: 'One. Two.' }));
+        await rendering;
+        await handle.cancel();
+        const result = await outcome(handle.result());
+        expect(result.ok).toBe(false);
+        expect((result as { error: WorkflowFailedError }).error.cause).toBeInstanceOf(CancelledFailure);
+        // WAIT_CANCELLATION_COMPLETED: the run ended only after the attempt had given up (ffmpeg killed, in real life).
+        expect(renderEnded).toBe('cancelled');
+        expect(stack.log.indexOf('end renderVideo')).toBeLessThan(stack.log.indexOf('start cleanupVideo'));
+        expect(stack.log.filter((l) => l.startsWith('start')).slice(-2)).toEqual(['start renderVideo', 'start cleanupVideo']);
+        expect(stack.log).not.toContain('start storePipeline');
+        expect((await handle.describe()).status.name).toBe('CANCELLED');
+      },
+    );
+  });
+
+  it('answers the status query while rendering', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    await withFakeWorkers(
+      {
+        renderVideo: async (i) => {
+          await gate;
+          return { path: `videos/${i.videoId}.mp4`, durationSeconds: 1, width: 1080, height: 1920, bytes: 1, cacheHit: false, attempt: 1 };
+        },
+      },
+      async (stack) => {
+        const handle = await start(stack, stack.videoInput({ topic: 'owls' }));
+        let seen: VideoProgress | undefined;
+        for (let i = 0; i < 300 && seen?.stage !== 'render'; i++) {
+          seen = await handle.query(videoStatusQuery);
+          if (seen.stage !== 'render') await new Promise((r) => setTimeout(r, 100));
+        }
+        release();
+        await handle.result();
+        expect(seen).toMatchObject({ stage: 'render', stages: { script: { status: 'completed' }, tts: { status: 'completed', done: 5 }, render: { status: 'running' } } });
+        // Script and speech done, render not begun: STAGE_WEIGHTS.script + STAGE_WEIGHTS.tts of overallProgress().
+        expect(seen!.progress).toBeCloseTo(0.3, 5);
+      },
+    );
+  });
+});
