@@ -29,9 +29,6 @@ const common = {
 };
 
 const specs = ['<rootDir>/libs/**/src/**/*.spec.ts', '<rootDir>/apps/**/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'];
-// Integration specs whose name cannot carry the suffix yet (owned by another change in flight): they start
-// processes. Rename to *.int.spec.ts and drop from this list.
-const integrationByPath = ['<rootDir>/libs/cache/src/file-lock.spec.ts'];
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -40,13 +37,13 @@ module.exports = {
       ...common,
       displayName: 'unit',
       testMatch: specs,
-      testPathIgnorePatterns: ['/node_modules/', '\\.int\\.spec\\.ts$', ...integrationByPath],
+      testPathIgnorePatterns: ['/node_modules/', '\\.int\\.spec\\.ts$'],
       setupFilesAfterEnv: ['<rootDir>/test/support/unit-no-child-process.ts'],
     },
     {
       ...common,
       displayName: 'integration',
-      testMatch: [...specs.map((glob) => glob.replace('*.spec.ts', '*.int.spec.ts')), ...integrationByPath],
+      testMatch: [...specs.map((glob) => glob.replace('*.spec.ts', '*.int.spec.ts'))],
     },
     {
       ...common,

@@ -12,7 +12,7 @@ import { BatchesService } from './batches/batches.service';
 import { checkIdempotencyKey } from './common/idempotency';
 import { createApp } from './create-app';
 import { ListQuerySchema } from './videos/video-list.service';
-import { rejectUnsupported } from './videos/videos.service';
+import { requestPolicyIssues } from './common/request-policy';
 
 /**
  * Property-based fuzzing of every endpoint of the contract (API.md) with no Temporal server behind the
@@ -449,12 +449,7 @@ function videoReachesTemporal(w: Wire): boolean {
   if (!body.ok || !encodingOk(w) || !keyOk(w.idempotencyKey)) return false;
   const parsed = VideoRequestSchema.safeParse(body.value ?? {});
   if (!parsed.success) return false;
-  try {
-    rejectUnsupported(parsed.data);
-    return true;
-  } catch {
-    return false;
-  }
+  return requestPolicyIssues(parsed.data).length === 0;
 }
 
 function batchAccepted(value: unknown): boolean {

@@ -68,6 +68,30 @@ describe('videoWorkflow', () => {
       });
     });
 
+    it('places a hit the API found (read-only) with one local activity and records it, running nothing else', async () => {
+      const placed: string[] = [];
+      await withFakeWorkers(
+        { placePipelineHit: async (i: { videoId: string; progress: VideoProgress }) => (placed.push(i.videoId), i.progress) },
+        async (stack) => {
+          const input = stack.videoInput({ script: 'Found.' });
+          const hit = cachedProgress(input.videoId);
+          const value = await (await start(stack, { ...input, pipelineCache: { found: { progress: hit, videoFile: '/cache/x.mp4' } } })).result();
+          expect(placed).toEqual([input.videoId]);
+          expect(stack.log.filter((l) => l.startsWith('start') && !l.includes('placePipelineHit'))).toEqual([]);
+          expect(value).toEqual(hit);
+        },
+      );
+    });
+
+    it('makes the video when the found hit can no longer be placed (its file was evicted)', async () => {
+      await withFakeWorkers({ placePipelineHit: async () => undefined }, async (stack) => {
+        const input = stack.videoInput({ script: 'Evicted.' });
+        const value = await (await start(stack, { ...input, pipelineCache: { found: { progress: cachedProgress(input.videoId), videoFile: '/gone.mp4' } } })).result();
+        expect(stack.log).toContain('start renderVideo');
+        expect(value.cacheHit).toBe(false);
+      });
+    });
+
     it('does not look the request up again when the API already missed', async () => {
       await withFakeWorkers({ lookupPipeline: async () => cachedProgress('never') }, async (stack) => {
         const value = await (await start(stack, { ...stack.videoInput({ script: 'Not cached.' }), pipelineCache: {} })).result();

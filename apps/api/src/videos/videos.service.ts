@@ -245,11 +245,3 @@ export function links(id: string) {
   return { self, file: `${self}/file`, events: `${self}/events` };
 }
 
-/**
- * @deprecated Kept only for apps/api/src/fuzz.spec.ts until its owner switches it to requestPolicyIssues
- * (common/request-policy.ts), which returns the issues instead of throwing them.
- */
-export function rejectUnsupported(request: VideoRequest, available: Parameters<typeof requestPolicyIssues>[1] = {}): void {
-  const issues = requestPolicyIssues(request, available);
-  if (issues.length) throw new UnprocessableError(summarizePolicyIssues(issues), issues);
-}

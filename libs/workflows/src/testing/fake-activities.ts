@@ -31,6 +31,7 @@ export function fakeActivities(overrides: Partial<AllActivities> = {}): AllActiv
     }),
     cleanupVideo: async () => undefined,
     lookupPipeline: async () => undefined,
+    placePipelineHit: async () => undefined,
     storePipeline: async () => undefined,
     maintainCache: async () => ({ removed: 0, bytesFreed: 0 }),
   };
