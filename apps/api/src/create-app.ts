@@ -13,6 +13,9 @@ import { rateLimitMiddleware } from './common/rate-limit.middleware';
 import { requestIdMiddleware } from './common/request-id.middleware';
 import { ApiMetrics } from './metrics/api-metrics';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
+import { cacheDefaultMiddleware, CachePolicyInterceptor } from './http/cache-policy.interceptor';
+import { compressionMiddleware } from './http/compression.middleware';
+import { corsMiddleware } from './http/cors.middleware';
 
 /** Builds the HTTP app (used by main.ts and by the tests, which do not listen on a port). */
 export async function createApp(config: VidflowConfig, options: { logger?: false } = {}): Promise<NestExpressApplication> {
@@ -28,9 +31,14 @@ export async function createApp(config: VidflowConfig, options: { logger?: false
   // First, so that answers given before routing (401, 413, 429) are counted and timed too.
   app.use(httpMetricsMiddleware(app.get(ApiMetrics)));
   app.use(requestIdMiddleware);
+  app.use(compressionMiddleware());
+  app.use(cacheDefaultMiddleware);
+  // Before authentication: a browser's preflight carries no Authorization header.
+  app.use(corsMiddleware(config.api.corsOrigins));
   app.use(apiKeyMiddleware(config.auth.apiKeys));
   app.use(rateLimitMiddleware(config.rateLimit));
   app.use(...jsonBodyParser());
+  app.useGlobalInterceptors(new CachePolicyInterceptor());
   app.enableShutdownHooks();
   setupOpenApi(app);
   return app;

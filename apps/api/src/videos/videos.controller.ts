@@ -3,6 +3,8 @@ import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Client } from '@temporalio/client';
 import { idempotencyScope } from '../common/api-key.middleware';
+import { CACHE_POLICY } from '../http/cache-policy';
+import { sendFile } from '../http/send-file';
 import { Streaming, TemporalDeadlineInterceptor, withTemporalDeadline } from '../temporal/temporal-deadline.interceptor';
 import { TEMPORAL_CLIENT } from '../tokens';
 import { streamVideoEvents } from './video-events';
@@ -57,10 +59,10 @@ export class VideosController {
 
   @Get(':id/file')
   @ApiOperation({ summary: 'The MP4 of a completed video (supports Range)' })
-  async file(@Param('id') id: string, @Res() res: Response) {
+  async file(@Param('id') id: string, @Req() req: Request, @Res() res: Response) {
     const path = await this.videos.file(id);
-    res.type('video/mp4');
-    res.sendFile(path, { acceptRanges: true, cacheControl: true, maxAge: '1h' });
+    res.setHeader('Cache-Control', CACHE_POLICY.finished);
+    await sendFile(req, res, { path, type: 'video/mp4' });
   }
 
   @Delete(':id')
