@@ -47,6 +47,26 @@ describe('docs/API.md', () => {
   });
 });
 
+/**
+ * Endpoints of the contract's v1.1 additions that this version does not serve yet, with the issue that builds
+ * each. The list only shrinks: an endpoint that is documented (served) must leave it, which the test checks.
+ */
+const NOT_YET_SERVED: Record<string, string> = {
+  'DELETE /api/media/{id}': '#14 media library',
+  'GET /api/media': '#14 media library',
+  'GET /api/media/{id}': '#14 media library',
+  'GET /api/media/{id}/file': '#14 media library',
+  'POST /api/media': '#14 media library',
+  'GET /api/voices': '#14/#16 voices',
+  'DELETE /api/transcriptions/{id}': '#15 transcriber',
+  'GET /api/transcriptions': '#15 transcriber',
+  'GET /api/transcriptions/{id}': '#15 transcriber',
+  'POST /api/transcriptions': '#15 transcriber',
+  'GET /api/system': '#15 transcriber',
+  'POST /api/webhooks/test': '#17 webhooks',
+  'POST /mcp': '#17 MCP',
+};
+
 describe('the OpenAPI document generated from the code', () => {
   let app: NestExpressApplication;
   let dataDir: string;
@@ -67,6 +87,11 @@ describe('the OpenAPI document generated from the code', () => {
   it('describes every endpoint of the REST contract', () => {
     const endpoints = contractEndpoints(readFileSync(CONTRACT, 'utf8')).filter((e) => !e.endsWith(' /docs') && !e.endsWith(' /docs-json'));
     expect(endpoints.length).toBeGreaterThan(20);
-    expect(endpoints.filter((e) => !documented.has(e))).toEqual([]);
+    expect(endpoints.filter((e) => !documented.has(e) && !(e in NOT_YET_SERVED))).toEqual([]);
+  });
+
+  it('lists as not yet served only endpoints that the contract names and the document lacks', () => {
+    const endpoints = new Set(contractEndpoints(readFileSync(CONTRACT, 'utf8')));
+    expect(Object.keys(NOT_YET_SERVED).filter((e) => !endpoints.has(e) || documented.has(e))).toEqual([]);
   });
 });

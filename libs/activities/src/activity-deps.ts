@@ -1,9 +1,9 @@
 import type { ArtifactCache } from '@vidflow/cache';
 import type { FfmpegRunner } from '@vidflow/media';
-import type { ArtifactStore } from './artifact-store';
-import type { MediaDownloadSettings } from './download-media';
-import type { ScriptWriter } from './providers/script-writer';
-import type { SpeechProvider } from './providers/speech-provider';
+import type { ArtifactStore } from './adapters/artifact-store/artifact-store';
+import type { MediaDownloadSettings } from './adapters/media-download/download-media';
+import type { ScriptWriter } from './adapters/llm/script-writer';
+import type { SpeechProvider } from './adapters/speech/speech-provider';
 
 /** Everything the activities touch, injected so that tests can pass fakes and strict mocks. */
 export interface ActivityDeps {

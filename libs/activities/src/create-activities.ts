@@ -1,10 +1,10 @@
 import type { ActivityDeps } from './activity-deps';
-import { makeCleanupVideo } from './cleanup-video.activity';
-import { makeMaintainCache } from './maintain-cache.activity';
-import { makeLookupPipeline, makeStorePipeline } from './pipeline-cache.activity';
-import { makeRenderVideo } from './render-video.activity';
-import { makeSynthesizeScene } from './synthesize-scene.activity';
-import { makeWriteScript } from './write-script.activity';
+import { makeCleanupVideo } from './activities/cleanup-video.activity';
+import { makeMaintainCache } from './activities/maintain-cache.activity';
+import { makeLookupPipeline, makeStorePipeline } from './activities/pipeline-cache.activity';
+import { makeRenderVideo } from './activities/render-video.activity';
+import { makeSynthesizeScene } from './activities/synthesize-scene.activity';
+import { makeWriteScript } from './activities/write-script.activity';
 
 /** Script writing: its own task queue, whose activities-per-second limit rate-limits LLM calls. */
 export function createLlmActivities(deps: ActivityDeps) {

@@ -1,16 +1,22 @@
+// Wiring: what the worker registers and how it builds the dependencies.
 export * from './activity-deps';
-export * from './artifact-store';
-export * from './download-media';
-export * from './split-script';
-export * from './failures';
-export * from './providers/script-writer';
-export * from './providers/offline-script-writer';
-export * from './providers/speech-provider';
-export * from './providers/espeak-speech.provider';
-export * from './providers/openai-client';
-export * from './providers/openai-errors';
-export * from './providers/openai-script-writer';
-export * from './providers/openai-speech.provider';
 export * from './create-activities';
-export * from './stage-cache';
-export * from './pipeline-cache.activity';
+
+// Activities (one factory per file) and what they share.
+export * from './activities/failures';
+export * from './activities/pipeline-cache.activity';
+export * from './activities/split-script';
+export * from './activities/stage-cache';
+
+// Adapters: one folder per provider kind or side effect.
+export * from './adapters/artifact-store/artifact-store';
+export * from './adapters/llm/offline-script-writer';
+export * from './adapters/llm/openai-script-writer';
+export * from './adapters/llm/script-writer';
+export * from './adapters/media-download/download-media';
+export * from './adapters/openai/openai-client';
+export * from './adapters/openai/openai-errors';
+export * from './adapters/provider-error';
+export * from './adapters/speech/espeak-speech.provider';
+export * from './adapters/speech/openai-speech.provider';
+export * from './adapters/speech/speech-provider';

@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
-import { ArtifactStore } from './artifact-store';
-import { EspeakSpeechProvider } from './providers/espeak-speech.provider';
+import { ArtifactStore } from '../adapters/artifact-store/artifact-store';
+import { EspeakSpeechProvider } from '../adapters/speech/espeak-speech.provider';
 import { makeSynthesizeScene } from './synthesize-scene.activity';
 
 /** `env.run` with the activity's argument and result types kept (its own signature infers `unknown`). */

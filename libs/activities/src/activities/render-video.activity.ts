@@ -13,13 +13,12 @@ import {
   type RenderMusic,
   runRenderPlan,
 } from '@vidflow/media';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import type { ActivityDeps } from './activity-deps';
+import { join } from 'node:path';
+import type { ActivityDeps } from '../activity-deps';
 import { toFailure } from './failures';
-import { fileContentHasher } from './file-content-hasher';
-import { resolveMediaInput } from './resolve-media-input';
-import { placeCachedFile, StageCache, stageKey } from './stage-cache';
+import { fileContentHasher } from '../adapters/media-input/file-content-hasher';
+import { resolveMediaInput } from '../adapters/media-input/resolve-media-input';
+import { StageCache, stageKey } from './stage-cache';
 
 /** A rendered file whose duration is off by more than this is rejected rather than delivered. */
 const DURATION_TOLERANCE = 0.02;
@@ -86,8 +85,7 @@ export function makeRenderVideo(deps: RenderDeps) {
         const hit = await whileHeartbeating(heartbeat, () => cache.read<CachedRender>('render', cacheKey, input.cache));
         if (hit?.files.video) {
           try {
-            await mkdir(dirname(deps.store.resolve(videoPath)), { recursive: true });
-            await placeCachedFile(hit.files.video, deps.store.resolve(videoPath));
+            await deps.store.placeCachedFile(hit.files.video, videoPath);
             heartbeat(1);
             return { path: videoPath, ...pickCachedRender(hit.value), cacheHit: true, attempt: ctx.info.attempt };
           } catch {
@@ -96,18 +94,16 @@ export function makeRenderVideo(deps: RenderDeps) {
         }
       }
 
-      const narrationList = join(scratch, 'narration.txt');
-      await writeFile(narrationList, buildConcatList(input.scenes.map((s) => deps.store.resolve(s.audioPath))));
+      const narrationList = await deps.store.writeScratchFile(scratch, 'narration.txt', buildConcatList(input.scenes.map((s) => deps.store.resolve(s.audioPath))));
 
       let captions: { subtitlesPath: string; cues: CaptionCue[] } | undefined;
       if (render.captions) {
-        const subtitlesPath = join(scratch, 'captions.ass');
         const cues = buildCaptionCues({
           scenes: input.scenes.map((s) => ({ text: s.text, durationSeconds: s.durationSeconds })),
           maxChars: captionLayout(render.width, render.height).maxChars,
           language: input.language,
         });
-        await writeFile(subtitlesPath, buildAssSubtitles(cues, { width: render.width, height: render.height }));
+        const subtitlesPath = await deps.store.writeScratchFile(scratch, 'captions.ass', buildAssSubtitles(cues, { width: render.width, height: render.height }));
         captions = { subtitlesPath, cues };
       }
 
@@ -138,7 +134,7 @@ export function makeRenderVideo(deps: RenderDeps) {
       if (ctx.cancellationSignal.aborted) throw new CancelledFailure('render cancelled');
       throw toFailure(err);
     } finally {
-      await rm(scratch, { recursive: true, force: true });
+      await deps.store.removeScratch(scratch);
     }
   };
 }

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { ErrorTypes, type Scene, type WriteScriptInput, type WriteScriptOutput } from '@vidflow/contracts';
-import type { ActivityDeps } from './activity-deps';
+import type { ActivityDeps } from '../activity-deps';
 import { toFailure } from './failures';
 import { splitScript } from './split-script';
 import { StageCache, stageKey } from './stage-cache';

@@ -10,7 +10,7 @@ import type { LookupFunction } from 'node:net';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { badMedia, mediaUnavailable } from './media-failures';
+import { badMedia, mediaUnavailable } from '../media-failures';
 
 /** How media URLs are fetched: the worker's configuration (`MEDIA_*` settings). */
 export interface MediaDownloadSettings {

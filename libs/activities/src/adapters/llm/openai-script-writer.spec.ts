@@ -1,6 +1,6 @@
-import { startOpenAiTestServer, type OpenAiTestServer } from '../../../../test/support/openai-test-server';
-import { ProviderError } from '../failures';
-import { createOpenAiClient, type OpenAiClient } from './openai-client';
+import { startOpenAiTestServer, type OpenAiTestServer } from '../../../../../test/support/openai-test-server';
+import { ProviderError } from '../provider-error';
+import { createOpenAiClient, type OpenAiClient } from '../openai/openai-client';
 import { buildScriptMessages, OpenAiScriptWriter, parseScriptContent, SCRIPT_JSON_SCHEMA } from './openai-script-writer';
 import type { WriteScriptRequest } from './script-writer';
 

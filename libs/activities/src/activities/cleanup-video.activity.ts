@@ -1,5 +1,5 @@
 import type { CleanupVideoInput } from '@vidflow/contracts';
-import type { ActivityDeps } from './activity-deps';
+import type { ActivityDeps } from '../activity-deps';
 
 /** Removes a video's intermediate and scratch files once its workflow is over, whatever the outcome. */
 export function makeCleanupVideo(deps: Pick<ActivityDeps, 'store'>) {

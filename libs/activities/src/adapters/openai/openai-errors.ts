@@ -1,5 +1,5 @@
 import { APIConnectionError, APIError, APIUserAbortError } from 'openai';
-import { ProviderError } from '../failures';
+import { ProviderError } from '../provider-error';
 
 /** A `Retry-After` longer than this is capped: past it, the activity's own attempts budget decides. */
 const MAX_RETRY_AFTER_SECONDS = 600;

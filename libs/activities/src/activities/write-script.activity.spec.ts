@@ -1,8 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { Scene, WriteScriptInput } from '@vidflow/contracts';
-import { OfflineScriptWriter } from './providers/offline-script-writer';
-import type { ScriptWriter, WriteScriptRequest } from './providers/script-writer';
+import { OfflineScriptWriter } from '../adapters/llm/offline-script-writer';
+import type { ScriptWriter, WriteScriptRequest } from '../adapters/llm/script-writer';
 import { makeWriteScript } from './write-script.activity';
 
 /** `env.run` with the activity's argument and result types kept (its own signature infers `unknown`). */

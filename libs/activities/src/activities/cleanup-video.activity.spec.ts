@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ArtifactStore } from './artifact-store';
+import { ArtifactStore } from '../adapters/artifact-store/artifact-store';
 import { makeCleanupVideo } from './cleanup-video.activity';
 
 describe('cleanupVideo', () => {

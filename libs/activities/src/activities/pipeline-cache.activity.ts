@@ -1,11 +1,10 @@
 import { log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { StageCacheOptions, VideoProgress, VideoRequest } from '@vidflow/contracts';
-import { mkdir } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import type { ActivityDeps } from './activity-deps';
-import { requestMediaIdentity } from './request-media-identity';
-import { placeCachedFile, StageCache, stageKey } from './stage-cache';
+import { join } from 'node:path';
+import type { ActivityDeps } from '../activity-deps';
+import { requestMediaIdentity } from '../adapters/media-input/request-media-identity';
+import { StageCache, stageKey } from './stage-cache';
 
 export interface PipelineCacheInput {
   videoId: string;
@@ -45,8 +44,7 @@ export function makeLookupPipeline(deps: PipelineDeps) {
     if (!hit?.files.video || !progress?.result) return undefined;
     const path = deps.store.video(input.videoId);
     try {
-      await mkdir(dirname(deps.store.resolve(path)), { recursive: true });
-      await placeCachedFile(hit.files.video, deps.store.resolve(path));
+      await deps.store.placeCachedFile(hit.files.video, path);
     } catch {
       return undefined; // evicted since the lookup: make it again
     }

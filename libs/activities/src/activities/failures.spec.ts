@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { FfmpegError, ProbeError } from '@vidflow/media';
 import { toFailure } from './failures';
-import { SpeechError } from './providers/speech-provider';
+import { SpeechError } from '../adapters/speech/speech-provider';
 
 describe('toFailure', () => {
   it('keeps the retry decision of a SpeechError', () => {

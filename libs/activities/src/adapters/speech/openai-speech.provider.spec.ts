@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { APIUserAbortError } from 'openai';
-import { startOpenAiTestServer, type OpenAiTestServer } from '../../../../test/support/openai-test-server';
-import { ProviderError } from '../failures';
-import { createOpenAiClient, type OpenAiClient } from './openai-client';
+import { startOpenAiTestServer, type OpenAiTestServer } from '../../../../../test/support/openai-test-server';
+import { ProviderError } from '../provider-error';
+import { createOpenAiClient, type OpenAiClient } from '../openai/openai-client';
 import { OpenAiSpeechProvider } from './openai-speech.provider';
 import type { SynthesizeRequest } from './speech-provider';
 

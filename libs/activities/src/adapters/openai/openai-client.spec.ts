@@ -1,4 +1,4 @@
-import { startOpenAiTestServer, type OpenAiTestServer } from '../../../../test/support/openai-test-server';
+import { startOpenAiTestServer, type OpenAiTestServer } from '../../../../../test/support/openai-test-server';
 import { createOpenAiClient } from './openai-client';
 
 describe('createOpenAiClient', () => {

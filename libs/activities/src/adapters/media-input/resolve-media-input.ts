@@ -2,8 +2,8 @@ import { isHttpUrl, looksLikeUrl, redactUrl } from '@vidflow/contracts';
 import { buildDecodeCheckArgs, FfmpegError, type FfmpegRunner, ProbeError } from '@vidflow/media';
 import { open, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { DEFAULT_MEDIA_DOWNLOAD, downloadMedia, type DownloadMediaOptions, type MediaDownloadSettings } from './download-media';
-import { badMedia } from './media-failures';
+import { DEFAULT_MEDIA_DOWNLOAD, downloadMedia, type DownloadMediaOptions, type MediaDownloadSettings } from '../media-download/download-media';
+import { badMedia } from '../media-failures';
 
 export type MediaKind = 'image' | 'video' | 'audio';
 

@@ -2,11 +2,10 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { ErrorTypes, type SceneAudio, type SynthesizeSceneInput } from '@vidflow/contracts';
 import { buildSpeechNormalizeArgs } from '@vidflow/media';
-import { mkdir, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import type { ActivityDeps } from './activity-deps';
+import { join } from 'node:path';
+import type { ActivityDeps } from '../activity-deps';
 import { toFailure } from './failures';
-import { placeCachedFile, StageCache, stageKey } from './stage-cache';
+import { StageCache, stageKey } from './stage-cache';
 
 /**
  * Speech stage, one scene: synthesise, loudness-normalise to 48 kHz mono, measure the duration (captions
@@ -29,8 +28,7 @@ export function makeSynthesizeScene(deps: Pick<ActivityDeps, 'store' | 'ffmpeg' 
     const hit = await cache.read<{ durationSeconds: number }>('tts', key, input.cache);
     if (hit?.files.audio) {
       try {
-        await mkdir(dirname(deps.store.resolve(audioPath)), { recursive: true });
-        await placeCachedFile(hit.files.audio, deps.store.resolve(audioPath));
+        await deps.store.placeCachedFile(hit.files.audio, audioPath);
         return { index: input.index, audioPath, durationSeconds: hit.value.durationSeconds, cacheHit: true };
       } catch {
         // Evicted between lookup and link: synthesise as on a miss.
@@ -51,7 +49,7 @@ export function makeSynthesizeScene(deps: Pick<ActivityDeps, 'store' | 'ffmpeg' 
     } catch (err) {
       throw toFailure(err);
     } finally {
-      await rm(scratch, { recursive: true, force: true });
+      await deps.store.removeScratch(scratch);
     }
   };
 }

@@ -4,8 +4,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type OpenAI from 'openai';
-import { ProviderError } from '../failures';
-import { fromOpenAiError } from './openai-errors';
+import { ProviderError } from '../provider-error';
+import { fromOpenAiError } from '../openai/openai-errors';
 import type { SpeechProvider, SynthesizeRequest } from './speech-provider';
 
 /** OpenAI text-to-speech (`audio.speech`), or any OpenAI-compatible server that implements it. */

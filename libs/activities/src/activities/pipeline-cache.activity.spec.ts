@@ -4,7 +4,7 @@ import { initialStages, type VideoProgress, type VideoRequest, VideoRequestSchem
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ArtifactStore } from './artifact-store';
+import { ArtifactStore } from '../adapters/artifact-store/artifact-store';
 import { makeLookupPipeline, makeStorePipeline } from './pipeline-cache.activity';
 
 function runActivity<A, R>(activity: (input: A) => Promise<R>, input: A): Promise<R> {

@@ -2,9 +2,9 @@ import type { Scene } from '@vidflow/contracts';
 import type OpenAI from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { z } from 'zod';
-import { ProviderError } from '../failures';
+import { ProviderError } from '../provider-error';
 import { WORDS_PER_SECOND } from './offline-script-writer';
-import { fromOpenAiError } from './openai-errors';
+import { fromOpenAiError } from '../openai/openai-errors';
 import type { ScriptWriter, WriteScriptRequest } from './script-writer';
 
 /** About this many words per scene: two or three spoken sentences, one caption screen at a time. */

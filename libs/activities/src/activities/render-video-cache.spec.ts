@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ArtifactStore } from './artifact-store';
+import { ArtifactStore } from '../adapters/artifact-store/artifact-store';
 import { makeRenderVideo } from './render-video.activity';
 
 // Real ffmpeg renders: a second or two each, more on a loaded 2-core machine.

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
 /**
@@ -75,6 +75,45 @@ export class ArtifactStore {
       await rm(tmp, { force: true });
       throw err;
     }
+  }
+
+  /**
+   * Puts a cached file (the cache's own copy, an absolute path) at `finalRelative`, replacing what is there,
+   * without copying bytes when it can: a hard link keeps the data even if the cache later evicts its entry.
+   * The link goes to a temporary name first and is renamed over the destination, so readers never see a
+   * missing or partial file. Copies across file systems (EXDEV) and where links are refused. Throws when the
+   * source is gone (evicted since the lookup): the caller computes the stage as on a miss.
+   */
+  async placeCachedFile(source: string, finalRelative: string): Promise<string> {
+    const finalAbs = this.resolve(finalRelative);
+    await mkdir(dirname(finalAbs), { recursive: true });
+    const tmp = `${finalAbs}.${randomBytes(4).toString('hex')}.link`;
+    try {
+      try {
+        await link(source, tmp);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'EMLINK') throw err;
+        await copyFile(source, tmp);
+      }
+      await rename(tmp, finalAbs);
+      return finalAbs;
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+  }
+
+  /** Writes a small file (a list, subtitles) into an attempt's scratch directory; returns its absolute path. */
+  async writeScratchFile(scratchDir: string, name: string, data: string | Buffer): Promise<string> {
+    const path = this.resolve(join(this.relative(scratchDir), name));
+    await writeFile(path, data);
+    return path;
+  }
+
+  /** Removes an attempt's scratch directory (an absolute path from scratchDir) and everything in it. */
+  async removeScratch(scratchDir: string): Promise<void> {
+    await rm(this.resolve(this.relative(scratchDir)), { recursive: true, force: true });
   }
 
   async remove(relativePath: string): Promise<void> {

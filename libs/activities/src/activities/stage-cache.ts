@@ -1,7 +1,6 @@
 import { log } from '@temporalio/activity';
 import { cacheKey, type ArtifactCache, type CacheHit, type CacheStage } from '@vidflow/cache';
 import type { StageCacheOptions } from '@vidflow/contracts';
-import { copyFile, link, rename, rm } from 'node:fs/promises';
 
 /**
  * Per-stage versions of what each stage produces. Bump one when its output for the same inputs changes
@@ -41,28 +40,6 @@ export class StageCache {
     } catch (err) {
       warn(`cache write failed (${stage}); the result is delivered but not cached`, err);
     }
-  }
-}
-
-/**
- * Puts a cached file at `dest` (replacing what is there) without copying bytes when it can: a hard link
- * keeps the data even if the cache later evicts its entry. The link goes to a temporary name first and
- * is renamed over `dest`, so readers never see a missing or partial file. Copies across file systems.
- */
-export async function placeCachedFile(source: string, dest: string): Promise<void> {
-  const tmp = `${dest}.${process.pid}.${Date.now()}.link`;
-  try {
-    try {
-      await link(source, tmp);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'EXDEV' && code !== 'EPERM' && code !== 'EMLINK') throw err;
-      await copyFile(source, tmp);
-    }
-    await rename(tmp, dest);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
   }
 }
 

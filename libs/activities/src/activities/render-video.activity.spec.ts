@@ -6,8 +6,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ArtifactStore } from './artifact-store';
-import { EspeakSpeechProvider } from './providers/espeak-speech.provider';
+import { ArtifactStore } from '../adapters/artifact-store/artifact-store';
+import { EspeakSpeechProvider } from '../adapters/speech/espeak-speech.provider';
 import { checkOutput, makeRenderVideo } from './render-video.activity';
 import { makeSynthesizeScene } from './synthesize-scene.activity';
 

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArtifactStore } from './artifact-store';
@@ -88,5 +88,44 @@ describe('ArtifactStore', () => {
     const slashed = new ArtifactStore(`${root}/`);
     expect(slashed.resolve('work/x')).toBe(join(root, 'work', 'x'));
     expect(() => slashed.resolve('../outside')).toThrow(/escapes/);
+  });
+
+  describe('placeCachedFile', () => {
+    it('hard-links the cached file at the path (same inode), replacing what was there, with no temporary left', async () => {
+      const source = join(root, 'cached-a.mp4');
+      writeFileSync(source, 'cached bytes');
+      await store.writeAtomic('videos/vid-place.mp4', 'old');
+      const placed = await store.placeCachedFile(source, 'videos/vid-place.mp4');
+      expect(placed).toBe(join(root, 'videos/vid-place.mp4'));
+      expect(readFileSync(placed, 'utf8')).toBe('cached bytes');
+      expect(statSync(placed).ino).toBe(statSync(source).ino);
+      expect(readdirSync(join(root, 'videos')).filter((f) => f.startsWith('vid-place'))).toEqual(['vid-place.mp4']);
+    });
+
+    it('creates missing directories and keeps the file when the cache removes its copy', async () => {
+      const source = join(root, 'cached-b.wav');
+      writeFileSync(source, 'audio');
+      await store.placeCachedFile(source, 'work/vid-new/scene-000.wav');
+      rmSync(source);
+      expect(readFileSync(join(root, 'work/vid-new/scene-000.wav'), 'utf8')).toBe('audio');
+    });
+
+    it('fails when the cached file is gone (evicted) and leaves nothing behind', async () => {
+      await expect(store.placeCachedFile(join(root, 'evicted.mp4'), 'videos/vid-gone.mp4')).rejects.toMatchObject({ code: 'ENOENT' });
+      expect(readdirSync(join(root, 'videos')).filter((f) => f.startsWith('vid-gone'))).toEqual([]);
+    });
+
+    it('refuses a destination outside the store', async () => {
+      await expect(store.placeCachedFile(join(root, 'cached-a.mp4'), '../outside.mp4')).rejects.toThrow(/escapes/);
+    });
+  });
+
+  it('writes scratch files inside a scratch directory and removes the directory', async () => {
+    const scratch = await store.scratchDir('vid-s', 'render');
+    const list = await store.writeScratchFile(scratch, 'narration.txt', 'file a');
+    expect(readFileSync(list, 'utf8')).toBe('file a');
+    await expect(store.writeScratchFile(scratch, '../../../../x', 'no')).rejects.toThrow(/escapes/);
+    await store.removeScratch(scratch);
+    expect(existsSync(scratch)).toBe(false);
   });
 });

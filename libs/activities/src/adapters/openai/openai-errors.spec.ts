@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
-import { ProviderError, toFailure } from '../failures';
+import { toFailure } from '../../activities/failures';
+import { ProviderError } from '../provider-error';
 import { fromOpenAiError, retryAfterSeconds } from './openai-errors';
 
 const apiError = (status: number, message: string, headers: Record<string, string> = {}) =>

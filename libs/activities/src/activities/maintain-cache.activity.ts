@@ -1,4 +1,4 @@
-import type { ActivityDeps } from './activity-deps';
+import type { ActivityDeps } from '../activity-deps';
 
 /** Cache housekeeping, run by a Temporal schedule: drop expired entries, then evict over the size limit. */
 export function makeMaintainCache(deps: Pick<ActivityDeps, 'cache'>) {
