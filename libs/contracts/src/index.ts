@@ -9,3 +9,4 @@ export * from './batch-progress';
 export * from './schedule';
 export * from './classify-address';
 export * from './media-url';
+export * from './responses.schema';

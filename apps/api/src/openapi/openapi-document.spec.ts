@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { createApp } from '../create-app';
+import { toStatusView } from '../videos/video-status.mapper';
+import { links } from '../videos/videos.service';
 
 interface Doc {
   openapi: string;
@@ -105,5 +107,27 @@ describe('the OpenAPI document', () => {
     await auth(request(keyed.getHttpServer()).get('/api/videos/x'));
     const limited = await auth(request(keyed.getHttpServer()).get('/api/videos/x')).expect(429);
     expectDocumented('/api/videos/{id}', 'get', limited);
+  });
+
+  it('describes the status objects the mapper builds, finished and failed, and the 202 of a POST', () => {
+    const desc = { startTime: new Date(), closeTime: new Date(), raw: { pendingActivities: [] } } as never;
+    const progress = {
+      stage: 'done' as const, progress: 1, cacheHit: false,
+      stages: {
+        script: { status: 'completed' as const, cacheHit: false, seconds: 0.1, provider: 'input' },
+        tts: { status: 'completed' as const, done: 2, total: 2, cacheHits: 0, seconds: 1, audioSeconds: 4.2 },
+        render: { status: 'completed' as const, progress: 1, attempt: 1, cacheHit: false, seconds: 3 },
+      },
+      result: { path: 'videos/vid-1.mp4', durationSeconds: 4.2, width: 1080, height: 1920, bytes: 12345 },
+    };
+    const status = compile(doc.paths['/api/videos/{id}']!.get!.responses['200']!.content!['application/json']!.schema);
+    const completed = toStatusView({ id: 'vid-1', status: 'completed', progress, desc, fileUrl: links('vid-1').file });
+    expect(status(completed)).toBe(true);
+    const failed = toStatusView({ id: 'vid-1', status: 'failed', desc, fileUrl: '', error: { type: 'Terminated', message: 'by operator', stage: 'tts' } });
+    expect(status(failed)).toBe(true);
+    expect(status({ ...completed, status: 'done' })).toBe(false);
+    const created = compile(doc.paths['/api/videos']!.post!.responses['202']!.content!['application/json']!.schema);
+    expect(created({ id: 'vid-1', status: 'queued', links: links('vid-1') })).toBe(true);
+    expect(doc.paths['/api/videos']!.post!.responses['202']!.headers).toHaveProperty('Location');
   });
 });

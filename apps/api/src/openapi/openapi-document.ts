@@ -1,7 +1,15 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { VidflowConfig } from '@vidflow/config';
-import { BatchRequestSchema, ScheduleRequestSchema, VideoRequestSchema } from '@vidflow/contracts';
+import {
+  BatchRequestSchema,
+  CancelAcceptedSchema,
+  CreatedVideoSchema,
+  ScheduleRequestSchema,
+  VideoListSchema,
+  VideoRequestSchema,
+  VideoStatusSchema,
+} from '@vidflow/contracts';
 import { z } from 'zod';
 
 type Schema = Record<string, unknown>;
@@ -10,6 +18,13 @@ type Operation = { parameters?: unknown[]; responses?: Record<string, unknown>; 
 /** JSON Schema of what a client sends: `io: 'input'`, so fields with defaults are optional. */
 export function requestSchema(schema: z.ZodType): Schema {
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Schema;
+  delete json.$schema;
+  return json;
+}
+
+/** JSON Schema of an answer (`io: 'output'`: what the server sends). */
+function responseSchema(schema: z.ZodType): Schema {
+  const json = z.toJSONSchema(schema, { io: 'output', target: 'draft-2020-12' }) as Schema;
   delete json.$schema;
   return json;
 }
@@ -58,6 +73,23 @@ const API_ERRORS = {
 };
 const WRITE_ERRORS = { '413': errorResponse('Body too large'), '415': errorResponse('Not JSON') };
 
+/** Success answers described by the zod response schemas of libs/contracts, by `method path status`. */
+const SUCCESS: Record<string, { schema: string; description: string; headers?: Record<string, unknown> }> = {
+  'post /api/videos 202': { schema: 'CreatedVideo', description: 'Accepted; poll links.self', headers: { Location: { description: 'links.self', schema: { type: 'string' } } } },
+  'get /api/videos 200': { schema: 'VideoList', description: 'Videos, newest first' },
+  'get /api/videos/{id} 200': { schema: 'VideoStatus', description: 'The status object' },
+  'delete /api/videos/{id} 202': { schema: 'CancelAccepted', description: 'Cancellation requested' },
+};
+/** Route-specific errors, beyond API_ERRORS. */
+const ROUTE_ERRORS: Record<string, string[]> = {
+  'post /api/videos': ['409', '422'],
+  'post /api/batches': ['409', '422'],
+  'post /api/schedules': ['409'],
+  'get /api/videos/{id}/file': ['404', '409'],
+  'delete /api/videos/{id}': ['404', '409'],
+};
+const ERROR_TEXT: Record<string, string> = { '404': 'No such resource', '409': 'Conflict with the resource\'s state', '422': 'Well-formed but impossible' };
+
 /**
  * The OpenAPI document: paths and summaries from the Nest controllers, request bodies from the zod
  * schemas that validate them, and what the decorators cannot say added here: the error envelope and
@@ -85,6 +117,10 @@ export function buildOpenApiDocument(app: NestExpressApplication, config: Vidflo
       BatchRequest: requestSchema(BatchRequestSchema) as never,
       ScheduleRequest: exactlyOneOf(requestSchema(ScheduleRequestSchema), ['cron', 'intervalSeconds']) as never,
       Error: ERROR_ENVELOPE as never,
+      CreatedVideo: responseSchema(CreatedVideoSchema) as never,
+      VideoStatus: responseSchema(VideoStatusSchema) as never,
+      VideoList: responseSchema(VideoListSchema) as never,
+      CancelAccepted: responseSchema(CancelAcceptedSchema) as never,
     },
     headers: { 'X-Request-Id': REQUEST_ID_HEADER as never, 'Retry-After': RETRY_AFTER_HEADER as never },
   };
@@ -96,6 +132,17 @@ export function buildOpenApiDocument(app: NestExpressApplication, config: Vidflo
         r.headers = { 'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' }, ...r.headers };
       }
       if (!path.startsWith('/api')) continue;
+      for (const [key, success] of Object.entries(SUCCESS)) {
+        const [m, p, status] = key.split(' ');
+        if (m !== method || p !== path) continue;
+        responses[status!] = {
+          description: success.description,
+          headers: { 'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' }, ...success.headers },
+          content: { 'application/json': { schema: { $ref: `#/components/schemas/${success.schema}` } } },
+        };
+      }
+      const specific = [...(ROUTE_ERRORS[`${method} ${path}`] ?? []), ...(path.includes('{') ? ['404'] : [])];
+      for (const status of specific) responses[status] ??= errorResponse(ERROR_TEXT[status]!);
       op.security = [{ apiKey: [] }];
       Object.assign(responses, API_ERRORS, method === 'post' ? WRITE_ERRORS : {}, { ...responses });
       if (method === 'post' && bodies[path]) {
