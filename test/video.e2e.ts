@@ -108,10 +108,11 @@ describe('videos end to end', () => {
     expect(res.headers['content-type']).toMatch(/^text\/event-stream/);
     const events = (res.body as string)
       .split('\n\n')
-      .filter((e) => e.includes('event: status'))
+      .filter((e) => e.startsWith('id: ')) // status objects are unnamed (message) events
       .map((e) => JSON.parse(e.split('\n').find((l) => l.startsWith('data: '))!.slice(6)));
     expect(events.length).toBeGreaterThan(1);
     expect(events.at(-1)).toMatchObject({ id, status: 'completed', progress: 1 });
+    expect(res.body as string).toMatch(/event: end\ndata: .*\n\n$/);
     const progress = events.map((e) => e.progress as number);
     expect([...progress].sort((a, b) => a - b)).toEqual(progress); // never goes backwards
     await stack.api.get('/api/videos/vid-00000000-0000-4000-8000-000000000000/events').expect(404);

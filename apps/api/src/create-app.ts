@@ -1,18 +1,19 @@
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { VidflowConfig } from '@vidflow/config';
-import { VideoRequestSchema } from '@vidflow/contracts';
 import { mkdirSync } from 'node:fs';
-import { z } from 'zod';
 import { AppModule } from './app.module';
+import { setupOpenApi } from './openapi/openapi-document';
 import { apiKeyMiddleware } from './common/api-key.middleware';
 import { jsonBodyParser } from './common/body-parser';
 import { rateLimitMiddleware } from './common/rate-limit.middleware';
 import { requestIdMiddleware } from './common/request-id.middleware';
 import { ApiMetrics } from './metrics/api-metrics';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
+import { cacheDefaultMiddleware, CachePolicyInterceptor } from './http/cache-policy.interceptor';
+import { compressionMiddleware } from './http/compression.middleware';
+import { corsMiddleware } from './http/cors.middleware';
 
 /** Builds the HTTP app (used by main.ts and by the tests, which do not listen on a port). */
 export async function createApp(config: VidflowConfig, options: { logger?: false } = {}): Promise<NestExpressApplication> {
@@ -28,26 +29,15 @@ export async function createApp(config: VidflowConfig, options: { logger?: false
   // First, so that answers given before routing (401, 413, 429) are counted and timed too.
   app.use(httpMetricsMiddleware(app.get(ApiMetrics)));
   app.use(requestIdMiddleware);
+  app.use(compressionMiddleware());
+  app.use(cacheDefaultMiddleware);
+  // Before authentication: a browser's preflight carries no Authorization header.
+  app.use(corsMiddleware(config.api.corsOrigins));
   app.use(apiKeyMiddleware(config.auth.apiKeys));
   app.use(rateLimitMiddleware(config.rateLimit));
   app.use(...jsonBodyParser());
+  app.useGlobalInterceptors(new CachePolicyInterceptor());
   app.enableShutdownHooks();
-  setupOpenApi(app);
+  setupOpenApi(app, config);
   return app;
-}
-
-function setupOpenApi(app: NestExpressApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('vidflow')
-      .setDescription('Durable AI video production: script, speech and render as Temporal workflows. Contract: API.md.')
-      .setVersion('1')
-      .build(),
-  );
-  // The request body schema is generated from the same zod schema that validates it.
-  const schema = z.toJSONSchema(VideoRequestSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-  delete schema.$schema;
-  document.components = { ...document.components, schemas: { ...document.components?.schemas, VideoRequest: schema as never } };
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }

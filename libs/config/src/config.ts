@@ -32,6 +32,7 @@ export const envSchema = z.object({
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port.default(3000),
   API_PUBLIC_URL: z.string().url().optional(),
+  CORS_ORIGINS: z.string().default(''),
   WORKER_IO_CONCURRENCY: positiveInt.default(16),
   WORKER_RENDER_CONCURRENCY: positiveInt.optional(),
   WORKER_WORKFLOW_CONCURRENCY: positiveInt.default(100),
@@ -93,7 +94,13 @@ export interface VidflowConfig {
   taskQueues: { io: string; render: string; llm: string };
   /** Script-writing activities started per second across all workers (Temporal enforces it per task queue). */
   llmRequestsPerSecond: number;
-  api: { host: string; port: number; publicUrl: string };
+  api: {
+    host: string;
+    port: number;
+    publicUrl: string;
+    /** Origins allowed by CORS (`https://a.example`, or `*` for reads without credentials); empty: none. */
+    corsOrigins: readonly string[];
+  };
   worker: {
     ioConcurrency: number;
     renderConcurrency: number;
@@ -183,6 +190,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       host: e.API_HOST,
       port: e.API_PORT,
       publicUrl: (e.API_PUBLIC_URL ?? `http://localhost:${e.API_PORT}`).replace(/\/$/, ''),
+      corsOrigins: e.CORS_ORIGINS.split(',')
+        .map((o) => o.trim().replace(/\/$/, ''))
+        .filter(Boolean),
     },
     worker: {
       ioConcurrency: e.WORKER_IO_CONCURRENCY,

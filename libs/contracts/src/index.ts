@@ -11,3 +11,4 @@ export * from './schedule';
 export * from './classify-address';
 export * from './media-url';
 export * from './progress-bar';
+export * from './responses.schema';

@@ -2,6 +2,8 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, R
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { idempotencyScope } from '../common/api-key.middleware';
+import { CACHE_POLICY } from '../http/cache-policy';
+import { sendFile } from '../http/send-file';
 import { Streaming, TemporalDeadlineInterceptor } from '../temporal/temporal-deadline.interceptor';
 import { streamVideoEvents } from './video-events';
 import { VideoListService } from './video-list.service';
@@ -54,10 +56,10 @@ export class VideosController {
 
   @Get(':id/file')
   @ApiOperation({ summary: 'The MP4 of a completed video (supports Range)' })
-  async file(@Param('id') id: string, @Res() res: Response) {
+  async file(@Param('id') id: string, @Req() req: Request, @Res() res: Response) {
     const path = await this.videos.file(id);
-    res.type('video/mp4');
-    res.sendFile(path, { acceptRanges: true, cacheControl: true, maxAge: '1h' });
+    res.setHeader('Cache-Control', CACHE_POLICY.finished);
+    await sendFile(req, res, { path, type: 'video/mp4' });
   }
 
   @Delete(':id')

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import type { VideoStatusView } from './video-status';
+
+/**
+ * Response shapes of the REST contract as zod schemas, so the OpenAPI document describes answers from
+ * the same source as the TypeScript types (the compile-time checks below fail if the two drift apart).
+ */
+const RunStatusSchema = z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']);
+const StepStatusSchema = z.enum(['pending', 'running', 'completed', 'failed', 'cancelled']);
+const StageSchema = z.enum(['script', 'tts', 'render', 'done']);
+
+export const VideoLinksSchema = z.strictObject({ self: z.string(), file: z.string(), events: z.string() });
+
+export const CreatedVideoSchema = z.strictObject({ id: z.string(), status: RunStatusSchema, links: VideoLinksSchema });
+
+export const VideoErrorSchema = z.strictObject({ type: z.string(), message: z.string(), stage: StageSchema.optional() });
+
+export const VideoStatusSchema = z.strictObject({
+  id: z.string(),
+  status: RunStatusSchema,
+  stage: StageSchema,
+  progress: z.number().min(0).max(1),
+  stages: z.strictObject({
+    script: z.strictObject({ status: StepStatusSchema, cacheHit: z.boolean(), seconds: z.number().optional(), provider: z.string().optional() }),
+    tts: z.strictObject({
+      status: StepStatusSchema,
+      done: z.number().int(),
+      total: z.number().int(),
+      cacheHits: z.number().int(),
+      seconds: z.number().optional(),
+      audioSeconds: z.number().optional(),
+    }),
+    render: z.strictObject({
+      status: StepStatusSchema,
+      progress: z.number().min(0).max(1),
+      attempt: z.number().int(),
+      cacheHit: z.boolean(),
+      seconds: z.number().optional(),
+    }),
+  }),
+  cacheHit: z.boolean(),
+  error: VideoErrorSchema.optional(),
+  result: z
+    .strictObject({ file: z.string(), durationSeconds: z.number(), width: z.number().int(), height: z.number().int(), bytes: z.number().int() })
+    .optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const VideoListSchema = z.strictObject({
+  items: z.array(
+    z.strictObject({
+      id: z.string(),
+      status: RunStatusSchema,
+      stage: z.string().optional(),
+      batchId: z.string().optional(),
+      createdAt: z.string().optional(),
+      updatedAt: z.string().optional(),
+      links: VideoLinksSchema,
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+});
+
+export const CancelAcceptedSchema = z.strictObject({ id: z.string(), status: RunStatusSchema });
+
+// Compile-time: the schema's output and the hand-written view are the same type, both ways.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const sameStatus: Same<z.output<typeof VideoStatusSchema>, VideoStatusView> = true;
+void sameStatus;
