@@ -13,6 +13,9 @@ import { rateLimitMiddleware } from './common/rate-limit.middleware';
 import { requestIdMiddleware } from './common/request-id.middleware';
 import { ApiMetrics } from './metrics/api-metrics';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
+import { StudioAssets } from './studio/studio-assets';
+import { studioDistDir } from './studio/studio-dir';
+import { studioStaticMiddleware } from './studio/studio-static.middleware';
 
 /** Builds the HTTP app (used by main.ts and by the tests, which do not listen on a port). */
 export async function createApp(config: VidflowConfig, options: { logger?: false } = {}): Promise<NestExpressApplication> {
@@ -28,6 +31,9 @@ export async function createApp(config: VidflowConfig, options: { logger?: false
   // First, so that answers given before routing (401, 413, 429) are counted and timed too.
   app.use(httpMetricsMiddleware(app.get(ApiMetrics)));
   app.use(requestIdMiddleware);
+  // The Studio's files are public (the app asks for the key itself), so they are served before auth.
+  const studioDir = studioDistDir();
+  app.use(studioStaticMiddleware(studioDir ? new StudioAssets(studioDir) : undefined));
   app.use(apiKeyMiddleware(config.auth.apiKeys));
   app.use(rateLimitMiddleware(config.rateLimit));
   app.use(...jsonBodyParser());
