@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
 
@@ -9,13 +11,14 @@ function precompress(): Plugin {
   return {
     name: 'vidflow-precompress',
     apply: 'build',
-    generateBundle(_options, bundle) {
-      for (const item of Object.values(bundle)) {
-        if (!/\.(js|css|html|svg|json|webmanifest)$/.test(item.fileName)) continue;
-        const source = item.type === 'chunk' ? item.code : item.source;
-        const buffer = typeof source === 'string' ? Buffer.from(source) : Buffer.from(source);
-        this.emitFile({ type: 'asset', fileName: `${item.fileName}.br`, source: brotliCompressSync(buffer, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }) });
-        this.emitFile({ type: 'asset', fileName: `${item.fileName}.gz`, source: gzipSync(buffer, { level: 9 }) });
+    // After the files are written: earlier hooks still see placeholders (__VITE_PRELOAD__) that Vite fills in last.
+    writeBundle(options, bundle) {
+      for (const fileName of Object.keys(bundle)) {
+        if (!/\.(js|css|html|svg|json|webmanifest)$/.test(fileName)) continue;
+        const path = join(options.dir!, fileName);
+        const buffer = readFileSync(path);
+        writeFileSync(`${path}.br`, brotliCompressSync(buffer, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
+        writeFileSync(`${path}.gz`, gzipSync(buffer, { level: 9 }));
       }
     },
   };
@@ -23,7 +26,7 @@ function precompress(): Plugin {
 
 export default defineConfig({
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
-  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022', modulePreload: { polyfill: false } },
+  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
   plugins: [precompress()],
   server: { proxy: { '/api': 'http://127.0.0.1:3000' } },
 });
