@@ -14,6 +14,7 @@ import { HealthController } from './health/health.controller';
 import { MetricsModule } from './metrics/metrics.module';
 import { SchedulesController } from './schedules/schedules.controller';
 import { SchedulesService } from './schedules/schedules.service';
+import { StudioConfigController } from './studio/studio-config.controller';
 import { TemporalModule } from './temporal/temporal.module';
 import { CACHE, CONFIG } from './tokens';
 import { VideosController } from './videos/videos.controller';
@@ -27,7 +28,7 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [loggingModule(config, options.silent), TemporalModule, TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' }), MetricsModule],
-      controllers: [VideosController, BatchesController, SchedulesController, CacheController, HealthController],
+      controllers: [VideosController, BatchesController, SchedulesController, CacheController, HealthController, StudioConfigController],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: CACHE, useFactory: () => openCache(config.cache) },

@@ -14,6 +14,9 @@ import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { cacheDefaultMiddleware, CachePolicyInterceptor } from './http/cache-policy.interceptor';
 import { compressionMiddleware } from './http/compression.middleware';
 import { corsMiddleware } from './http/cors.middleware';
+import { StudioAssets } from './studio/studio-assets';
+import { studioDistDir } from './studio/studio-dir';
+import { studioStaticMiddleware } from './studio/studio-static.middleware';
 
 /** Builds the HTTP app (used by main.ts and by the tests, which do not listen on a port). */
 export async function createApp(config: VidflowConfig, options: { logger?: false } = {}): Promise<NestExpressApplication> {
@@ -33,6 +36,9 @@ export async function createApp(config: VidflowConfig, options: { logger?: false
   app.use(cacheDefaultMiddleware);
   // Before authentication: a browser's preflight carries no Authorization header.
   app.use(corsMiddleware(config.api.corsOrigins));
+  // The Studio's files are public (the app asks for the key itself), so they are served before auth.
+  const studioDir = studioDistDir();
+  app.use(studioStaticMiddleware(studioDir ? new StudioAssets(studioDir) : undefined));
   app.use(apiKeyMiddleware(config.auth.apiKeys));
   app.use(rateLimitMiddleware(config.rateLimit));
   app.use(...jsonBodyParser());

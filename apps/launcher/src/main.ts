@@ -51,6 +51,7 @@ function printUrls(config: VidflowConfig, log: (line: string) => void): void {
   log('');
   log(`  vidflow is ready`);
   log(`  API          ${config.api.publicUrl}/api/videos`);
+  log(`  Studio       ${config.api.publicUrl}/`);
   log(`  OpenAPI      ${config.api.publicUrl}/docs`);
   log(`  Temporal UI  ${config.temporal.uiUrl}/namespaces/${config.temporal.namespace}/workflows`);
   log('');

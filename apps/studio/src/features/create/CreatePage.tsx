@@ -1,0 +1,189 @@
+import { useState } from 'preact/hooks';
+import { api, ApiError } from '../../lib/api';
+import { navigate } from '../../lib/router';
+import { rememberRequest, requestOf, type Scene, type VideoRequest } from '../../lib/types';
+import { mapFieldErrors } from './field-errors';
+import { SceneEditor } from './SceneEditor';
+
+type Mode = 'topic' | 'script' | 'scenes';
+interface Form {
+  mode: Mode;
+  topic: string;
+  script: string;
+  scenes: Scene[];
+  language: string;
+  voice: string;
+  speed: string;
+  aspect: '9:16' | '16:9' | '1:1';
+  height: string;
+  fps: string;
+  captions: boolean;
+  background: string;
+  music: string;
+  cache: 'use' | 'refresh' | 'bypass';
+}
+
+const EMPTY: Form = { mode: 'script', topic: '', script: '', scenes: [{ text: '' }], language: 'en', voice: '', speed: '1', aspect: '9:16', height: '', fps: '30', captions: true, background: '#0b1d3a', music: '', cache: 'use' };
+/** The request fields that have a control in this form (error messages for others go to the top). */
+const CONTROLS = new Set(['topic', 'script', 'scenes', 'language', 'voice.name', 'voice.speed', 'render.aspect', 'render.height', 'render.fps', 'render.background', 'render.music.source', 'cache.mode']);
+const PRESETS = 'vidflow.presets';
+
+export function toRequest(f: Form): VideoRequest {
+  const bg = f.background.trim();
+  const background = /^#/.test(bg) || !bg ? { color: bg || '#0b1d3a' } : /\.(mp4|webm|mov|mkv)$/i.test(bg) ? { video: bg } : { image: bg };
+  return {
+    ...(f.mode === 'topic' ? { topic: f.topic } : f.mode === 'script' ? { script: f.script } : { scenes: f.scenes }),
+    language: f.language,
+    voice: { ...(f.voice.trim() ? { name: f.voice.trim() } : {}), speed: Number(f.speed) },
+    render: {
+      aspect: f.aspect,
+      ...(f.height ? { height: Number(f.height) } : {}),
+      fps: Number(f.fps),
+      captions: { enabled: f.captions },
+      background,
+      ...(f.music.trim() ? { music: { source: f.music.trim() } } : {}),
+    },
+    cache: { mode: f.cache },
+  };
+}
+
+export function fromRequest(r: VideoRequest): Form {
+  const bg = r.render?.background;
+  return {
+    ...EMPTY,
+    mode: r.topic !== undefined ? 'topic' : r.scenes ? 'scenes' : 'script',
+    topic: r.topic ?? '',
+    script: r.script ?? '',
+    scenes: r.scenes?.length ? r.scenes : [{ text: '' }],
+    language: r.language ?? 'en',
+    voice: r.voice?.name ?? '',
+    speed: String(r.voice?.speed ?? 1),
+    aspect: r.render?.aspect ?? '9:16',
+    height: r.render?.height ? String(r.render.height) : '',
+    fps: String(r.render?.fps ?? 30),
+    captions: r.render?.captions?.enabled ?? true,
+    background: !bg ? '#0b1d3a' : 'color' in bg ? bg.color : 'image' in bg ? bg.image : bg.video,
+    music: r.render?.music?.source ?? '',
+    cache: r.cache?.mode ?? 'use',
+  };
+}
+
+function loadPresets(): Record<string, Form> {
+  try {
+    return JSON.parse(localStorage.getItem(PRESETS) ?? '{}') as Record<string, Form>;
+  } catch {
+    return {};
+  }
+}
+
+export function CreatePage() {
+  const from = new URLSearchParams(location.search).get('from');
+  const previous = from ? requestOf(from) : undefined;
+  const [form, setForm] = useState<Form>(previous ? fromRequest(previous) : EMPTY);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  const [presets, setPresets] = useState(loadPresets);
+  const [presetName, setPresetName] = useState('');
+  const set = <K extends keyof Form>(key: K, value: Form[K]) => setForm({ ...form, [key]: value });
+
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setErrors({});
+    const request = toRequest(form);
+    try {
+      const created = await api<{ id: string }>('/api/videos', { method: 'POST', json: request });
+      rememberRequest(created.id, request);
+      navigate(`/videos/${created.id}`);
+    } catch (err) {
+      if (err instanceof ApiError) {
+        const mapped = mapFieldErrors(err.issues, CONTROLS);
+        setErrors(Object.keys(mapped).length ? mapped : { '': err.message });
+      } else setErrors({ '': (err as Error).message });
+      setBusy(false);
+    }
+  };
+
+  const field = (name: string, label: string, control: preact.JSX.Element) => (
+    <div class="field">
+      <label for={name}>{label}</label>
+      {control}
+      {errors[name] && <p id={`${name}-error`} class="error" role="alert">{errors[name]}</p>}
+    </div>
+  );
+  const invalid = (name: string) => (errors[name] ? { 'aria-invalid': true, 'aria-describedby': `${name}-error` } : {});
+
+  return (
+    <form onSubmit={submit} noValidate aria-labelledby="create-title">
+      <h1 id="create-title">Make a video</h1>
+      {errors[''] && <p class="error" role="alert">{errors['']}</p>}
+      <fieldset>
+        <legend>Start from</legend>
+        {(['topic', 'script', 'scenes'] as const).map((m) => (
+          <label class="inline" key={m}>
+            <input type="radio" name="mode" value={m} checked={form.mode === m} onChange={() => set('mode', m)} /> {m === 'topic' ? 'A topic' : m === 'script' ? 'A script' : 'Scenes'}
+          </label>
+        ))}
+      </fieldset>
+      {form.mode === 'topic' && field('topic', 'Topic', <input id="topic" value={form.topic} {...invalid('topic')} onInput={(e) => set('topic', e.currentTarget.value)} />)}
+      {form.mode === 'script' &&
+        field('script', 'Script', <textarea id="script" rows={6} value={form.script} {...invalid('script')} onInput={(e) => set('script', e.currentTarget.value)} />)}
+      {form.mode === 'scenes' && (
+        <>
+          <SceneEditor scenes={form.scenes} errors={errors} onChange={(scenes) => set('scenes', scenes)} />
+          {errors.scenes && <p class="error" role="alert">{errors.scenes}</p>}
+        </>
+      )}
+      <fieldset class="grid">
+        <legend>Voice</legend>
+        {field('language', 'Language', <input id="language" value={form.language} {...invalid('language')} onInput={(e) => set('language', e.currentTarget.value)} />)}
+        {field('voice.name', 'Voice (empty: the language default)', <input id="voice.name" value={form.voice} {...invalid('voice.name')} onInput={(e) => set('voice', e.currentTarget.value)} />)}
+        {field('voice.speed', 'Speed', <input id="voice.speed" type="number" step="0.1" value={form.speed} {...invalid('voice.speed')} onInput={(e) => set('speed', e.currentTarget.value)} />)}
+      </fieldset>
+      <fieldset class="grid">
+        <legend>Render</legend>
+        {field('render.aspect', 'Aspect', (
+          <select id="render.aspect" value={form.aspect} onChange={(e) => set('aspect', e.currentTarget.value as Form['aspect'])}>
+            <option value="9:16">9:16 (portrait)</option>
+            <option value="16:9">16:9 (landscape)</option>
+            <option value="1:1">1:1 (square)</option>
+          </select>
+        ))}
+        {field('render.height', 'Height in pixels (empty: full HD)', <input id="render.height" type="number" value={form.height} {...invalid('render.height')} onInput={(e) => set('height', e.currentTarget.value)} />)}
+        {field('render.fps', 'Frames per second', <input id="render.fps" type="number" value={form.fps} {...invalid('render.fps')} onInput={(e) => set('fps', e.currentTarget.value)} />)}
+        {field('render.background', 'Background: colour (#0b1d3a), image or video (URL, path or media:id)', <input id="render.background" value={form.background} {...invalid('render.background')} onInput={(e) => set('background', e.currentTarget.value)} />)}
+        {field('render.music.source', 'Music (URL, path or media:id, optional)', <input id="render.music.source" value={form.music} {...invalid('render.music.source')} onInput={(e) => set('music', e.currentTarget.value)} />)}
+        <label class="inline">
+          <input type="checkbox" checked={form.captions} onChange={(e) => set('captions', e.currentTarget.checked)} /> Captions
+        </label>
+        {field('cache.mode', 'Cache', (
+          <select id="cache.mode" value={form.cache} onChange={(e) => set('cache', e.currentTarget.value as Form['cache'])}>
+            <option value="use">use: reuse what was made before</option>
+            <option value="refresh">refresh: make again and store</option>
+            <option value="bypass">bypass: neither read nor write</option>
+          </select>
+        ))}
+      </fieldset>
+      <button type="submit" class="primary" disabled={busy}>{busy ? 'Submitting…' : 'Make video'}</button>
+      <fieldset class="presets">
+        <legend>Presets (kept in this browser)</legend>
+        <label for="preset-name">Preset name</label>
+        <input id="preset-name" value={presetName} onInput={(e) => setPresetName(e.currentTarget.value)} />
+        <button type="button" disabled={!presetName.trim()} onClick={() => {
+          const next = { ...presets, [presetName.trim()]: form };
+          localStorage.setItem(PRESETS, JSON.stringify(next));
+          setPresets(next);
+        }}>Save preset</button>
+        {Object.keys(presets).length > 0 && (
+          <>
+            <label for="preset-load">Start from a preset</label>
+            <select id="preset-load" value="" onChange={(e) => { const p = presets[e.currentTarget.value]; if (p) setForm(p); }}>
+              <option value="">Choose…</option>
+              {Object.keys(presets).map((name) => <option key={name} value={name}>{name}</option>)}
+            </select>
+          </>
+        )}
+      </fieldset>
+    </form>
+  );
+}

@@ -1,0 +1,32 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { defineConfig, type Plugin } from 'vite';
+
+/**
+ * Writes `<file>.br` and `<file>.gz` next to every text asset of the build, so the API serves them
+ * without compressing on each request (apps/api/src/studio/studio-static.middleware.ts).
+ */
+function precompress(): Plugin {
+  return {
+    name: 'vidflow-precompress',
+    apply: 'build',
+    // After the files are written: earlier hooks still see placeholders (__VITE_PRELOAD__) that Vite fills in last.
+    writeBundle(options, bundle) {
+      for (const fileName of Object.keys(bundle)) {
+        if (!/\.(js|css|html|svg|json|webmanifest)$/.test(fileName)) continue;
+        const path = join(options.dir!, fileName);
+        const buffer = readFileSync(path);
+        writeFileSync(`${path}.br`, brotliCompressSync(buffer, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
+        writeFileSync(`${path}.gz`, gzipSync(buffer, { level: 9 }));
+      }
+    },
+  };
+}
+
+export default defineConfig({
+  oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
+  plugins: [precompress()],
+  server: { proxy: { '/api': 'http://127.0.0.1:3000' } },
+});
