@@ -14,16 +14,22 @@ export interface StreamOptions<T> {
 
 /**
  * Server-sent events over fetch, because EventSource cannot send an Authorization header (and a key must
- * never go in a URL). Parses `event:`/`data:` lines of `status` events, reconnects when the stream ends
- * or breaks before a terminal event, and stops at a terminal one or when `signal` aborts.
+ * never go in a URL). Follows the server's EventSource protocol (README, "HTTP behaviour for clients"):
+ * status objects are unnamed (`message`) events, `event: end` closes the stream for good, a reconnect sends
+ * `Last-Event-ID` so nothing is repeated, and a 204 means the video had already finished. Reconnects when the
+ * stream breaks before a terminal event; stops at a terminal one or when `signal` aborts.
  */
 export async function readEventStream<T>(o: StreamOptions<T>): Promise<void> {
   const doFetch = o.fetchImpl ?? fetch;
   let wait = o.retryMs ?? 1000;
+  let lastEventId: string | undefined;
   while (!o.signal.aborted) {
     let ended = false;
     try {
-      const res = await doFetch(o.url, { headers: { Accept: 'text/event-stream', ...authHeaders() }, signal: o.signal });
+      const headers: Record<string, string> = { Accept: 'text/event-stream', ...authHeaders() };
+      if (lastEventId !== undefined) headers['Last-Event-ID'] = lastEventId;
+      const res = await doFetch(o.url, { headers, signal: o.signal });
+      if (res.status === 204) return; // finished before this (re)connection: no more events
       if (!res.ok || !res.body) {
         const error = new Error(`event stream answered ${res.status}`);
         if (res.status >= 400 && res.status < 500 && res.status !== 429) {
@@ -42,9 +48,14 @@ export async function readEventStream<T>(o: StreamOptions<T>): Promise<void> {
         while ((end = buffer.search(/\r?\n\r?\n/)) >= 0) {
           const block = buffer.slice(0, end);
           buffer = buffer.slice(end).replace(/^\r?\n\r?\n/, '');
-          const data = parseBlock(block);
-          if (data === undefined) continue;
-          const parsed = JSON.parse(data) as T;
+          const message = parseBlock(block);
+          if (message?.id !== undefined) lastEventId = message.id;
+          if (message?.event === 'end') {
+            await reader.cancel().catch(() => undefined);
+            return;
+          }
+          if (message?.event !== 'message' || message.data === undefined) continue;
+          const parsed = JSON.parse(message.data) as T;
           o.onEvent(parsed);
           wait = o.retryMs ?? 1000;
           if (o.isTerminal(parsed)) {
@@ -64,9 +75,10 @@ export async function readEventStream<T>(o: StreamOptions<T>): Promise<void> {
   }
 }
 
-/** The data of a `status` event block; undefined for comments, keep-alives and other events. */
-export function parseBlock(block: string): string | undefined {
+/** One event block: its type (`message` unless named), id and data; undefined for comments and keep-alives. */
+export function parseBlock(block: string): { event: string; id?: string; data?: string } | undefined {
   let event = 'message';
+  let id: string | undefined;
   const data: string[] = [];
   for (const line of block.split(/\r?\n/)) {
     if (line.startsWith(':')) continue;
@@ -74,7 +86,9 @@ export function parseBlock(block: string): string | undefined {
     const field = colon < 0 ? line : line.slice(0, colon);
     const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
     if (field === 'event') event = value;
+    else if (field === 'id') id = value;
     else if (field === 'data') data.push(value);
   }
-  return event === 'status' && data.length ? data.join('\n') : undefined;
+  if (!data.length && id === undefined && event === 'message') return undefined;
+  return { event, ...(id !== undefined ? { id } : {}), ...(data.length ? { data: data.join('\n') } : {}) };
 }
