@@ -15,6 +15,8 @@ const key = (n: number | string, stage: CacheStage = 'tts'): string => cacheKey(
 /** The ArtifactCache's behaviour, the same whichever metadata store holds the entries. */
 export function describeArtifactCache(backendName: TestBackend['name']): void {
   describe(`ArtifactCache with ${backendName} metadata`, () => {
+    // A safety net, not a speed claim: 200 concurrent puts on a two-core machine busy with other suites can pass 5 s.
+    jest.setTimeout(60_000);
     let backend: TestBackend;
     let dir: string;
     let clock: number;
