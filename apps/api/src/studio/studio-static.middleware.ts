@@ -3,6 +3,11 @@ import type { StudioAssets, StudioFile } from './studio-assets';
 
 /** Paths the API itself answers; everything else that is a GET is the Studio's. */
 const API_PATHS = /^\/(api|health|metrics|docs|docs-json|mcp)(\/|$)/;
+/**
+ * The Studio's client-side routes (apps/studio/src/app.tsx): these get index.html. Any other path without an
+ * extension is not the Studio's and falls through to the API, whose answer to an unknown path is a 404.
+ */
+const STUDIO_ROUTES = /^\/(library|videos\/[^/]+)?$/;
 /** Vite names every asset after a hash of its content: such a URL never changes meaning. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** index.html, the service worker and the manifest name the current assets: always revalidated. */
@@ -10,12 +15,14 @@ const REVALIDATE = 'no-cache';
 
 /**
  * Serves the Studio's build: `/assets/*` (hashed, immutable, brotli or gzip when the client accepts it),
- * root files such as `/sw.js`, and `index.html` for every other path (client-side routes such as
+ * root files such as `/sw.js`, and `index.html` for the Studio's client-side routes (`/`, `/library`,
  * `/videos/vid-1`), with an ETag so a reload costs a 304. Without a build it answers 503 saying how to make one.
  */
 export function studioStaticMiddleware(assets: StudioAssets | undefined) {
   return (req: Request, res: Response, next: NextFunction) => {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || API_PATHS.test(req.path)) return next();
+    const isFile = req.path.startsWith('/assets/') || /\.[a-z0-9]+$/i.test(req.path);
+    if (!isFile && !STUDIO_ROUTES.test(req.path)) return next();
     void serve(req, res, assets).catch(next);
   };
 }
