@@ -23,14 +23,13 @@ export function studioStaticMiddleware(assets: StudioAssets | undefined) {
     if ((req.method !== 'GET' && req.method !== 'HEAD') || API_PATHS.test(req.path)) return next();
     const isFile = req.path.startsWith('/assets/') || /\.[a-z0-9]+$/i.test(req.path);
     if (!isFile && !STUDIO_ROUTES.test(req.path)) return next();
-    void serve(req, res, assets).catch(next);
+    void serve(req, res, assets, isFile).catch(next);
   };
 }
 
-async function serve(req: Request, res: Response, assets: StudioAssets | undefined): Promise<void> {
+/** `isFile`: the path names a file (an asset or one with an extension); otherwise it is a client-side route. */
+async function serve(req: Request, res: Response, assets: StudioAssets | undefined, isFile: boolean): Promise<void> {
   const isAsset = req.path.startsWith('/assets/');
-  // A path with an extension names a file; one without is a client-side route of the single-page app.
-  const isFile = isAsset || /\.[a-z0-9]+$/i.test(req.path);
   const file = assets ? await assets.get(isFile ? decodeURIComponent(req.path) : 'index.html') : undefined;
   if (!file) {
     res.status(isFile ? 404 : 503).type('text/plain').send(isFile ? 'not found' : 'the Studio is not built: run npm run build');

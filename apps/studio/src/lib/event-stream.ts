@@ -24,7 +24,6 @@ export async function readEventStream<T>(o: StreamOptions<T>): Promise<void> {
   let wait = o.retryMs ?? 1000;
   let lastEventId: string | undefined;
   while (!o.signal.aborted) {
-    let ended = false;
     try {
       const headers: Record<string, string> = { Accept: 'text/event-stream', ...authHeaders() };
       if (lastEventId !== undefined) headers['Last-Event-ID'] = lastEventId;
@@ -59,7 +58,6 @@ export async function readEventStream<T>(o: StreamOptions<T>): Promise<void> {
           o.onEvent(parsed);
           wait = o.retryMs ?? 1000;
           if (o.isTerminal(parsed)) {
-            ended = true;
             await reader.cancel().catch(() => undefined);
             return;
           }
@@ -69,7 +67,7 @@ export async function readEventStream<T>(o: StreamOptions<T>): Promise<void> {
       if (o.signal.aborted) return;
       o.onError?.(err);
     }
-    if (ended || o.signal.aborted) return;
+    if (o.signal.aborted) return;
     await new Promise((r) => setTimeout(r, wait));
     wait = Math.min(wait * 2, 10_000);
   }
