@@ -20,3 +20,8 @@ export * from './adapters/provider-error';
 export * from './adapters/speech/espeak-speech.provider';
 export * from './adapters/speech/openai-speech.provider';
 export * from './adapters/speech/speech-provider';
+export * from './adapters/speech-to-text/openai-speech-to-text.provider';
+export * from './adapters/speech-to-text/parse-pocketsphinx-output';
+export * from './adapters/speech-to-text/pocketsphinx-speech-to-text.provider';
+export * from './adapters/speech-to-text/speech-to-text-provider';
+export * from './adapters/speech-to-text/word-error-rate';
