@@ -7,6 +7,8 @@ export * from './activities/failures';
 export * from './activities/pipeline-cache.activity';
 export * from './activities/split-script';
 export * from './activities/stage-cache';
+export * from './activities/transcribe-chunk.activity';
+export * from './activities/transcription-paths';
 
 // Adapters: one folder per provider kind or side effect.
 export * from './adapters/artifact-store/artifact-store';
