@@ -36,6 +36,12 @@ export function createIoActivities(deps: ActivityDeps) {
 export function createRenderActivities(deps: ActivityDeps) {
   return {
     renderVideo: makeRenderVideo(deps),
+  };
+}
+
+/** Transcriptions' burn-in: ffmpeg at full CPU, so it runs on the render queue next to the video renders. */
+export function createTranscriptionRenderActivities(deps: ActivityDeps) {
+  return {
     burnInSubtitles: makeBurnInSubtitles(deps),
   };
 }
@@ -56,3 +62,4 @@ export type LlmActivities = ReturnType<typeof createLlmActivities>;
 export type IoActivities = ReturnType<typeof createIoActivities>;
 export type RenderActivities = ReturnType<typeof createRenderActivities>;
 export type SttActivities = ReturnType<typeof createSttActivities>;
+export type TranscriptionRenderActivities = ReturnType<typeof createTranscriptionRenderActivities>;

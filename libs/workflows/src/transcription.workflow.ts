@@ -8,7 +8,7 @@ import {
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { RenderActivities, SttActivities } from '@vidflow/activities';
+import type { SttActivities, TranscriptionRenderActivities } from '@vidflow/activities';
 import {
   ErrorTypes,
   SEARCH_ATTRIBUTES,
@@ -39,7 +39,7 @@ export async function transcriptionWorkflow(input: TranscriptionWorkflowInput): 
   const common = { heartbeatTimeout: '30s', cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED, retry } as const;
   const stt = proxyActivities<SttActivities>({ ...common, taskQueue: input.sttTaskQueue, startToCloseTimeout: '2h' });
   const chunkStt = proxyActivities<SttActivities>({ ...common, taskQueue: input.sttTaskQueue, startToCloseTimeout: '30m' });
-  const render = proxyActivities<RenderActivities>({ ...common, taskQueue: input.renderTaskQueue, startToCloseTimeout: '6h' });
+  const render = proxyActivities<TranscriptionRenderActivities>({ ...common, taskQueue: input.renderTaskQueue, startToCloseTimeout: '6h' });
   const { request, transcriptionId } = input;
   const burnIn = request.burnIn.enabled;
   const state: TranscriptionProgress = { stage: 'probe', progress: 0, chunks: { done: 0, total: 0, cacheHits: 0 } };

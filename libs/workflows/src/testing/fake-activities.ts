@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import type { IoActivities, LlmActivities, RenderActivities, SttActivities } from '@vidflow/activities';
+import type { IoActivities, LlmActivities, RenderActivities, SttActivities, TranscriptionRenderActivities } from '@vidflow/activities';
 import {
   transcriptionFilePath,
   type RenderVideoInput,
@@ -10,7 +10,7 @@ import {
 } from '@vidflow/contracts';
 
 /** Every activity the workflows call, across the four task queues. */
-export type AllActivities = LlmActivities & IoActivities & RenderActivities & SttActivities;
+export type AllActivities = LlmActivities & IoActivities & RenderActivities & SttActivities & TranscriptionRenderActivities;
 export type ActivityName = keyof AllActivities;
 
 /**
