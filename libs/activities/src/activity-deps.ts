@@ -4,6 +4,7 @@ import type { ArtifactStore } from './adapters/artifact-store/artifact-store';
 import type { MediaDownloadSettings } from './adapters/media-download/download-media';
 import type { ScriptWriter } from './adapters/llm/script-writer';
 import type { SpeechProvider } from './adapters/speech/speech-provider';
+import type { SpeechToTextProvider } from './adapters/speech-to-text/speech-to-text-provider';
 
 /** Everything the activities touch, injected so that tests can pass fakes and strict mocks. */
 export interface ActivityDeps {
@@ -20,4 +21,6 @@ export interface ActivityDeps {
   renderCfr?: boolean;
   /** How http(s) media URLs are fetched (config.mediaDownload); DEFAULT_MEDIA_DOWNLOAD when not given (private addresses refused). */
   mediaDownload?: MediaDownloadSettings;
+  /** Speech-to-text providers of transcriptions, by request `provider.name` (`offline`, and `openai` when configured). */
+  speechToText?: Record<string, SpeechToTextProvider>;
 }
