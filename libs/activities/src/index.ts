@@ -5,6 +5,7 @@ export * from './create-activities';
 // Activities (one factory per file) and what they share.
 export * from './activities/failures';
 export * from './activities/pipeline-cache.activity';
+export * from './activities/select-sweepable';
 export * from './activities/split-script';
 export * from './activities/stage-cache';
 
@@ -20,3 +21,4 @@ export * from './adapters/provider-error';
 export * from './adapters/speech/espeak-speech.provider';
 export * from './adapters/speech/openai-speech.provider';
 export * from './adapters/speech/speech-provider';
+export * from './adapters/workflow-runs/workflow-runs';

@@ -39,6 +39,7 @@ describe('loadConfig', () => {
         workflowConcurrency: 100,
         http: { host: '127.0.0.1', port: 9464 },
         temporalMetricsPort: 9465,
+        sweepGraceSeconds: 900,
       },
       ttsParallelism: 8,
       tools: { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe', espeak: 'espeak-ng' },

@@ -39,6 +39,7 @@ export const envSchema = z.object({
   WORKER_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   WORKER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   WORKER_TEMPORAL_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
+  SWEEP_GRACE_SECONDS: z.coerce.number().int().min(0).default(900),
   TTS_PARALLELISM: positiveInt.max(64).default(8),
   FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
   FFPROBE_PATH: z.string().min(1).default('ffprobe'),
@@ -109,6 +110,8 @@ export interface VidflowConfig {
     http: { host: string; port: number };
     /** Port of the Temporal SDK's Prometheus exporter (bound on http.host); 0 turns it off. */
     temporalMetricsPort: number;
+    /** The folder sweeper leaves work/ and tmp/ folders that changed within this many seconds. */
+    sweepGraceSeconds: number;
   };
   ttsParallelism: number;
   tools: { ffmpeg: string; ffprobe: string; espeak: string };
@@ -202,6 +205,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       workflowConcurrency: e.WORKER_WORKFLOW_CONCURRENCY,
       http: { host: e.WORKER_HTTP_HOST, port: e.WORKER_HTTP_PORT },
       temporalMetricsPort: e.WORKER_TEMPORAL_METRICS_PORT,
+      sweepGraceSeconds: e.SWEEP_GRACE_SECONDS,
     },
     ttsParallelism: e.TTS_PARALLELISM,
     tools: { ffmpeg: e.FFMPEG_PATH, ffprobe: e.FFPROBE_PATH, espeak: e.ESPEAK_PATH },

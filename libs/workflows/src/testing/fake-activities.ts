@@ -34,6 +34,7 @@ export function fakeActivities(overrides: Partial<AllActivities> = {}): AllActiv
     placePipelineHit: async () => undefined,
     storePipeline: async () => undefined,
     maintainCache: async () => ({ removed: 0, bytesFreed: 0 }),
+    sweepRunFolders: async () => ({ removed: [], kept: 0 }),
   };
   return { ...base, ...overrides };
 }
