@@ -33,7 +33,7 @@ describe('operator actions through Temporal', () => {
     scenes: Array.from({ length: 30 }, (_, i) => ({ text: `Scene ${i + 1}. ${'Lighthouses guided ships along dangerous coasts for centuries. '.repeat(6)}` })),
   });
   const slowRender = () => ({ script: 'Clocks measure time. They tick and they tock.', render: { fps: 60, background: { video: writeSlowBackground(stack.config.mediaDir) } } });
-  const post = async (body: unknown) => (await stack.api.post('/api/videos').send(body).expect(202)).body.id as string;
+  const post = async (body: object) => (await stack.api.post('/api/videos').send(body).expect(202)).body.id as string;
   /** Starts the maintenance workflow as its schedule does (the schedule itself may point at another test's queue). */
   const sweep = () =>
     client.workflow.execute('cacheMaintenanceWorkflow', { workflowId: `maintenance-${randomUUID()}`, taskQueue: stack.config.taskQueues.io, args: [] }) as Promise<{
