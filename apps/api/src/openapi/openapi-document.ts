@@ -270,13 +270,14 @@ export const ROUTES: Record<string, RouteDoc> = {
   'get /health/live': {
     summary: 'Liveness: the process is up and serving HTTP',
     success: [{ status: '200', description: 'Alive', schema: 'Health' }],
-    errors: ['503'],
+    // Only while the process shuts down (terminus), with the report.
+    errors: ['503:Health'],
     open: true,
   },
   'get /health/ready': {
     summary: 'Readiness: Temporal reachable, room on the artifact disk, ffmpeg installed',
     success: [{ status: '200', description: 'Ready: every check is up', schema: 'Health' }],
-    // Terminus answers 503 with the same report, saying which check is down (not the error envelope).
+    // Terminus answers 503 with the same report, saying which check is down (not the error envelope, no Retry-After).
     errors: ['503:Health'],
     open: true,
   },
@@ -368,9 +369,8 @@ export function buildOpenApiDocument(app: NestExpressApplication, config: Vidflo
       const errors = [...(route.open ? [] : API_ERRORS), ...(route.body ? BODY_ERRORS : []), ...(path.includes('{') ? ['404'] : []), ...(route.errors ?? [])];
       for (const e of errors) {
         const [status, schema] = e.split(':') as [string, string | undefined];
-        responses[status] = schema
-          ? { description: ERRORS[status]!.description, headers: headers(...(ERRORS[status]!.headers ?? [])), content: json(schema) }
-          : ref('responses', ERRORS[status]!.name);
+        // A route's own error shape (the health report) comes without the envelope's Retry-After.
+        responses[status] = schema ? { description: ERRORS[status]!.description, headers: headers(), content: json(schema) } : ref('responses', ERRORS[status]!.name);
       }
       op.responses = Object.fromEntries(Object.entries(responses).sort(([a], [b]) => a.localeCompare(b)));
       // Public routes say so (an empty requirement), rather than leaving it to a global default.
