@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { OpenApiResponses, type OpenApiDoc } from '../../../../test/support/openapi-responses';
 import { createApp } from '../create-app';
+import { ROUTES } from './openapi-document';
 import { toStatusView } from '../videos/video-status.mapper';
 import { links } from '../videos/videos.service';
 
@@ -50,6 +51,11 @@ describe('the OpenAPI document', () => {
       for (const op of Object.values(ops)) expect({ path, security: op.security }).toEqual({ path, security: path.startsWith('/api') ? [{ apiKey: [] }] : [] });
     }
     expect(doc.paths['/api/videos']!.post!.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Idempotency-Key', in: 'header' })]));
+  });
+
+  it('describes the answers of every route the API serves (ROUTES), and of no other', () => {
+    const served = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`));
+    expect(served.sort()).toEqual(Object.keys(ROUTES).sort());
   });
 
   it('accepts what the API accepts and refuses what it refuses (exactly one of, defaults optional)', () => {

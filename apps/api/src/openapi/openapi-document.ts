@@ -150,8 +150,8 @@ const TEXT = (type: string) => ({ [type]: { schema: { type: 'string' } } });
 
 /**
  * What each route answers, by `method path` as the document names them: the success statuses with their
- * zod response schema, headers and route-specific errors. The contract test checks that every route of
- * the document is here, and the OpenAPI spec validates real answers of each against it.
+ * zod response schema, headers and route-specific errors. openapi-document.spec.ts checks that every route
+ * of the document is here, and test/openapi-responses.e2e.ts validates real answers of each against it.
  */
 export const ROUTES: Record<string, RouteDoc> = {
   'post /api/videos': {
@@ -355,10 +355,11 @@ export function buildOpenApiDocument(app: NestExpressApplication, config: Vidflo
   };
   for (const [path, item] of Object.entries(document.paths)) {
     for (const [method, op] of Object.entries(item as Record<string, Operation>)) {
-      const route = ROUTES[`${method} ${path}`];
-      if (!route) throw new Error(`the OpenAPI document has no answers for ${method.toUpperCase()} ${path}: add it to ROUTES`);
+      // A route missing from ROUTES keeps what its decorators say plus the errors every route can give; the
+      // unit spec fails for it, so it never ships that way (and the API still starts while it is written).
+      const route: RouteDoc = ROUTES[`${method} ${path}`] ?? { success: [], open: !path.startsWith('/api') };
       if (route.summary && !op.summary) op.summary = route.summary;
-      const responses: Record<string, unknown> = {};
+      const responses: Record<string, unknown> = route.success.length ? {} : { ...op.responses };
       for (const s of route.success) {
         responses[s.status] = {
           description: s.description,
