@@ -167,11 +167,29 @@ describe('real answers of every route validate against the OpenAPI document', ()
     check('get', '/metrics', await api().get('/metrics'));
   });
 
+  it('uploads (tus): discovery, creation, offset, append, termination, and their errors', async () => {
+    const tus = (r: request.Test) => r.set('Tus-Resumable', '1.0.0');
+    check('options', '/api/uploads', await tus(api().options('/api/uploads')));
+    const created = await tus(api().post('/api/uploads')).set('Upload-Length', '10');
+    check('post', '/api/uploads', created);
+    const url = created.headers.location!;
+    check('post', '/api/uploads', await tus(api().post('/api/uploads'))); // 400: no Upload-Length
+    check('post', '/api/uploads', await tus(api().post('/api/uploads')).set('Upload-Length', String(10 ** 15))); // 413
+    check('head', '/api/uploads/{id}', await tus(api().head(url)));
+    check('head', '/api/uploads/{id}', await tus(api().head('/api/uploads/nope'))); // 404
+    const chunk = (offset: number) =>
+      tus(api().patch(url)).set('Content-Type', 'application/offset+octet-stream').set('Upload-Offset', String(offset)).send(Buffer.from('hello'));
+    check('patch', '/api/uploads/{id}', await chunk(0));
+    check('patch', '/api/uploads/{id}', await chunk(0)); // 409: the server is at 5
+    check('delete', '/api/uploads/{id}', await tus(api().delete(url)));
+    check('delete', '/api/uploads/{id}', await tus(api().delete(url))); // 404
+  });
+
   it('every /api route: 401 without the key, 503 with it while Temporal is down', async () => {
     const server = keyed.getHttpServer();
     for (const [path, ops] of Object.entries(oa.doc.paths).filter(([p]) => p.startsWith('/api'))) {
       const url = path.replace('{id}', 'vid-1').replace('{key}', 'a'.repeat(64));
-      for (const method of Object.keys(ops) as Array<'get' | 'post' | 'delete'>) {
+      for (const method of Object.keys(ops) as Array<'get' | 'post' | 'delete' | 'head' | 'patch' | 'options'>) {
         check(method, path, await request(server)[method](url));
       }
     }

@@ -104,6 +104,13 @@ const HEADERS: Record<string, Schema> = {
   'Accept-Ranges': { description: 'Byte ranges are served', schema: { type: 'string', enum: ['bytes'] } },
   'Content-Range': { description: '`bytes <start>-<end>/<size>` (206) or `bytes */<size>` (416)', schema: { type: 'string' } },
   'Content-Length': { description: 'Bytes in this answer', schema: { type: 'integer', minimum: 0 } },
+  'Tus-Resumable': { description: 'The tus protocol version this server speaks', schema: { type: 'string', enum: ['1.0.0'] } },
+  'Tus-Version': { description: 'tus versions supported', schema: { type: 'string' } },
+  'Tus-Extension': { description: 'tus extensions supported (creation, creation-with-upload, termination, checksum, expiration)', schema: { type: 'string' } },
+  'Tus-Max-Size': { description: 'The largest upload accepted, in bytes (UPLOAD_MAX_BYTES)', schema: { type: 'integer' } },
+  'Tus-Checksum-Algorithm': { description: 'Upload-Checksum algorithms accepted', schema: { type: 'string' } },
+  'Upload-Offset': { description: 'Bytes of the upload the server has', schema: { type: 'integer', minimum: 0 } },
+  'Upload-Length': { description: 'Size of the whole upload in bytes', schema: { type: 'integer', minimum: 0 } },
 };
 const headers = (...names: string[]) => Object.fromEntries(['X-Request-Id', ...names].map((n) => [n, ref('headers', n)]));
 
@@ -130,12 +137,23 @@ type Success =
   | { status: string; description: string; content: Record<string, unknown>; headers?: string[] }
   | { status: string; description: string; empty: true; headers?: string[] };
 
+/** An error answer of one route whose body is not the error envelope (the tus server answers in plain text). */
+interface OwnError {
+  description: string;
+  content?: Record<string, unknown>;
+  headers?: string[];
+}
+
 interface RouteDoc {
   /** For routes whose controller has no @ApiOperation. */
   summary?: string;
   success: Success[];
   /** Errors beyond API_ERRORS (a route with a path parameter gets 404 too). */
   errors?: string[];
+  /** Errors in the route's own shape; they replace the envelope's for the same status. */
+  ownErrors?: Record<string, OwnError>;
+  /** Keep the header parameters the controller's decorators declare (@ApiHeader). */
+  decoratedHeaders?: boolean;
   body?: string;
   idempotent?: boolean;
   parameters?: Array<Record<string, unknown>>;
@@ -147,6 +165,8 @@ const NOT_MODIFIED: Success = { status: '304', description: 'Not modified: If-No
 const READ = ['ETag', 'Cache-Control'];
 const ifNoneMatch = ref('parameters', 'If-None-Match');
 const TEXT = (type: string) => ({ [type]: { schema: { type: 'string' } } });
+/** What the tus server (@tus/server, apps/api/src/uploads) answers when it refuses: a line of text. */
+const tusError = (description: string): OwnError => ({ description, content: TEXT('text/plain'), headers: ['Tus-Resumable'] });
 
 /**
  * What each route answers, by `method path` as the document names them: the success statuses with their
@@ -281,6 +301,47 @@ export const ROUTES: Record<string, RouteDoc> = {
     errors: ['503:Health'],
     open: true,
   },
+  'options /api/uploads': {
+    success: [
+      {
+        status: '204',
+        description: "The server's tus capabilities",
+        empty: true,
+        headers: ['Tus-Resumable', 'Tus-Version', 'Tus-Extension', 'Tus-Max-Size', 'Tus-Checksum-Algorithm'],
+      },
+    ],
+    decoratedHeaders: true,
+  },
+  'post /api/uploads': {
+    success: [{ status: '201', description: 'Created; Location: /api/uploads/<id>', empty: true, headers: ['Location', 'Tus-Resumable'] }],
+    ownErrors: {
+      '400': tusError('A missing or bad tus header (Upload-Length, Upload-Metadata, Upload-Checksum)'),
+      '413': tusError('Upload-Length over UPLOAD_MAX_BYTES'),
+    },
+    decoratedHeaders: true,
+  },
+  'head /api/uploads/{id}': {
+    success: [{ status: '200', description: 'Upload-Offset and Upload-Length headers', empty: true, headers: ['Upload-Offset', 'Upload-Length', 'Tus-Resumable'] }],
+    ownErrors: { '404': tusError('No such upload'), '410': tusError('An unfinished upload past its expiry') },
+    decoratedHeaders: true,
+  },
+  'patch /api/uploads/{id}': {
+    success: [{ status: '204', description: 'Stored; Upload-Offset is the new offset', empty: true, headers: ['Upload-Offset', 'Tus-Resumable'] }],
+    ownErrors: {
+      '400': tusError('A missing or bad tus header (Upload-Offset, Upload-Checksum)'),
+      '404': tusError('No such upload'),
+      '409': tusError("Upload-Offset is not the server's offset"),
+      '410': tusError('An unfinished upload past its expiry'),
+      '415': tusError('The chunk is not application/offset+octet-stream'),
+      '460': tusError('Checksum mismatch: nothing of the chunk was kept'),
+    },
+    decoratedHeaders: true,
+  },
+  'delete /api/uploads/{id}': {
+    success: [{ status: '204', description: 'Removed', empty: true, headers: ['Tus-Resumable'] }],
+    ownErrors: { '404': tusError('No such upload') },
+    decoratedHeaders: true,
+  },
   'get /metrics': {
     success: [{ status: '200', description: 'Prometheus text exposition format', content: TEXT('text/plain') }],
     open: true,
@@ -373,10 +434,17 @@ export function buildOpenApiDocument(app: NestExpressApplication, config: Vidflo
         // A route's own error shape (the health report) comes without the envelope's Retry-After.
         responses[status] = schema ? { description: ERRORS[status]!.description, headers: headers(), content: json(schema) } : ref('responses', ERRORS[status]!.name);
       }
+      for (const [status, own] of Object.entries(route.ownErrors ?? {})) {
+        responses[status] = { description: own.description, headers: headers(...(own.headers ?? [])), ...(own.content ? { content: own.content } : {}) };
+      }
       op.responses = Object.fromEntries(Object.entries(responses).sort(([a], [b]) => a.localeCompare(b)));
       // Public routes say so (an empty requirement), rather than leaving it to a global default.
       op.security = route.open ? [] : [{ apiKey: [] }];
-      const parameters = (op.parameters ?? []).filter((p) => p.in === 'path');
+      const parameters = (op.parameters ?? []).filter((p) => p.in === 'path' || (route.decoratedHeaders === true && p.in === 'header'));
+      // Handlers that take the request whole (@Req) declare no @Param: the path's parameters are added here.
+      for (const [, name] of path.matchAll(/\{(\w+)\}/g)) {
+        if (!parameters.some((p) => p.in === 'path' && p.name === name)) parameters.unshift({ name, in: 'path', required: true, schema: { type: 'string' } });
+      }
       parameters.push(...(route.parameters ?? []));
       if (route.idempotent) {
         parameters.push({
