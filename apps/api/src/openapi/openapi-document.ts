@@ -111,7 +111,6 @@ const HEADERS: Record<string, Schema> = {
   'Tus-Checksum-Algorithm': { description: 'Upload-Checksum algorithms accepted', schema: { type: 'string' } },
   'Upload-Offset': { description: 'Bytes of the upload the server has', schema: { type: 'integer', minimum: 0 } },
   'Upload-Length': { description: 'Size of the whole upload in bytes', schema: { type: 'integer', minimum: 0 } },
-  'Upload-Expires': { description: 'When an unfinished upload is removed (RFC 9110 date)', schema: { type: 'string' } },
 };
 const headers = (...names: string[]) => Object.fromEntries(['X-Request-Id', ...names].map((n) => [n, ref('headers', n)]));
 
