@@ -20,9 +20,16 @@ const swc = [
   },
 ];
 
+/**
+ * Dependencies published as ES modules only (tus's upload server and its srvx adapter): Node 20.19+ loads them
+ * with require() in the built CommonJS apps, Jest's module system cannot, so swc turns them into CommonJS.
+ */
+const ESM_ONLY = ['@tus', 'srvx'];
+
 const common = {
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': swc },
+  transform: { '^.+\\.ts$': swc, [`/node_modules/(${ESM_ONLY.join('|')})/.+\\.m?js$`]: swc },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`],
   // Tests run against the sources; the worker under test loads the prebuilt workflow bundle.
   moduleNameMapper: { '^@vidflow/([a-z-]+)$': '<rootDir>/libs/$1/src', '^@vidflow/([a-z-]+)/([a-z-]+)$': '<rootDir>/libs/$1/src/$2' },
   modulePathIgnorePatterns: ['<rootDir>/.*/dist/'],

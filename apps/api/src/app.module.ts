@@ -16,6 +16,8 @@ import { SchedulesController } from './schedules/schedules.controller';
 import { SchedulesService } from './schedules/schedules.service';
 import { StudioConfigController } from './studio/studio-config.controller';
 import { TemporalModule } from './temporal/temporal.module';
+import { UploadsController } from './uploads/uploads.controller';
+import { UploadsService } from './uploads/uploads.service';
 import { CACHE, CONFIG } from './tokens';
 import { VideosController } from './videos/videos.controller';
 import { VideoListService } from './videos/video-list.service';
@@ -28,7 +30,7 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [loggingModule(config, options.silent), TemporalModule, TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' }), MetricsModule],
-      controllers: [VideosController, BatchesController, SchedulesController, CacheController, HealthController, StudioConfigController],
+      controllers: [VideosController, BatchesController, SchedulesController, CacheController, HealthController, StudioConfigController, UploadsController],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: CACHE, useFactory: () => openCache(config.cache) },
@@ -39,6 +41,7 @@ export class AppModule {
         VideoListService,
         BatchesService,
         SchedulesService,
+        UploadsService,
       ],
       exports: [CONFIG],
     };

@@ -33,6 +33,7 @@ describe('loadConfig', () => {
       taskQueues: { io: 'vidflow-io', render: 'vidflow-render', llm: 'vidflow-llm', stt: 'vidflow-stt' },
       llmRequestsPerSecond: 5,
       api: { host: '127.0.0.1', port: 3000, publicUrl: 'http://localhost:3000', corsOrigins: [] },
+      uploads: { dir: '/srv/vidflow/.data/uploads', maxBytes: 2 * 1024 ** 3, expirySeconds: 86400 },
       worker: {
         ioConcurrency: 16,
         renderConcurrency: Math.max(1, Math.floor(availableParallelism() / 2)),

@@ -34,6 +34,8 @@ export const envSchema = z.object({
   API_PORT: port.default(3000),
   API_PUBLIC_URL: z.string().url().optional(),
   CORS_ORIGINS: z.string().default(''),
+  UPLOAD_MAX_BYTES: positiveInt.default(2 * 1024 ** 3),
+  UPLOAD_EXPIRY_SECONDS: positiveInt.default(24 * 3600),
   WORKER_IO_CONCURRENCY: positiveInt.default(16),
   WORKER_RENDER_CONCURRENCY: positiveInt.optional(),
   WORKER_WORKFLOW_CONCURRENCY: positiveInt.default(100),
@@ -111,6 +113,14 @@ export interface VidflowConfig {
     publicUrl: string;
     /** Origins allowed by CORS (`https://a.example`, or `*` for reads without credentials); empty: none. */
     corsOrigins: readonly string[];
+  };
+  /** Resumable (tus) uploads, stored under `dir` (DATA_DIR/uploads). */
+  uploads: {
+    dir: string;
+    /** Largest upload accepted (its Upload-Length); over it, 413 before a byte is stored. */
+    maxBytes: number;
+    /** An unfinished upload is removed this long after its creation. */
+    expirySeconds: number;
   };
   worker: {
     ioConcurrency: number;
@@ -237,6 +247,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         .map((o) => o.trim().replace(/\/$/, ''))
         .filter(Boolean),
     },
+    uploads: { dir: join(dataDir, 'uploads'), maxBytes: e.UPLOAD_MAX_BYTES, expirySeconds: e.UPLOAD_EXPIRY_SECONDS },
     worker: {
       ioConcurrency: e.WORKER_IO_CONCURRENCY,
       // x264 already spreads one encode over several threads; one render per two cores keeps the

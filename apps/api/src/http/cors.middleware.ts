@@ -12,9 +12,33 @@ const ALLOWED_HEADERS = [
   'If-Range',
   'If-None-Match',
   'Last-Event-ID',
+  // tus resumable uploads (/api/uploads)
+  'Tus-Resumable',
+  'Upload-Length',
+  'Upload-Metadata',
+  'Upload-Offset',
+  'Upload-Checksum',
+  'X-HTTP-Method-Override',
 ].join(', ');
 /** Response headers script may read beyond the CORS-safelisted ones. */
-export const EXPOSED_HEADERS = ['Location', 'X-Request-Id', 'Retry-After', 'Content-Range', 'Accept-Ranges', 'ETag'].join(', ');
+export const EXPOSED_HEADERS = [
+  'Location',
+  'X-Request-Id',
+  'Retry-After',
+  'Content-Range',
+  'Accept-Ranges',
+  'ETag',
+  // tus resumable uploads (/api/uploads)
+  'Tus-Resumable',
+  'Tus-Version',
+  'Tus-Extension',
+  'Tus-Max-Size',
+  'Tus-Checksum-Algorithm',
+  'Upload-Offset',
+  'Upload-Length',
+  'Upload-Metadata',
+  'Upload-Expires',
+].join(', ');
 /** Browsers cache a preflight this long (Chromium caps it at 2 hours). */
 const PREFLIGHT_MAX_AGE = 600;
 

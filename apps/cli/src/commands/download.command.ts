@@ -5,7 +5,6 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { ApiError } from '../api-error';
-import { apiPath } from '../api-client';
 import { expectPositionals, stringFlag } from '../parse-args';
 import { printJson, printLine, type Command } from '../command';
 import { formatBytes } from '../format-video-progress';
@@ -21,13 +20,15 @@ export const downloadCommand: Command = {
   async run(ctx, args) {
     const [id] = expectPositionals(args, ['id'], 'download');
     const target = await targetPath(resolve(ctx.io.cwd, stringFlag(args, 'output') ?? `${id}.mp4`), id!);
-    const res = await ctx.api.raw('GET', `${apiPath('videos', id!)}/file`);
-    if (!res.body) throw new ApiError(`the API sent no body for video ${id}`, res.status, 'BAD_RESPONSE');
+    const { data: body, response: res } = await ctx.api.settle(
+      ctx.api.typed.GET('/api/videos/{id}/file', { params: { path: { id: id! } }, parseAs: 'stream', headers: { Accept: 'video/mp4' } }),
+    );
+    if (!body) throw new ApiError(`the API sent no body for video ${id}`, res.status, 'BAD_RESPONSE');
     const expected = Number(res.headers.get('content-length') ?? NaN);
     // Same directory as the target, so the rename is atomic (one filesystem).
     const partial = `${target}.${process.pid}.part`;
     try {
-      await pipeline(Readable.fromWeb(res.body as unknown as NodeReadableStream<Uint8Array>), createWriteStream(partial, { flags: 'wx' }));
+      await pipeline(Readable.fromWeb(body as unknown as NodeReadableStream<Uint8Array>), createWriteStream(partial, { flags: 'wx' }));
       const { size } = await stat(partial);
       if (Number.isFinite(expected) && size !== expected) {
         throw new ApiError(`download of ${id} stopped early: ${size} of ${expected} bytes`, res.status, 'INCOMPLETE');
