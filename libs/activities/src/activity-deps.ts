@@ -5,6 +5,7 @@ import type { MediaDownloadSettings } from './adapters/media-download/download-m
 import type { ScriptWriter } from './adapters/llm/script-writer';
 import type { SpeechProvider } from './adapters/speech/speech-provider';
 import type { SpeechToTextProvider } from './adapters/speech-to-text/speech-to-text-provider';
+import type { WorkflowRuns } from './adapters/workflow-runs/workflow-runs';
 
 /** Everything the activities touch, injected so that tests can pass fakes and strict mocks. */
 export interface ActivityDeps {
@@ -23,4 +24,8 @@ export interface ActivityDeps {
   mediaDownload?: MediaDownloadSettings;
   /** Speech-to-text providers of transcriptions, by request `provider.name` (`offline`, and `openai` when configured). */
   speechToText?: Record<string, SpeechToTextProvider>;
+  /** Which runs are open, for the folder sweeper; the worker's own Temporal client when not given. */
+  workflowRuns?: WorkflowRuns;
+  /** The sweeper leaves folders that changed within this many seconds (config.worker.sweepGraceSeconds). */
+  sweepGraceSeconds?: number;
 }

@@ -3,6 +3,7 @@ import { makeCleanupVideo } from './activities/cleanup-video.activity';
 import { makeMaintainCache } from './activities/maintain-cache.activity';
 import { makeLookupPipeline, makePlacePipelineHit, makeStorePipeline } from './activities/pipeline-cache.activity';
 import { makeRenderVideo } from './activities/render-video.activity';
+import { makeSweepRunFolders } from './activities/sweep-run-folders.activity';
 import { makeSynthesizeScene } from './activities/synthesize-scene.activity';
 import { makeWriteScript } from './activities/write-script.activity';
 import { makeBurnInSubtitles } from './activities/burn-in-subtitles.activity';
@@ -29,6 +30,7 @@ export function createIoActivities(deps: ActivityDeps) {
     storePipeline: makeStorePipeline(deps),
     maintainCache: makeMaintainCache(deps),
     cleanupVideo: makeCleanupVideo(deps),
+    sweepRunFolders: makeSweepRunFolders(deps),
   };
 }
 

@@ -5,6 +5,7 @@ export * from './create-activities';
 // Activities (one factory per file) and what they share.
 export * from './activities/failures';
 export * from './activities/pipeline-cache.activity';
+export * from './activities/select-sweepable';
 export * from './activities/split-script';
 export * from './activities/stage-cache';
 export * from './activities/transcribe-chunk.activity';
@@ -27,3 +28,4 @@ export * from './adapters/speech-to-text/parse-pocketsphinx-output';
 export * from './adapters/speech-to-text/pocketsphinx-speech-to-text.provider';
 export * from './adapters/speech-to-text/speech-to-text-provider';
 export * from './adapters/speech-to-text/word-error-rate';
+export * from './adapters/workflow-runs/workflow-runs';

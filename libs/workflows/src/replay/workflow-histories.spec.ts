@@ -30,11 +30,13 @@ beforeAll(async () => {
 }, 120_000);
 
 describe('recorded workflow histories', () => {
-  it('covers a video (cache miss, both kinds of hit, failed, cancelled) and batches (a failed item, continue-as-new)', () => {
+  it('covers a video (cache miss, both kinds of hit, failed, cancelled), batches (a failed item, continue-as-new) and cache maintenance', () => {
     expect(fixtures.map((f) => f.name)).toEqual([
       'batch-continued-as-new-1',
       'batch-continued-as-new-2',
       'batch-failed-item',
+      'cache-maintenance-sweep',
+      'cache-maintenance',
       'video-cache-hit-api',
       'video-cache-hit-lookup',
       'video-cache-miss',
@@ -53,6 +55,8 @@ describe('recorded workflow histories', () => {
     ['batch-failed-item', 'COMPLETED', []],
     ['batch-continued-as-new-1', 'CONTINUED_AS_NEW', []],
     ['batch-continued-as-new-2', 'COMPLETED', []],
+    ['cache-maintenance', 'COMPLETED', ['maintainCache']],
+    ['cache-maintenance-sweep', 'COMPLETED', ['maintainCache', 'sweepRunFolders']],
   ])('%s ends %s after scheduling %j', (name, end, activities) => {
     const f = fixture(name);
     expect(eventTypes(f).at(-1)).toBe(`EVENT_TYPE_WORKFLOW_EXECUTION_${end}`);
@@ -64,6 +68,8 @@ describe('recorded workflow histories', () => {
     // The workflow's own pipeline lookup is a local activity: a marker, not a scheduled activity.
     expect(['video-cache-miss', 'video-cache-hit-lookup', 'video-cache-hit-api'].map((n) => count(n, 'MARKER_RECORDED'))).toEqual([1, 1, 0]);
     expect(count('video-cancelled', 'ACTIVITY_TASK_CANCELED')).toBe(1);
+    // The sweep's patch marker, absent from the run recorded before it.
+    expect([count('cache-maintenance-sweep', 'MARKER_RECORDED'), count('cache-maintenance', 'MARKER_RECORDED')]).toEqual([1, 0]);
     expect(count('batch-failed-item', 'CHILD_WORKFLOW_EXECUTION_FAILED')).toBe(1);
     expect(count('batch-failed-item', 'CHILD_WORKFLOW_EXECUTION_COMPLETED')).toBe(2);
     const started = fixture('batch-continued-as-new-2').history.events[0]!.workflowExecutionStartedEventAttributes as { continuedExecutionRunId?: string };

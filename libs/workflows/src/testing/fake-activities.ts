@@ -74,6 +74,7 @@ export function fakeActivities(overrides: Partial<AllActivities> = {}): AllActiv
     }),
     burnInSubtitles: async (i) => ({ video: transcriptionFilePath(i.transcriptionId, 'video') }),
     cleanupTranscription: async () => undefined,
+    sweepRunFolders: async () => ({ removed: [], kept: 0 }),
   };
   return { ...base, ...overrides };
 }
