@@ -10,3 +10,5 @@ export * from './video-status';
 export * from './video-workflow-input';
 export * from './workflow-api';
 export * from './batch-progress';
+export * from './transcription-status';
+export * from './transcription-workflow-api';
