@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { TranscriptionStatusView } from './transcription-status';
 import type { VideoStatusView } from './video-status';
 
 /**
@@ -64,7 +65,53 @@ export const VideoListSchema = z.strictObject({
 
 export const CancelAcceptedSchema = z.strictObject({ id: z.string(), status: RunStatusSchema });
 
+const TranscriptionStageSchema = z.enum(['probe', 'extract', 'split', 'transcribe', 'merge', 'burn', 'done']);
+const TranscriptionLinksSchema = z.strictObject({ self: z.string(), events: z.string() });
+
+export const CreatedTranscriptionSchema = z.strictObject({ id: z.string(), status: RunStatusSchema, links: TranscriptionLinksSchema });
+
+export const TranscriptionStatusSchema = z.strictObject({
+  id: z.string(),
+  status: RunStatusSchema,
+  stage: TranscriptionStageSchema,
+  progress: z.number().min(0).max(1),
+  chunks: z.strictObject({ done: z.number().int(), total: z.number().int(), cacheHits: z.number().int() }),
+  result: z
+    .strictObject({
+      language: z.string(),
+      durationSeconds: z.number(),
+      engine: z.string(),
+      /** URLs of the files, one per requested format, and `video` for the burned-in MP4. */
+      files: z.strictObject({
+        srt: z.string().optional(),
+        vtt: z.string().optional(),
+        json: z.string().optional(),
+        txt: z.string().optional(),
+        video: z.string().optional(),
+      }),
+    })
+    .optional(),
+  error: z.strictObject({ type: z.string(), message: z.string(), stage: TranscriptionStageSchema.optional() }).optional(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const TranscriptionListSchema = z.strictObject({
+  items: z.array(
+    z.strictObject({
+      id: z.string(),
+      status: RunStatusSchema,
+      createdAt: z.string().optional(),
+      updatedAt: z.string().optional(),
+      links: TranscriptionLinksSchema,
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+});
+
 // Compile-time: the schema's output and the hand-written view are the same type, both ways.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const sameStatus: Same<z.output<typeof VideoStatusSchema>, VideoStatusView> = true;
 void sameStatus;
+const sameTranscription: Same<z.output<typeof TranscriptionStatusSchema>, TranscriptionStatusView> = true;
+void sameTranscription;

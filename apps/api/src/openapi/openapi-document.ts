@@ -4,8 +4,12 @@ import type { VidflowConfig } from '@vidflow/config';
 import {
   BatchRequestSchema,
   CancelAcceptedSchema,
+  CreatedTranscriptionSchema,
   CreatedVideoSchema,
   ScheduleRequestSchema,
+  TranscriptionListSchema,
+  TranscriptionRequestSchema,
+  TranscriptionStatusSchema,
   VideoListSchema,
   VideoRequestSchema,
   VideoStatusSchema,
@@ -79,6 +83,14 @@ const SUCCESS: Record<string, { schema: string; description: string; headers?: R
   'get /api/videos 200': { schema: 'VideoList', description: 'Videos, newest first' },
   'get /api/videos/{id} 200': { schema: 'VideoStatus', description: 'The status object' },
   'delete /api/videos/{id} 202': { schema: 'CancelAccepted', description: 'Cancellation requested' },
+  'post /api/transcriptions 202': {
+    schema: 'CreatedTranscription',
+    description: 'Accepted; poll links.self',
+    headers: { Location: { description: 'links.self', schema: { type: 'string' } } },
+  },
+  'get /api/transcriptions 200': { schema: 'TranscriptionList', description: 'Transcriptions, newest first' },
+  'get /api/transcriptions/{id} 200': { schema: 'TranscriptionStatus', description: 'The status object' },
+  'delete /api/transcriptions/{id} 202': { schema: 'CancelAccepted', description: 'Cancellation requested' },
 };
 /** Route-specific errors, beyond API_ERRORS. */
 const ROUTE_ERRORS: Record<string, string[]> = {
@@ -87,6 +99,10 @@ const ROUTE_ERRORS: Record<string, string[]> = {
   'post /api/schedules': ['409'],
   'get /api/videos/{id}/file': ['404', '409'],
   'delete /api/videos/{id}': ['404', '409'],
+  'post /api/transcriptions': ['409', '422'],
+  'get /api/transcriptions/{id}/file': ['404', '409'],
+  'get /api/transcriptions/{id}/{name}': ['404', '409'],
+  'delete /api/transcriptions/{id}': ['404', '409'],
 };
 const ERROR_TEXT: Record<string, string> = { '404': 'No such resource', '409': 'Conflict with the resource\'s state', '422': 'Well-formed but impossible' };
 
@@ -121,10 +137,19 @@ export function buildOpenApiDocument(app: NestExpressApplication, config: Vidflo
       VideoStatus: responseSchema(VideoStatusSchema) as never,
       VideoList: responseSchema(VideoListSchema) as never,
       CancelAccepted: responseSchema(CancelAcceptedSchema) as never,
+      TranscriptionRequest: requestSchema(TranscriptionRequestSchema) as never,
+      CreatedTranscription: responseSchema(CreatedTranscriptionSchema) as never,
+      TranscriptionStatus: responseSchema(TranscriptionStatusSchema) as never,
+      TranscriptionList: responseSchema(TranscriptionListSchema) as never,
     },
     headers: { 'X-Request-Id': REQUEST_ID_HEADER as never, 'Retry-After': RETRY_AFTER_HEADER as never },
   };
-  const bodies: Record<string, string> = { '/api/videos': 'VideoRequest', '/api/batches': 'BatchRequest', '/api/schedules': 'ScheduleRequest' };
+  const bodies: Record<string, string> = {
+    '/api/videos': 'VideoRequest',
+    '/api/batches': 'BatchRequest',
+    '/api/schedules': 'ScheduleRequest',
+    '/api/transcriptions': 'TranscriptionRequest',
+  };
   for (const [path, item] of Object.entries(document.paths)) {
     for (const [method, op] of Object.entries(item as Record<string, Operation>)) {
       const responses = (op.responses ??= {});

@@ -17,12 +17,16 @@ import {
   BATCH_WORKFLOW,
   batchStatusQuery,
   SEARCH_ATTRIBUTES,
+  TRANSCRIPTION_WORKFLOW,
+  transcriptionStatusQuery,
   VIDEO_WORKFLOW,
   videoStatusQuery,
   type BatchProgress,
   type BatchWorkflowInput,
   type RenderHeartbeat,
   type RunStatus,
+  type TranscriptionProgress,
+  type TranscriptionWorkflowInput,
   type VideoProgress,
   type VideoWorkflowInput,
 } from '@vidflow/contracts';
@@ -41,7 +45,7 @@ export const TEMPORAL_RPC_DEADLINE_MS = 4000;
 /** A query needs a worker (it replays the workflow); when none answers this quickly there is no answer. */
 export const QUERY_DEADLINE_MS = 3000;
 
-export type RunKind = 'video' | 'batch';
+export type RunKind = 'video' | 'batch' | 'transcription';
 
 /** What the API needs to know of a workflow run. */
 export interface RunInfo {
@@ -167,6 +171,19 @@ export class TemporalGateway {
     );
   }
 
+  /** A transcription's workflow on the I/O queue (its activities run on the speech-to-text and render queues). */
+  async startTranscription(input: TranscriptionWorkflowInput, policy: StartPolicy = { kind: 'new' }): Promise<StartOutcome> {
+    return this.start(input.transcriptionId, policy, (options) =>
+      this.client.workflow.start(TRANSCRIPTION_WORKFLOW, {
+        workflowId: input.transcriptionId,
+        taskQueue: this.config.taskQueues.io,
+        args: [input],
+        typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.kind, value: 'transcription' }],
+        ...options,
+      }),
+    );
+  }
+
   /** What every batch start has (API, retry, schedule): type, id, queue, input and its search attribute. */
   private batchStart(workflowId: string, input: BatchWorkflowInput) {
     return {
@@ -239,6 +256,11 @@ export class TemporalGateway {
     return this.query(() => this.client.workflow.getHandle(id).query(batchStatusQuery));
   }
 
+  /** A transcription's live state, or undefined when no worker answers within QUERY_DEADLINE_MS. */
+  queryTranscription(id: string): Promise<TranscriptionProgress | undefined> {
+    return this.query(() => this.client.workflow.getHandle(id).query(transcriptionStatusQuery));
+  }
+
   private async query<T>(ask: () => Promise<T>): Promise<T | undefined> {
     try {
       return await this.client.withDeadline(Date.now() + QUERY_DEADLINE_MS, ask);
@@ -298,18 +320,29 @@ export class TemporalGateway {
    * per page; no workflow is queried or replayed.
    */
   async listVideos(filter: { status?: RunStatus; batchId?: string }, pageSize: number, pageToken?: Uint8Array) {
-    const clauses = [`${SEARCH_ATTRIBUTES.kind.name} = 'video'`];
-    if (filter.status) clauses.push(`ExecutionStatus IN (${EXECUTION_STATUS[filter.status].map((s) => `'${s}'`).join(', ')})`);
+    const clauses = [];
     if (filter.batchId) clauses.push(`${SEARCH_ATTRIBUTES.batchId.name} = '${filter.batchId}'`);
+    const { runs, nextPageToken } = await this.listRuns({ kind: 'video', status: filter.status, clauses, pageSize, pageToken });
+    return { videos: runs, nextPageToken };
+  }
+
+  /** Transcriptions from Temporal visibility, newest first, one request per page. */
+  listTranscriptions(filter: { status?: RunStatus }, pageSize: number, pageToken?: Uint8Array) {
+    return this.listRuns({ kind: 'transcription', status: filter.status, clauses: [], pageSize, pageToken });
+  }
+
+  private async listRuns(options: { kind: RunKind; status?: RunStatus; clauses: string[]; pageSize: number; pageToken?: Uint8Array }) {
+    const clauses = [`${SEARCH_ATTRIBUTES.kind.name} = '${options.kind}'`, ...options.clauses];
+    if (options.status) clauses.push(`ExecutionStatus IN (${EXECUTION_STATUS[options.status].map((s) => `'${s}'`).join(', ')})`);
     const res = await this.call(() =>
       this.client.workflowService.listWorkflowExecutions({
         namespace: this.config.temporal.namespace,
         query: clauses.join(' AND '),
-        pageSize,
-        nextPageToken: pageToken,
+        pageSize: options.pageSize,
+        nextPageToken: options.pageToken,
       }),
     );
-    const videos = (res.executions ?? []).map((e): VisibleVideo => {
+    const runs = (res.executions ?? []).map((e): VisibleVideo => {
       const attrs = e.searchAttributes?.indexedFields ?? {};
       const keyword = (name: string) => {
         const payload = attrs[name];
@@ -327,7 +360,7 @@ export class TemporalGateway {
       };
     });
     const token = res.nextPageToken;
-    return { videos, nextPageToken: token && token.length ? token : undefined };
+    return { runs, nextPageToken: token && token.length ? token : undefined };
   }
 
   // --- schedules -----------------------------------------------------------------------------------
