@@ -15,6 +15,8 @@ import { MetricsModule } from './metrics/metrics.module';
 import { SchedulesController } from './schedules/schedules.controller';
 import { SchedulesService } from './schedules/schedules.service';
 import { StudioConfigController } from './studio/studio-config.controller';
+import { SystemController } from './system/system.controller';
+import { SystemService } from './system/system.service';
 import { TemporalModule } from './temporal/temporal.module';
 import { TranscriptionsController } from './transcriptions/transcriptions.controller';
 import { TranscriptionsService } from './transcriptions/transcriptions.service';
@@ -32,7 +34,7 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [loggingModule(config, options.silent), TemporalModule, TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' }), MetricsModule],
-      controllers: [VideosController, BatchesController, SchedulesController, CacheController, HealthController, StudioConfigController, UploadsController, TranscriptionsController],
+      controllers: [VideosController, BatchesController, SchedulesController, CacheController, HealthController, StudioConfigController, UploadsController, TranscriptionsController, SystemController],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: CACHE, useFactory: () => openCache(config.cache) },
@@ -45,6 +47,7 @@ export class AppModule {
         SchedulesService,
         UploadsService,
         TranscriptionsService,
+        SystemService,
       ],
       exports: [CONFIG],
     };

@@ -109,6 +109,63 @@ export const TranscriptionListSchema = z.strictObject({
   nextCursor: z.string().nullable(),
 });
 
+const TaskQueueLoadSchema = z.strictObject({ pollers: z.number().int(), backlog: z.number().int(), backlogAgeSeconds: z.number() });
+
+/** `GET /api/system`. */
+export const SystemSchema = z.strictObject({
+  version: z.string(),
+  node: z.string(),
+  machine: z.strictObject({
+    cores: z.number().int(),
+    memoryBytes: z.number().int(),
+    freeMemoryBytes: z.number().int(),
+    /** 1, 5 and 15 minute load averages. */
+    load: z.tuple([z.number(), z.number(), z.number()]),
+  }),
+  /** The API process that answered. */
+  api: z.strictObject({ pid: z.number().int(), rssBytes: z.number().int(), heapUsedBytes: z.number().int(), uptimeSeconds: z.number().int() }),
+  /** By task-queue name; null when Temporal did not answer (temporal.error says why). */
+  taskQueues: z
+    .record(
+      z.string(),
+      z.strictObject({
+        /** What the queue is configured for: io, render, llm, stt. */
+        roles: z.array(z.string()),
+        /** Distinct workers polling it (workflow or activity side). */
+        pollers: z.number().int(),
+        backlog: z.number().int(),
+        backlogAgeSeconds: z.number(),
+        workflow: TaskQueueLoadSchema,
+        activity: TaskQueueLoadSchema,
+      }),
+    )
+    .nullable(),
+  /** The worker tuner settings of this deployment's configuration (what workers started with the same settings use). */
+  tuner: z.strictObject({
+    kind: z.enum(['fixed', 'resource-based']),
+    targetCpuUsage: z.number(),
+    targetMemoryUsage: z.number(),
+    slots: z.strictObject({ io: z.number().int(), render: z.number().int(), stt: z.number().int(), workflow: z.number().int() }),
+  }),
+  limits: z.strictObject({
+    uploadMaxBytes: z.number().int(),
+    uploadExpirySeconds: z.number().int(),
+    uploadChunkBytes: z.number().int(),
+    maxChunkSeconds: z.strictObject({ min: z.number().int(), max: z.number().int(), default: z.number().int() }),
+    chunkParallelism: z.number().int(),
+    mediaDownloadMaxBytes: z.number().int(),
+  }),
+  temporal: z.strictObject({
+    address: z.string(),
+    namespace: z.string(),
+    uiUrl: z.string(),
+    reachable: z.boolean(),
+    serverVersion: z.string().optional(),
+    error: z.string().optional(),
+  }),
+});
+export type SystemView = z.output<typeof SystemSchema>;
+
 // Compile-time: the schema's output and the hand-written view are the same type, both ways.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const sameStatus: Same<z.output<typeof VideoStatusSchema>, VideoStatusView> = true;

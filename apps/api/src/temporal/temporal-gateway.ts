@@ -110,6 +110,18 @@ export interface VisibleVideo {
   closeTime?: Date;
 }
 
+/** What Temporal says of one task queue for one kind of task (workflow or activity). */
+export interface TaskQueueLoad {
+  /** Workers that polled it recently (Temporal keeps a poller for a few minutes after its last poll). */
+  pollers: number;
+  /** Tasks waiting for a worker (Temporal's approximate backlog count). */
+  backlog: number;
+  /** Age of the oldest waiting task, in seconds (0 with an empty backlog). */
+  backlogAgeSeconds: number;
+  /** The pollers' identities (`pid@host` for the TypeScript SDK). */
+  identities: string[];
+}
+
 /** Temporal's ExecutionStatus names for each of the API's statuses (queued and running are both Running there). */
 const EXECUTION_STATUS: Record<RunStatus, string[]> = {
   queued: ['Running'],
@@ -434,6 +446,47 @@ export class TemporalGateway {
     }
   }
 
+  // --- task queues ---------------------------------------------------------------------------------
+
+  /**
+   * DescribeTaskQueue (classic mode, with reportStats: the enhanced mode is deprecated) for the workflow and the
+   * activity side of each queue: its pollers and its backlog.
+   */
+  async describeTaskQueues(names: string[]): Promise<Record<string, { workflow: TaskQueueLoad; activity: TaskQueueLoad }>> {
+    const Type = temporal.api.enums.v1.TaskQueueType;
+    const describe = async (name: string, taskQueueType: temporal.api.enums.v1.TaskQueueType): Promise<TaskQueueLoad> => {
+      const res = await this.call(() =>
+        this.client.workflowService.describeTaskQueue({
+          namespace: this.config.temporal.namespace,
+          taskQueue: { name },
+          taskQueueType,
+          reportStats: true,
+        }),
+      );
+      const age = res.stats?.approximateBacklogAge;
+      return {
+        pollers: res.pollers?.length ?? 0,
+        identities: (res.pollers ?? []).map((p) => p.identity ?? ''),
+        backlog: longToNumber(res.stats?.approximateBacklogCount),
+        backlogAgeSeconds: age ? Number(age.seconds ?? 0) + (age.nanos ?? 0) / 1e9 : 0,
+      };
+    };
+    const unique = [...new Set(names)];
+    const loads = await settleAll(
+      unique.map(async (name) => {
+        const [workflow, activity] = await settleAll([describe(name, Type.TASK_QUEUE_TYPE_WORKFLOW), describe(name, Type.TASK_QUEUE_TYPE_ACTIVITY)]);
+        return [name, { workflow: workflow!, activity: activity! }] as const;
+      }),
+    );
+    return Object.fromEntries(loads);
+  }
+
+  /** The Temporal server's version (GetClusterInfo). */
+  async serverVersion(): Promise<string> {
+    const info = await this.call(() => this.client.workflowService.getClusterInfo({}));
+    return info.serverVersion ?? '';
+  }
+
   // --- health --------------------------------------------------------------------------------------
 
   /** Asks the frontend for its system info within `timeoutMs`: throws when Temporal is unreachable. */
@@ -453,6 +506,24 @@ export class TemporalGateway {
 /** A schedule's overlap policy by the API's name for it. */
 export function overlapName(policy: unknown): ScheduleOverlap {
   return OVERLAP_NAME[String(policy)] ?? 'skip';
+}
+
+/**
+ * Like Promise.all, but it answers (or fails with the first error) only once every call has ended: no call is
+ * left retrying behind an answer already given (and then running into a connection closed meanwhile).
+ */
+async function settleAll<T>(calls: Array<Promise<T>>): Promise<T[]> {
+  const settled = await Promise.allSettled(calls);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<T>).value);
+}
+
+/** int64 fields arrive as numbers or as protobuf Longs. */
+function longToNumber(v: unknown): number {
+  if (v == null) return 0;
+  if (typeof v === 'object' && 'toNumber' in v && typeof v.toNumber === 'function') return (v as { toNumber(): number }).toNumber();
+  return Number(v);
 }
 
 function toDate(t: { seconds?: unknown; nanos?: number | null } | null | undefined): Date | undefined {
