@@ -19,6 +19,11 @@ export class ApiClient {
     return this.config.apiUrl;
   }
 
+  /** The headers of every request (the API key), for clients of other protocols such as tus. */
+  get authHeaders(): Record<string, string> {
+    return this.config.apiKey ? { authorization: `Bearer ${this.config.apiKey}` } : {};
+  }
+
   async get<T>(path: string): Promise<T> {
     return this.json<T>('GET', path);
   }

@@ -1,90 +1,11 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { Test } from '@nestjs/testing';
-import { WorkflowFailedError, type Client } from '@temporalio/client';
-import { ApplicationFailure, RetryState, WorkflowNotFoundError } from '@temporalio/common';
+import { ApplicationFailure } from '@temporalio/common';
 import { loadConfig, type VidflowConfig } from '@vidflow/config';
-import { TRANSCRIPTION_WORKFLOW, type TranscriptionProgress, type TranscriptionWorkflowInput } from '@vidflow/contracts';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { AppModule } from '../app.module';
-import { jsonBodyParser } from '../common/body-parser';
-import { requestIdMiddleware } from '../common/request-id.middleware';
-import { CachePolicyInterceptor, cacheDefaultMiddleware } from '../http/cache-policy.interceptor';
-import { TEMPORAL_CLIENT } from '../tokens';
-
-/** A run as the fake Temporal server holds it. */
-interface FakeRun {
-  input: TranscriptionWorkflowInput;
-  taskQueue: string;
-  status: 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELED';
-  memo?: Record<string, unknown>;
-  progress?: TranscriptionProgress;
-  failure?: ApplicationFailure;
-  startedActivity: boolean;
-  cancelled: boolean;
-}
-
-/** The Temporal client's surface the gateway uses, over an in-memory map of runs. */
-function fakeTemporal() {
-  const runs = new Map<string, FakeRun>();
-  const handle = (id: string) => {
-    const run = () => {
-      const r = runs.get(id);
-      if (!r) throw new WorkflowNotFoundError(`workflow ${id} not found`, id, undefined);
-      return r;
-    };
-    return {
-      describe: async () => {
-        const r = run();
-        return {
-          status: { name: r.status },
-          runId: 'run-1',
-          startTime: new Date('2026-12-02T01:00:00Z'),
-          closeTime: r.status === 'RUNNING' ? undefined : new Date('2026-12-02T01:05:00Z'),
-          raw: { pendingActivities: r.startedActivity ? [{ lastStartedTime: { seconds: 1764637300 } }] : [] },
-          memo: Promise.resolve(r.memo),
-        };
-      },
-      query: async () => run().progress,
-      result: async () => {
-        const r = run();
-        if (r.status === 'COMPLETED') return r.progress;
-        throw new WorkflowFailedError('Workflow execution failed', r.failure, RetryState.NON_RETRYABLE_FAILURE);
-      },
-      cancel: async () => {
-        run().cancelled = true;
-      },
-    };
-  };
-  const client = {
-    workflow: {
-      start: jest.fn(async (type: string, o: { workflowId: string; taskQueue: string; args: [TranscriptionWorkflowInput]; memo?: Record<string, unknown> }) => {
-        expect(type).toBe(TRANSCRIPTION_WORKFLOW);
-        // USE_EXISTING: a running run under the id is joined, not started again.
-        if (!runs.has(o.workflowId)) {
-          runs.set(o.workflowId, { input: o.args[0], taskQueue: o.taskQueue, status: 'RUNNING', memo: o.memo, startedActivity: false, cancelled: false });
-        }
-      }),
-      getHandle: handle,
-    },
-    workflowService: {
-      listWorkflowExecutions: jest.fn(async (req: { query: string }) => ({
-        executions: [...runs.entries()].map(([id, r]) => ({
-          execution: { workflowId: id },
-          status: r.status === 'COMPLETED' ? 2 : 1,
-          startTime: { seconds: 1764637200 },
-        })),
-        query: req.query,
-      })),
-    },
-    withDeadline: (_deadline: number, fn: () => Promise<unknown>) => fn(),
-    withAbortSignal: (_signal: AbortSignal, fn: () => Promise<unknown>) => fn(),
-    connection: { close: async () => undefined },
-  };
-  return { client: client as unknown as Client, runs, start: client.workflow.start, list: client.workflowService.listWorkflowExecutions };
-}
+import { createAppWithTemporal, fakeTemporal } from '../../../../test/support/fake-temporal';
 
 describe('/api/transcriptions', () => {
   let dataDir: string;
@@ -97,16 +18,7 @@ describe('/api/transcriptions', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'vidflow-transcriptions-'));
     config = loadConfig({ DATA_DIR: dataDir, TEMPORAL_ADDRESS: '127.0.0.1:1' });
     temporal = fakeTemporal();
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(config, { silent: true })] })
-      .overrideProvider(TEMPORAL_CLIENT)
-      .useValue(temporal.client)
-      .compile();
-    app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: false });
-    app.use(requestIdMiddleware);
-    app.use(cacheDefaultMiddleware);
-    app.use(...jsonBodyParser());
-    app.useGlobalInterceptors(new CachePolicyInterceptor());
-    await app.init();
+    app = await createAppWithTemporal(config, temporal.client);
   });
   afterEach(async () => {
     await app.close();
@@ -148,7 +60,7 @@ describe('/api/transcriptions', () => {
     const id = (unfinished.headers.location as string).split('/').pop()!;
     const res = await http().post('/api/transcriptions').send({ source: { upload: id } }).expect(422);
     expect(res.body.error.message).toMatch(/^source\.upload: .*not complete \(0 of 100 bytes\)/);
-    expect(temporal.start).not.toHaveBeenCalled();
+    expect(temporal.runs.size).toBe(0);
   });
 
   it('refuses what the offline provider cannot do, and an unconfigured openai provider, naming the fields', async () => {
@@ -157,7 +69,7 @@ describe('/api/transcriptions', () => {
     expect(german.body.error.details).toEqual([{ field: 'language', message: expect.stringContaining('English only') }]);
     const openai = await http().post('/api/transcriptions').send({ source: { upload }, provider: { name: 'openai' } }).expect(422);
     expect(openai.body.error.details).toEqual([{ field: 'provider.name', message: expect.stringContaining('not configured') }]);
-    expect(temporal.start).not.toHaveBeenCalled();
+    expect(temporal.runs.size).toBe(0);
   });
 
   it('answers 400 naming each malformed field', async () => {
@@ -280,7 +192,7 @@ describe('/api/transcriptions', () => {
     const list = await http().get('/api/transcriptions?status=running&limit=10').expect(200);
     expect(list.body.items.map((i: { id: string }) => i.id).sort()).toEqual([a.id, b.id].sort());
     expect(list.body.nextCursor).toBeNull();
-    expect(temporal.list.mock.calls[0]![0]).toMatchObject({ query: "VidflowKind = 'transcription' AND ExecutionStatus IN ('Running')", pageSize: 10 });
+    expect(temporal.listed[0]).toMatchObject({ query: "VidflowKind = 'transcription' AND ExecutionStatus IN ('Running')", pageSize: 10 });
 
     expect((await http().delete(`/api/transcriptions/${a.id}`).expect(202)).body).toEqual({ id: a.id, status: 'running' });
     expect(temporal.runs.get(a.id)!.cancelled).toBe(true);
