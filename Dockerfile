@@ -22,6 +22,7 @@ COPY libs/config/package.json libs/config/
 COPY libs/media/package.json libs/media/
 COPY libs/activities/package.json libs/activities/
 COPY libs/workflows/package.json libs/workflows/
+COPY libs/api-client/package.json libs/api-client/
 COPY apps/api/package.json apps/api/
 COPY apps/worker/package.json apps/worker/
 COPY apps/launcher/package.json apps/launcher/

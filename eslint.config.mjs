@@ -88,6 +88,8 @@ export default defineConfig(
       // Compiled output and generated bundles; hand-written config uses .mjs/.cjs.
       '**/*.js',
       '**/*.d.ts',
+      // The typed API client's types, generated from the OpenAPI document (scripts/generate-api-client.sh).
+      'libs/api-client/src/generated/**',
       // Benchmark output (reports, rendered media).
       'bench/results/**',
       'bench/output/**',

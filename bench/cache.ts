@@ -8,7 +8,7 @@
  *      POST's own answer, when it says so). Twice: a client polling GET /api/videos/:id every POLL_MS, and a
  *      client waiting for the workflow's result through Temporal (a long poll that returns when the run
  *      closes). Each repeat's workflow history then says where the time went: the POST (which looks the
- *      request up in the pipeline cache and starts a run that records the hit), Temporal handing the first
+ *      request up in the pipeline cache, read-only, and starts a run that places the hit with a local activity), Temporal handing the first
  *      workflow task to the worker, the worker's task, and the answer that said completed.
  *  (b) The cache library itself: ArtifactCache.get() hits and misses among 1,000 and 100,000 entries, on the
  *      embedded backend (files under the system's temporary directory) and on PostgreSQL when one answers at
@@ -16,10 +16,9 @@
  */
 import { Client as TemporalClient, Connection } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time';
-import { MockActivityEnvironment } from '@temporalio/testing';
-import { ArtifactStore, makeLookupPipeline } from '@vidflow/activities';
 import { cacheKey, createCache, EmbeddedMetadataStore, openCache, type ArtifactCache } from '@vidflow/cache';
 import { VideoRequestSchema } from '@vidflow/contracts';
+import { PipelineCacheReader } from '@vidflow/pipeline-cache';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -127,8 +126,8 @@ async function repeatedRequests(): Promise<ApiFigures> {
       console.log(`repeat, ${name}: ${fmt(summary(runs.map((r) => r.totalMs)))}; hits ${runs.filter((r) => r.cacheHit).length}/${runs.length}`);
     }
     await stop();
-    const lookupMs = await timeLookupActivity(dataDir);
-    console.log(`lookupPipeline body, in process: ${fmt(lookupMs)}`);
+    const lookupMs = await timeApiLookup(dataDir);
+    console.log(`the API's pipeline-cache lookup, in process: ${fmt(lookupMs)}`);
     return { baselineMs: first.totalMs, baselineId: first.id, polling, result, videoBytes: status.result?.bytes ?? 0, sdk, lookupMs };
   } finally {
     await stop();
@@ -143,19 +142,18 @@ async function repeatedRequests(): Promise<ApiFigures> {
 }
 
 /**
- * The pipeline-cache lookup activity's own work (key, cache get with the MP4's sha256 check, hard link), timed
- * in this process on the stack's cache once the stack has stopped: what the local activity costs without the
- * Temporal SDK around it.
+ * The API's own part of a repeat (key from the request and its media, metadata read, the MP4's sha256 check:
+ * PipelineCacheReader.lookup, read-only), timed in this process on the stack's cache once the stack has stopped.
  */
-async function timeLookupActivity(dataDir: string): Promise<Summary> {
+async function timeApiLookup(dataDir: string): Promise<Summary> {
   const cache = await openCache({ dir: join(dataDir, 'cache'), maxBytes: 10 * 1024 ** 3, ttlSeconds: 3600, evictTo: 0.9 });
   try {
-    const lookup = makeLookupPipeline({ store: new ArtifactStore(dataDir), cache, mediaDir: join(dataDir, 'media') });
+    const reader = new PipelineCacheReader(cache, join(dataDir, 'media'));
     const request = VideoRequestSchema.parse(REQUEST);
     const times: number[] = [];
     for (let i = 0; i < WARMUP + REPEATS; i++) {
       const t = performance.now();
-      const hit = await new MockActivityEnvironment().run(lookup, { videoId: `vid-bench-${i}`, request });
+      const hit = await reader.lookup(request);
       if (i >= WARMUP) times.push(performance.now() - t);
       if (!hit) throw new Error('the lookup missed the pipeline entry the repeats hit');
     }
@@ -401,7 +399,7 @@ function report(api: ApiFigures, lookups: Lookup[], pg: boolean): string {
         ['POST /api/videos (validate, pipeline-cache lookup, start the run, wait for it)', 'postMs'],
         ['WorkflowExecutionStarted after the POST answered', 'startAfterPostMs'],
         ['Temporal: run started -> workflow task started on the worker', 'dispatchMs'],
-        ['worker: the workflow task (the run records the hit from its input)', 'workerMs'],
+        ['worker: the workflow task (places the hit with a local activity, completes)', 'workerMs'],
         ['Temporal: task completed -> run completed', 'closeMs'],
         ['run completed -> the client saw it', 'observeMs'],
       ] as const
@@ -446,7 +444,7 @@ ${phaseRows(api.polling)}
 |---|---|---|---|
 ${phaseRows(api.result)}
 
-The pipeline-cache lookup the API does inside the POST (key, \`get\` with the MP4's sha256 check, hard link),
+The pipeline-cache lookup the API does inside the POST (read-only: key, \`get\` with the MP4's sha256 check),
 timed in-process on the same cache after the stack stopped: median ${ms(api.lookupMs.median)}, p99 ${ms(api.lookupMs.p99)}.
 The worker's Temporal SDK histograms over the ${2 * REPEATS} measured repeats (mean per observation):
 
@@ -481,16 +479,17 @@ function whereTheTimeGoes(api: ApiFigures): string {
   const worker = med(api.result, 'workerMs');
   return `Reading it (medians of this run):
 
-- **Polling the API (${ms(poll)})**: the API looks the request up in the pipeline cache itself (${ms(api.lookupMs.median)} in-process:
-  key, metadata read, sha256 of the ${(api.videoBytes / 1024).toFixed(0)} KiB MP4, hard link to the new id's path), starts a run under a
-  fresh id with the hit in its input, and waits up to a second for it (\`VideosService.completesAtOnce\`): the POST answers
+- **Polling the API (${ms(poll)})**: the API looks the request up in the pipeline cache, read-only (${ms(api.lookupMs.median)} in-process:
+  key, metadata read, sha256 of the ${(api.videoBytes / 1024).toFixed(0)} KiB MP4), starts a run under a
+  fresh id with what it found in its input, and waits up to a second for it (\`VideosService.completesAtOnce\`): the POST answers
   \`completed\` (${summary(api.polling.map((r) => r.polls)).median.toFixed(0)} polls per repeat at the median); ${ms(med(api.polling, 'observeMs'))} pass between the run completing
   and the POST's answer reaching the client.
 - **Waiting on Temporal (${ms(wait)})**: the same POST, then the client's own long poll for the run's result.
 - **The run**: Temporal hands its first workflow task to the worker in ${ms(med(api.result, 'dispatchMs'))} (with the server's default
   \`history.transferProcessorMaxPollRPS\` of 20 on the dev server's one shard this was ~15 ms at the median and up to 50 ms;
   the launcher sets 200); the worker's task, which
-  records the hit and completes the run without any activity, takes ${ms(worker)} (SDK mean ${ms(sdk('temporal_workflow_task_execution_latency'))}).
+  places the found MP4 at the new id's path with the \`placePipelineHit\` local activity (a hard link; the API writes
+  no files) and completes the run, takes ${ms(worker)} (SDK mean ${ms(sdk('temporal_workflow_task_execution_latency'))}).
   Each new run evaluates the workflow bundle's modules afresh (Temporal gives every run its own module cache, even
   with \`reuseV8Context\`), so the workflows import \`@vidflow/contracts/workflow\`, which builds no zod schemas: when
   they imported the main entry this task took 18 ms at the median (SDK mean 15.3 ms) and the repeat 36.1 ms.`;

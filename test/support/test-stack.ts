@@ -1,4 +1,5 @@
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfig, type VidflowConfig } from '@vidflow/config';
 import type { VideoStatusView } from '@vidflow/contracts';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -14,6 +15,8 @@ import { WorkerModule } from '../../apps/worker/src/worker.module';
 export interface TestStack {
   config: VidflowConfig;
   api: TestAgent;
+  /** The HTTP app (not listening: `api` calls it in-process; a test that needs a real socket calls listen). */
+  app: NestExpressApplication;
   stop(): Promise<void>;
 }
 
@@ -49,6 +52,7 @@ export async function startTestStack(overrides: NodeJS.ProcessEnv = {}): Promise
   return {
     config,
     api: request(app.getHttpServer()),
+    app,
     async stop() {
       await app.close();
       worker.shutdownWorkers();

@@ -23,22 +23,22 @@ const ok = () => new Response(JSON.stringify({ id: 'vid-1' }), { status: 200, he
 describe('ApiClient', () => {
   it('asks a GET again after a 503 or 429 with Retry-After', async () => {
     const { client, methods } = scripted(busy(503), busy(429), ok);
-    await expect(client.get('/api/videos/vid-1')).resolves.toEqual({ id: 'vid-1' });
+    await expect(client.call(client.typed.GET('/api/videos/{id}', { params: { path: { id: 'vid-1' } } }))).resolves.toEqual({ id: 'vid-1' });
     expect(methods).toEqual(['GET', 'GET', 'GET']);
   });
 
   it('gives up after three tries with the API error', async () => {
     const { client, methods } = scripted(busy(503), busy(503), busy(503), ok);
-    await expect(client.get('/api/videos/vid-1')).rejects.toThrow(ApiError);
+    await expect(client.call(client.typed.GET('/api/videos/{id}', { params: { path: { id: 'vid-1' } } }))).rejects.toThrow(ApiError);
     expect(methods).toHaveLength(3);
   });
 
   it('never repeats a POST or DELETE', async () => {
     const post = scripted(busy(503), ok);
-    await expect(post.client.post('/api/videos', { topic: 'owls' })).rejects.toThrow('Temporal is unreachable');
+    await expect(post.client.call(post.client.typed.POST('/api/videos', { body: { topic: 'owls' } }))).rejects.toThrow('Temporal is unreachable');
     expect(post.methods).toEqual(['POST']);
     const del = scripted(busy(503), ok);
-    await expect(del.client.delete('/api/videos/vid-1')).rejects.toThrow(ApiError);
+    await expect(del.client.call(del.client.typed.DELETE('/api/videos/{id}', { params: { path: { id: 'vid-1' } } }))).rejects.toThrow(ApiError);
     expect(del.methods).toEqual(['DELETE']);
   });
 });

@@ -1,3 +1,4 @@
+import { createVidflowClient, type VidflowClient } from '@vidflow/api-client';
 import { ApiError } from './api-error';
 import type { CliConfig } from './cli-config';
 import { apiErrorFromResponse } from './format-api-error';
@@ -8,12 +9,29 @@ export type FetchFn = typeof fetch;
 const BUSY_ATTEMPTS = 3;
 const MAX_RETRY_WAIT_S = 5;
 
-/** The REST API as the CLI uses it: JSON in and out, the contract's errors as ApiError. */
+/** What every call of the typed client resolves to: the data of a success, or the error body. */
+interface Answer {
+  data?: unknown;
+  error?: unknown;
+  response: Response;
+}
+
+/**
+ * The REST API as the CLI uses it: the client generated from the OpenAPI document (`typed`, from
+ * @vidflow/api-client), with the CLI's transport rules around it (a GET answered 503/429 is asked again,
+ * an unreachable server is one clear error) and the contract's errors as ApiError.
+ */
 export class ApiClient {
+  readonly typed: VidflowClient;
+  /** The body of each error answer as it came, for the message (the typed client gives it parsed, or as text). */
+  private readonly errorTexts = new WeakMap<Response, string>();
+
   constructor(
     private readonly config: Pick<CliConfig, 'apiUrl' | 'apiKey'>,
     private readonly fetchFn: FetchFn = fetch,
-  ) {}
+  ) {
+    this.typed = createVidflowClient({ baseUrl: config.apiUrl, apiKey: config.apiKey, fetch: (request) => this.send(request) });
+  }
 
   get baseUrl(): string {
     return this.config.apiUrl;
@@ -24,62 +42,63 @@ export class ApiClient {
     return this.config.apiKey ? { authorization: `Bearer ${this.config.apiKey}` } : {};
   }
 
-  async get<T>(path: string): Promise<T> {
-    return this.json<T>('GET', path);
+  /**
+   * The data of a successful answer of `pending` (a call of `typed`); an error answer becomes an ApiError
+   * with the server's message and field details. `api.call(api.typed.GET('/api/videos/{id}', ...))`.
+   */
+  async call<A extends Answer>(pending: Promise<A>): Promise<Exclude<A['data'], undefined>> {
+    const answer = await this.settle(pending);
+    return answer.data as Exclude<A['data'], undefined>;
   }
 
-  async post<T>(path: string, body?: unknown): Promise<T> {
-    return this.json<T>('POST', path, body);
-  }
-
-  async delete<T>(path: string): Promise<T> {
-    return this.json<T>('DELETE', path);
-  }
-
-  /** A successful response whose body the caller reads (a file download); errors as ApiError. */
-  async raw(method: string, path: string): Promise<Response> {
-    const res = await this.send(method, path);
-    if (!res.ok) throw apiErrorFromResponse(res.status, res.statusText, await res.text());
-    return res;
-  }
-
-  private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = method === 'GET' ? await this.sendRetryingBusy(path) : await this.send(method, path, body);
-    const text = await res.text();
-    if (!res.ok) throw apiErrorFromResponse(res.status, res.statusText, text);
-    if (!text) return undefined as T;
+  /** Like `call`, for answers whose body the caller does not read (204, or a stream it reads itself). */
+  async settle<A extends Answer>(pending: Promise<A>): Promise<A> {
+    let answer: A;
     try {
-      return JSON.parse(text) as T;
-    } catch {
-      throw new ApiError(`the API answered ${method} ${path} with something that is not JSON: ${text.slice(0, 200)}`, res.status, 'BAD_RESPONSE');
+      answer = await pending;
+    } catch (e) {
+      if (e instanceof SyntaxError) throw new ApiError(`the API answered with something that is not JSON (${e.message})`, 0, 'BAD_RESPONSE');
+      throw e;
     }
+    const { response } = answer;
+    if (!response.ok) throw apiErrorFromResponse(response.status, response.statusText, this.errorTexts.get(response) ?? '');
+    return answer;
   }
 
   /**
-   * A GET answered 503 (Temporal briefly unreachable or slow) or 429 (rate limited) is asked again after
-   * the Retry-After the API sends (at most MAX_RETRY_WAIT_S), up to BUSY_ATTEMPTS times in all: reading
-   * is safe to repeat, so a watcher does not fail on a moment's load. Other methods are never repeated.
+   * The transport under the typed client. The injected fetch gets a URL and a plain init (method, headers,
+   * body), as a test or another fetch implementation expects. A GET answered 503 (Temporal briefly
+   * unreachable or slow) or 429 (rate limited) is asked again after the Retry-After the API sends (at most
+   * MAX_RETRY_WAIT_S), up to BUSY_ATTEMPTS times in all: reading is safe to repeat, so a watcher does not
+   * fail on a moment's load. Other methods are never repeated.
    */
-  private async sendRetryingBusy(path: string): Promise<Response> {
+  private async send(request: Request): Promise<Response> {
+    const init: RequestInit = {
+      method: request.method,
+      headers: Object.fromEntries(request.headers),
+      body: request.body ? await request.text() : undefined,
+    };
     for (let attempt = 1; ; attempt++) {
-      const res = await this.send('GET', path);
-      if ((res.status !== 503 && res.status !== 429) || attempt === BUSY_ATTEMPTS) return res;
+      const res = await this.fetchOnce(request.url, init);
+      if (request.method !== 'GET' || (res.status !== 503 && res.status !== 429) || attempt === BUSY_ATTEMPTS) return this.keepErrorText(res);
       await res.body?.cancel();
       const waitS = Math.min(MAX_RETRY_WAIT_S, Math.max(0, Number(res.headers.get('retry-after') ?? 1) || 0));
       await new Promise((r) => setTimeout(r, waitS * 1000));
     }
   }
 
-  private async send(method: string, path: string, body?: unknown): Promise<Response> {
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (this.config.apiKey) headers.authorization = `Bearer ${this.config.apiKey}`;
+  /** An error answer's body is read here, once, and handed on as a copy the typed client reads again. */
+  private async keepErrorText(res: Response): Promise<Response> {
+    if (res.ok || res.status < 400) return res;
+    const text = await res.text();
+    const copy = new Response(text, { status: res.status, statusText: res.statusText, headers: res.headers });
+    this.errorTexts.set(copy, text);
+    return copy;
+  }
+
+  private async fetchOnce(url: string, init: RequestInit): Promise<Response> {
     try {
-      return await this.fetchFn(`${this.config.apiUrl}${path}`, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
+      return await this.fetchFn(url, init);
     } catch (e) {
       // undici reports connection problems as `TypeError: fetch failed` with the reason in `cause`.
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
@@ -91,9 +110,4 @@ export class ApiClient {
       );
     }
   }
-}
-
-/** `/api/videos/<id>` with the id escaped: ids come from the command line. */
-export function apiPath(...segments: string[]): string {
-  return `/api/${segments.map((s) => encodeURIComponent(s)).join('/')}`;
 }

@@ -1,5 +1,4 @@
 import type { ApiClient } from './api-client';
-import { apiPath } from './api-client';
 import { RunFailedError } from './api-error';
 import { printJson, printLine, type CommandContext } from './command';
 import { formatBatchProgress, formatBatchSummary, type BatchItemView, type BatchStatusView } from './format-batch';
@@ -15,15 +14,17 @@ const PAGE = 1000;
  * has `total` items or a page adds nothing new (a server that caps `limit` lower still works).
  */
 export async function getBatchWithAllItems(api: ApiClient, id: string): Promise<BatchStatusView> {
-  const first = await api.get<BatchStatusView>(`${apiPath('batches', id)}?offset=0&limit=${PAGE}`);
+  const page = (offset: number, limit: number) =>
+    api.call(api.typed.GET('/api/batches/{id}', { params: { path: { id }, query: { offset, limit } } }));
+  const first = await page(0, PAGE);
   const items = new Map<number, BatchItemView>(first.items.map((i) => [i.index, i]));
   let offset = first.items.length;
   while (items.size < first.total && offset < first.total) {
-    const page = await api.get<BatchStatusView>(`${apiPath('batches', id)}?offset=${offset}&limit=${PAGE}`);
+    const next = await page(offset, PAGE);
     const before = items.size;
-    for (const i of page.items) items.set(i.index, i);
+    for (const i of next.items) items.set(i.index, i);
     if (items.size === before) break;
-    offset += page.items.length;
+    offset += next.items.length;
   }
   return { ...first, items: [...items.values()].sort((a, b) => a.index - b.index) };
 }
@@ -42,7 +43,7 @@ export async function followBatch(ctx: CommandContext, id: string): Promise<Batc
     await pollUntil({
       ctx,
       // One item is enough for the counts; the items come once, at the end.
-      fetchOnce: () => ctx.api.get<BatchStatusView>(`${apiPath('batches', id)}?offset=0&limit=1`),
+      fetchOnce: () => ctx.api.call(ctx.api.typed.GET('/api/batches/{id}', { params: { path: { id }, query: { offset: 0, limit: 1 } } })),
       onUpdate: (b) => {
         if (!ctx.json) display.update(formatBatchProgress(b));
       },

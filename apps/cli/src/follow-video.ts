@@ -1,6 +1,5 @@
 import type { VideoStatusView } from '@vidflow/contracts';
 import { ApiError, RunFailedError } from './api-error';
-import { apiPath } from './api-client';
 import { printJson, printLine, type CommandContext } from './command';
 import { isTerminalStatus } from '@vidflow/contracts';
 import { formatVideoProgress, formatVideoStatus } from './format-video-progress';
@@ -44,7 +43,7 @@ export async function followVideo(ctx: CommandContext, id: string): Promise<Vide
   try {
     final = await pollUntil({
       ctx,
-      fetchOnce: () => ctx.api.get<VideoStatusView>(apiPath('videos', id)),
+      fetchOnce: () => ctx.api.call(ctx.api.typed.GET('/api/videos/{id}', { params: { path: { id } } })),
       onUpdate: (s) => {
         if (!ctx.json) display.update(formatVideoProgress(s));
       },

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { TranscriptionStatusView } from './transcription-status';
+import { BatchRequestSchema, type BatchStatusView } from './batch';
+import type { ScheduleView } from './schedule';
 import type { VideoStatusView } from './video-status';
 
 /**
@@ -165,10 +167,86 @@ export const SystemSchema = z.strictObject({
   }),
 });
 export type SystemView = z.output<typeof SystemSchema>;
+export const BatchLinksSchema = z.strictObject({ self: z.string(), retry: z.string() });
+
+export const CreatedBatchSchema = z.strictObject({ id: z.string(), status: RunStatusSchema, total: z.number().int(), links: BatchLinksSchema });
+
+export const BatchRetryAcceptedSchema = z.strictObject({
+  id: z.string(),
+  status: RunStatusSchema,
+  /** How many failed items run again. */
+  retrying: z.number().int(),
+  links: BatchLinksSchema,
+});
+
+export const BatchStatusSchema = z.strictObject({
+  id: z.string(),
+  status: RunStatusSchema,
+  total: z.number().int(),
+  completed: z.number().int(),
+  failed: z.number().int(),
+  cancelled: z.number().int(),
+  running: z.number().int(),
+  queued: z.number().int(),
+  cacheHits: z.number().int(),
+  items: z.array(z.strictObject({ index: z.number().int(), videoId: z.string(), status: RunStatusSchema, error: VideoErrorSchema.optional() })),
+  offset: z.number().int(),
+  limit: z.number().int(),
+  createdAt: z.string().optional(),
+  updatedAt: z.string().optional(),
+});
+
+export const ScheduleSchema = z.strictObject({
+  id: z.string(),
+  spec: z.strictObject({ cron: z.array(z.string()).optional(), intervalSeconds: z.array(z.number().int()).optional(), timezone: z.string() }),
+  paused: z.boolean(),
+  overlap: z.enum(['skip', 'buffer_one', 'allow_all']),
+  /** The batch each run starts, with its defaults applied. */
+  batch: BatchRequestSchema.optional(),
+  nextRuns: z.array(z.string()),
+  recentRuns: z.array(z.strictObject({ batchId: z.string(), scheduledAt: z.string(), startedAt: z.string() })),
+});
+
+export const ScheduleListSchema = z.strictObject({ items: z.array(ScheduleSchema) });
+
+/** The artifact cache's stages (libs/cache CACHE_STAGES; the API checks at compile time that the two agree). */
+export const CACHE_STAGE_NAMES = ['script', 'tts', 'render', 'pipeline'] as const;
+const StageTotalsSchema = z.strictObject({ entries: z.number().int(), bytes: z.number().int(), hits: z.number().int(), misses: z.number().int() });
+
+export const CacheStatsSchema = z.strictObject({
+  entries: z.number().int(),
+  bytes: z.number().int(),
+  maxBytes: z.number().int(),
+  hits: z.number().int(),
+  misses: z.number().int(),
+  hitRate: z.number().min(0).max(1),
+  byStage: z.strictObject(Object.fromEntries(CACHE_STAGE_NAMES.map((s) => [s, StageTotalsSchema])) as Record<(typeof CACHE_STAGE_NAMES)[number], typeof StageTotalsSchema>),
+});
+
+export const CacheCleanupSchema = z.strictObject({ removed: z.number().int(), bytesFreed: z.number().int() });
+
+export const CacheEntryRemovedSchema = z.strictObject({ removed: z.number().int() });
+
+/** One health indicator's report: `up` or `down`, with what it checked. */
+const HealthIndicatorsSchema = z.record(z.string(), z.looseObject({ status: z.enum(['up', 'down']) }));
+
+/** `/health/live` and `/health/ready` (the shape @nestjs/terminus answers, 200 and 503 alike). */
+export const HealthSchema = z.strictObject({
+  status: z.enum(['ok', 'error', 'shutting_down']),
+  info: HealthIndicatorsSchema.optional(),
+  error: HealthIndicatorsSchema.optional(),
+  details: HealthIndicatorsSchema,
+});
+
+export const StudioConfigSchema = z.strictObject({ temporalUiUrl: z.string(), temporalNamespace: z.string() });
 
 // Compile-time: the schema's output and the hand-written view are the same type, both ways.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const sameStatus: Same<z.output<typeof VideoStatusSchema>, VideoStatusView> = true;
+const sameBatch: Same<z.output<typeof BatchStatusSchema>, BatchStatusView> = true;
+const sameSchedule: Same<z.output<typeof ScheduleSchema>, ScheduleView> = true;
 void sameStatus;
 const sameTranscription: Same<z.output<typeof TranscriptionStatusSchema>, TranscriptionStatusView> = true;
 void sameTranscription;
+void sameBatch;
+void sameSchedule;

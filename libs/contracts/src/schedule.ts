@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BatchRequestSchema } from './batch';
+import { BatchRequestSchema, type BatchRequest } from './batch';
 
 export const ScheduleRequestSchema = z
   .strictObject({
@@ -26,7 +26,8 @@ export interface ScheduleView {
   spec: { cron?: string[]; intervalSeconds?: number[]; timezone: string };
   paused: boolean;
   overlap: 'skip' | 'buffer_one' | 'allow_all';
-  batch?: unknown;
+  /** The batch each run starts, with its defaults applied. */
+  batch?: BatchRequest;
   nextRuns: string[];
   recentRuns: Array<{ batchId: string; scheduledAt: string; startedAt: string }>;
 }

@@ -7,7 +7,8 @@ import { idempotencyScope } from '../common/api-key.middleware';
 import { TemporalDeadlineInterceptor } from '../temporal/temporal-deadline.interceptor';
 import { BatchesService } from './batches.service';
 
-const PageQuery = z.strictObject({
+/** `?offset=&limit=` of GET /api/batches/:id (the OpenAPI document's parameters come from it too). */
+export const BatchPageQuerySchema = z.strictObject({
   offset: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
@@ -36,7 +37,7 @@ export class BatchesController {
   @Get(':id')
   @ApiOperation({ summary: 'Counts and per-item status (items paginated with offset and limit)' })
   get(@Param('id') id: string, @Query() query: unknown) {
-    return this.batches.get(id, validate(PageQuery, query, 'query'));
+    return this.batches.get(id, validate(BatchPageQuerySchema, query, 'query'));
   }
 
   @Delete(':id')

@@ -5,7 +5,8 @@ import { NotFoundError, ValidationFailedError } from '../common/api-errors';
 import { validate } from '../common/zod-validation';
 import { CACHE } from '../tokens';
 
-const StageQuery = z.strictObject({ stage: z.enum(CACHE_STAGES) });
+/** `?stage=` of DELETE /api/cache (the OpenAPI document's parameter comes from it too). */
+export const CacheStageQuerySchema = z.strictObject({ stage: z.enum(CACHE_STAGES) });
 
 /** The cache API: statistics and invalidation over the same store the workers use. */
 @Injectable()
@@ -25,7 +26,7 @@ export class CacheService implements OnApplicationShutdown {
   }
 
   invalidateStage(query: unknown): Promise<CleanupResult> {
-    return this.cache.invalidateStage(validate(StageQuery, query, 'query').stage);
+    return this.cache.invalidateStage(validate(CacheStageQuerySchema, query, 'query').stage);
   }
 
   /** Drops expired entries now, then evicts least recently used ones if the store is over its size limit. */

@@ -9,11 +9,16 @@ import { createApp } from '../create-app';
 import { toStatusView } from '../videos/video-status.mapper';
 import { links } from '../videos/videos.service';
 
+interface Response {
+  $ref?: string;
+  content?: Record<string, { schema: unknown }>;
+  headers?: Record<string, unknown>;
+}
 interface Doc {
   openapi: string;
   servers: Array<{ url: string }>;
-  paths: Record<string, Record<string, { security?: unknown[]; parameters?: Array<{ name: string; in: string }>; responses: Record<string, { content?: Record<string, { schema: unknown }>; headers?: Record<string, unknown> }> }>>;
-  components: { schemas: Record<string, unknown> };
+  paths: Record<string, Record<string, { security?: unknown[]; parameters?: Array<{ name: string; in: string }>; responses: Record<string, Response> }>>;
+  components: { schemas: Record<string, unknown>; responses: Record<string, Response> };
 }
 
 /**
@@ -51,8 +56,12 @@ describe('the OpenAPI document', () => {
   const compile = (schema: unknown) => ajv.compile(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"doc#/components/')) as object);
   const requestValid = (name: string, body: unknown) => compile({ $ref: `#/components/schemas/${name}` })(body);
 
+  /** A response of the document, its `$ref` (to components/responses) followed. */
+  const resolveResponse = (response: Response | undefined): Response | undefined =>
+    response?.$ref ? doc.components.responses[response.$ref.replace('#/components/responses/', '')] : response;
+
   function expectDocumented(path: string, method: string, res: request.Response): void {
-    const declared = doc.paths[path]?.[method]?.responses[String(res.status)];
+    const declared = resolveResponse(doc.paths[path]?.[method]?.responses[String(res.status)]);
     expect({ route: `${method} ${path}`, status: res.status, declared: declared !== undefined }).toEqual({ route: `${method} ${path}`, status: res.status, declared: true });
     const schema = declared!.content?.['application/json']?.schema;
     if (schema) {

@@ -3,10 +3,20 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import type { VidflowConfig } from '@vidflow/config';
 import {
   BatchRequestSchema,
+  BatchRetryAcceptedSchema,
+  BatchStatusSchema,
+  CacheCleanupSchema,
+  CacheEntryRemovedSchema,
+  CacheStatsSchema,
   CancelAcceptedSchema,
+  CreatedBatchSchema,
   CreatedTranscriptionSchema,
   CreatedVideoSchema,
+  HealthSchema,
+  ScheduleListSchema,
   ScheduleRequestSchema,
+  ScheduleSchema,
+  StudioConfigSchema,
   SystemSchema,
   TranscriptionListSchema,
   TranscriptionRequestSchema,
@@ -16,9 +26,19 @@ import {
   VideoStatusSchema,
 } from '@vidflow/contracts';
 import { z } from 'zod';
+import { BatchPageQuerySchema } from '../batches/batches.controller';
+import { TranscriptionListQuerySchema } from '../transcriptions/transcriptions.service';
+import { CacheStageQuerySchema } from '../cache/cache.service';
+import { ListQuerySchema } from '../videos/video-list.service';
 
 type Schema = Record<string, unknown>;
-type Operation = { parameters?: unknown[]; responses?: Record<string, unknown>; security?: unknown[]; requestBody?: unknown };
+type Operation = {
+  summary?: string;
+  parameters?: Array<Record<string, unknown>>;
+  responses?: Record<string, unknown>;
+  security?: unknown[];
+  requestBody?: unknown;
+};
 
 /** JSON Schema of what a client sends: `io: 'input'`, so fields with defaults are optional. */
 export function requestSchema(schema: z.ZodType): Schema {
@@ -42,6 +62,18 @@ function exactlyOneOf(schema: Schema, fields: string[]): Schema {
   return { ...schema, oneOf: fields.map((f) => ({ required: [f] })) };
 }
 
+/** Query parameters from the zod schema that validates them: the names, types, bounds and defaults the handler applies. */
+function queryParameters(schema: z.ZodObject, descriptions: Record<string, string>): Array<Record<string, unknown>> {
+  const json = requestSchema(schema) as { properties: Record<string, Schema>; required?: string[] };
+  return Object.entries(json.properties).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: json.required?.includes(name) ?? false,
+    description: descriptions[name] ?? name,
+    schema: property,
+  }));
+}
+
 const ERROR_ENVELOPE: Schema = {
   type: 'object',
   required: ['error'],
@@ -62,57 +94,295 @@ const ERROR_ENVELOPE: Schema = {
   },
 };
 
-const REQUEST_ID_HEADER = { description: 'The request id (the client\'s own X-Request-Id when it sent a valid one)', schema: { type: 'string' } };
-const RETRY_AFTER_HEADER = { description: 'Seconds to wait before trying again', schema: { type: 'integer', minimum: 1 } };
-const errorResponse = (description: string, headers: Record<string, unknown> = {}) => ({
-  description,
-  headers: { 'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' }, ...headers },
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-});
-/** Answers every /api route can give before or around its handler (auth, limits, Temporal down). */
-const API_ERRORS = {
-  '400': errorResponse('Bad parameters or body; `details` names every bad field'),
-  '401': errorResponse('Missing or invalid API key (when API_KEYS is set)'),
-  '429': errorResponse('Rate limited', { 'Retry-After': { $ref: '#/components/headers/Retry-After' } }),
-  '503': errorResponse('Temporal is unreachable', { 'Retry-After': { $ref: '#/components/headers/Retry-After' } }),
-};
-const WRITE_ERRORS = { '413': errorResponse('Body too large'), '415': errorResponse('Not JSON') };
+const ref = (kind: 'schemas' | 'headers' | 'responses' | 'parameters', name: string) => ({ $ref: `#/components/${kind}/${name}` });
+const json = (schema: string) => ({ 'application/json': { schema: ref('schemas', schema) } });
 
-/** Success answers described by the zod response schemas of libs/contracts, by `method path status`. */
-const SUCCESS: Record<string, { schema: string; description: string; headers?: Record<string, unknown> }> = {
-  'post /api/videos 202': { schema: 'CreatedVideo', description: 'Accepted; poll links.self', headers: { Location: { description: 'links.self', schema: { type: 'string' } } } },
-  'get /api/videos 200': { schema: 'VideoList', description: 'Videos, newest first' },
-  'get /api/videos/{id} 200': { schema: 'VideoStatus', description: 'The status object' },
-  'delete /api/videos/{id} 202': { schema: 'CancelAccepted', description: 'Cancellation requested' },
-  'post /api/transcriptions 202': {
-    schema: 'CreatedTranscription',
-    description: 'Accepted; poll links.self',
-    headers: { Location: { description: 'links.self', schema: { type: 'string' } } },
+const HEADERS: Record<string, Schema> = {
+  'X-Request-Id': { description: "The request id (the client's own X-Request-Id when it sent a valid one)", schema: { type: 'string' } },
+  'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer', minimum: 1 } },
+  'Cache-Control': {
+    description: 'no-cache (revalidate with the ETag), private, max-age=3600 for a completed video, no-store for errors and writes',
+    schema: { type: 'string' },
   },
-  'get /api/system 200': { schema: 'System', description: 'Machine, task queues, tuner and limits' },
-  'get /api/transcriptions 200': { schema: 'TranscriptionList', description: 'Transcriptions, newest first' },
-  'get /api/transcriptions/{id} 200': { schema: 'TranscriptionStatus', description: 'The status object' },
-  'delete /api/transcriptions/{id} 202': { schema: 'CancelAccepted', description: 'Cancellation requested' },
+  ETag: { description: 'Validator for If-None-Match (weak for JSON; strong, a content hash, for files)', schema: { type: 'string' } },
+  Location: { description: 'Where the new resource is read', schema: { type: 'string' } },
+  'Last-Modified': { description: 'When the file was written', schema: { type: 'string' } },
+  'Accept-Ranges': { description: 'Byte ranges are served', schema: { type: 'string', enum: ['bytes'] } },
+  'Content-Range': { description: '`bytes <start>-<end>/<size>` (206) or `bytes */<size>` (416)', schema: { type: 'string' } },
+  'Content-Length': { description: 'Bytes in this answer', schema: { type: 'integer', minimum: 0 } },
 };
-/** Route-specific errors, beyond API_ERRORS. */
-const ROUTE_ERRORS: Record<string, string[]> = {
-  'post /api/videos': ['409', '422'],
-  'post /api/batches': ['409', '422'],
-  'post /api/schedules': ['409'],
-  'get /api/videos/{id}/file': ['404', '409'],
-  'delete /api/videos/{id}': ['404', '409'],
-  'post /api/transcriptions': ['409', '422'],
-  'get /api/transcriptions/{id}/file': ['404', '409'],
-  'get /api/transcriptions/{id}/{name}': ['404', '409'],
-  'delete /api/transcriptions/{id}': ['404', '409'],
+const headers = (...names: string[]) => Object.fromEntries(['X-Request-Id', ...names].map((n) => [n, ref('headers', n)]));
+
+/** Error answers, shared by the routes (components/responses); each is the error envelope. */
+const ERRORS: Record<string, { name: string; description: string; headers?: string[] }> = {
+  '400': { name: 'BadRequest', description: 'Bad parameters or body; `details` names every bad field' },
+  '401': { name: 'Unauthorized', description: 'Missing or invalid API key (when API_KEYS is set)' },
+  '404': { name: 'NotFound', description: 'No such resource' },
+  '409': { name: 'Conflict', description: "Conflict with the resource's state (or an Idempotency-Key used with another body)" },
+  '413': { name: 'PayloadTooLarge', description: 'Body too large (1 MiB; 16 MiB for batches and schedules)' },
+  '415': { name: 'UnsupportedMediaType', description: 'A body in an unsupported charset or encoding' },
+  '422': { name: 'Unprocessable', description: 'Well-formed but impossible here (a provider or media this server does not have)' },
+  '429': { name: 'RateLimited', description: 'Rate limited', headers: ['Retry-After'] },
+  '500': { name: 'InternalError', description: 'Unexpected failure (logged with the request id)' },
+  '503': { name: 'Unavailable', description: 'Temporal is unreachable', headers: ['Retry-After'] },
 };
-const ERROR_TEXT: Record<string, string> = { '404': 'No such resource', '409': 'Conflict with the resource\'s state', '422': 'Well-formed but impossible' };
+/** Answers every /api route can give before or around its handler (auth, limits, Temporal down, a bug). */
+const API_ERRORS = ['400', '401', '429', '500', '503'];
+/** Answers of a route that reads a JSON body. */
+const BODY_ERRORS = ['413', '415'];
+
+type Success =
+  | { status: string; description: string; schema: string; headers?: string[] }
+  | { status: string; description: string; content: Record<string, unknown>; headers?: string[] }
+  | { status: string; description: string; empty: true; headers?: string[] };
+
+interface RouteDoc {
+  /** For routes whose controller has no @ApiOperation. */
+  summary?: string;
+  success: Success[];
+  /** Errors beyond API_ERRORS (a route with a path parameter gets 404 too). */
+  errors?: string[];
+  body?: string;
+  idempotent?: boolean;
+  parameters?: Array<Record<string, unknown>>;
+  /** Outside /api: no key, no rate limit, no Temporal deadline. */
+  open?: boolean;
+}
+
+const NOT_MODIFIED: Success = { status: '304', description: 'Not modified: If-None-Match names the current ETag', empty: true, headers: ['ETag', 'Cache-Control'] };
+const READ = ['ETag', 'Cache-Control'];
+const ifNoneMatch = ref('parameters', 'If-None-Match');
+const TEXT = (type: string) => ({ [type]: { schema: { type: 'string' } } });
 
 /**
- * The OpenAPI document: paths and summaries from the Nest controllers, request bodies from the zod
- * schemas that validate them, and what the decorators cannot say added here: the error envelope and
- * the errors every /api route can give, X-Request-Id on every answer, Idempotency-Key on POSTs of
- * videos and batches, the bearer scheme on /api routes, servers from API_PUBLIC_URL.
+ * What each route answers, by `method path` as the document names them: the success statuses with their
+ * zod response schema, headers and route-specific errors. The contract test checks that every route of
+ * the document is here, and the OpenAPI spec validates real answers of each against it.
+ */
+export const ROUTES: Record<string, RouteDoc> = {
+  'post /api/videos': {
+    success: [{ status: '202', description: 'Accepted; poll links.self', schema: 'CreatedVideo', headers: ['Location'] }],
+    errors: ['409', '422'],
+    body: 'VideoRequest',
+    idempotent: true,
+  },
+  'get /api/videos': {
+    success: [{ status: '200', description: 'Videos, newest first', schema: 'VideoList', headers: READ }, NOT_MODIFIED],
+    parameters: [
+      ...queryParameters(ListQuerySchema, {
+        status: 'Only videos with this status',
+        limit: 'Videos per page',
+        cursor: 'nextCursor of the previous page',
+        batchId: 'Only the videos of this batch',
+      }),
+      ifNoneMatch,
+    ],
+  },
+  'get /api/videos/{id}': {
+    success: [{ status: '200', description: 'The status object', schema: 'VideoStatus', headers: READ }, NOT_MODIFIED],
+    parameters: [ifNoneMatch],
+  },
+  'delete /api/videos/{id}': {
+    success: [{ status: '202', description: 'Cancellation requested', schema: 'CancelAccepted' }],
+    errors: ['409'],
+  },
+  'get /api/videos/{id}/file': {
+    success: [
+      { status: '200', description: 'The whole MP4', content: { 'video/mp4': { schema: { type: 'string', contentMediaType: 'video/mp4' } } }, headers: ['ETag', 'Last-Modified', 'Accept-Ranges', 'Content-Length', 'Cache-Control'] },
+      { status: '206', description: 'The requested byte range', content: { 'video/mp4': { schema: { type: 'string', contentMediaType: 'video/mp4' } } }, headers: ['Content-Range', 'ETag', 'Last-Modified', 'Accept-Ranges', 'Content-Length', 'Cache-Control'] },
+      { status: '304', description: 'Not modified: If-None-Match names the file\'s ETag', empty: true, headers: ['ETag', 'Last-Modified', 'Accept-Ranges', 'Cache-Control'] },
+      { status: '416', description: 'Range not satisfiable: it starts at or after the end of the file, or ends before it starts', empty: true, headers: ['Content-Range', 'ETag', 'Accept-Ranges'] },
+    ],
+    errors: ['409'],
+    parameters: [
+      { name: 'Range', in: 'header', required: false, description: 'One byte range (`bytes=0-99`, `bytes=100-`, `bytes=-500`); several ranges get the whole file', schema: { type: 'string' } },
+      { name: 'If-Range', in: 'header', required: false, description: 'The range only while this strong ETag (or Last-Modified date) still holds; the whole file otherwise', schema: { type: 'string' } },
+      ifNoneMatch,
+    ],
+  },
+  'get /api/videos/{id}/events': {
+    success: [
+      { status: '200', description: 'Server-sent events: `id` (status version), `data` (the status object), `retry`, then `event: end`', content: TEXT('text/event-stream') },
+      { status: '204', description: 'The video has finished and Last-Event-ID covers its last status: stop reconnecting', empty: true },
+    ],
+    parameters: [{ name: 'Last-Event-ID', in: 'header', required: false, description: 'The id of the last event seen: only newer statuses are sent', schema: { type: 'string' } }],
+  },
+  'post /api/batches': {
+    success: [{ status: '202', description: 'Accepted; poll links.self', schema: 'CreatedBatch', headers: ['Location'] }],
+    errors: ['409', '422'],
+    body: 'BatchRequest',
+    idempotent: true,
+  },
+  'get /api/batches/{id}': {
+    success: [{ status: '200', description: 'Counts and the items of the page', schema: 'BatchStatus', headers: READ }, NOT_MODIFIED],
+    parameters: [...queryParameters(BatchPageQuerySchema, { offset: 'First item of the page', limit: 'Items per page' }), ifNoneMatch],
+  },
+  'delete /api/batches/{id}': {
+    success: [{ status: '202', description: 'Cancellation requested (the batch and its running videos)', schema: 'CancelAccepted' }],
+    errors: ['409'],
+  },
+  'post /api/batches/{id}/retry': {
+    success: [{ status: '202', description: 'The failed items run again under the same ids', schema: 'BatchRetryAccepted' }],
+    errors: ['409'],
+  },
+  'post /api/schedules': {
+    success: [{ status: '201', description: 'Created', schema: 'Schedule', headers: ['Location'] }],
+    errors: ['409'],
+    body: 'ScheduleRequest',
+  },
+  'get /api/schedules': {
+    summary: 'Schedules with their next runs',
+    success: [{ status: '200', description: 'The schedules', schema: 'ScheduleList', headers: READ }, NOT_MODIFIED],
+    parameters: [ifNoneMatch],
+  },
+  'get /api/schedules/{id}': {
+    summary: 'One schedule: spec, state, next runs and recent runs with their batch ids',
+    success: [{ status: '200', description: 'The schedule', schema: 'Schedule', headers: READ }, NOT_MODIFIED],
+    parameters: [ifNoneMatch],
+  },
+  'delete /api/schedules/{id}': {
+    summary: 'Delete a schedule (running batches go on)',
+    success: [{ status: '204', description: 'Deleted', empty: true }],
+  },
+  'post /api/schedules/{id}/pause': {
+    summary: 'Pause a schedule',
+    success: [{ status: '200', description: 'The paused schedule', schema: 'Schedule' }],
+  },
+  'post /api/schedules/{id}/unpause': {
+    summary: 'Resume a paused schedule',
+    success: [{ status: '200', description: 'The resumed schedule', schema: 'Schedule' }],
+  },
+  'post /api/schedules/{id}/trigger': {
+    success: [{ status: '202', description: 'A run was started (the overlap policy applies)', schema: 'Schedule' }],
+  },
+  'get /api/cache/stats': {
+    success: [{ status: '200', description: 'Totals and per stage', schema: 'CacheStats', headers: READ }, NOT_MODIFIED],
+    parameters: [ifNoneMatch],
+  },
+  'delete /api/cache/entries/{key}': {
+    success: [{ status: '200', description: 'The entry is gone', schema: 'CacheEntryRemoved' }],
+  },
+  'delete /api/cache': {
+    success: [{ status: '200', description: 'What was removed', schema: 'CacheCleanup' }],
+    parameters: queryParameters(CacheStageQuerySchema, { stage: 'The stage whose entries are removed' }),
+  },
+  'post /api/cache/cleanup': {
+    success: [{ status: '200', description: 'What was removed', schema: 'CacheCleanup' }],
+  },
+  'get /api/studio/config': {
+    success: [{ status: '200', description: 'The Studio settings', schema: 'StudioConfig', headers: READ }, NOT_MODIFIED],
+    parameters: [ifNoneMatch],
+  },
+  // tus 1.0.0 (/api/uploads): the protocol's own answers are plain text with Tus-* and Upload-* headers.
+  'options /api/uploads': {
+    success: [{ status: '204', description: 'Tus-Version, Tus-Extension, Tus-Max-Size, Tus-Checksum-Algorithm', empty: true }],
+  },
+  'post /api/uploads': {
+    success: [{ status: '201', description: 'Created: Location /api/uploads/<id>; Upload-Offset when a body came with it', empty: true, headers: ['Location'] }],
+    errors: ['413'],
+  },
+  'head /api/uploads/{id}': {
+    success: [
+      { status: '200', description: 'Upload-Offset (bytes stored) and Upload-Length', empty: true },
+      { status: '410', description: 'An unfinished upload past UPLOAD_EXPIRY_SECONDS', empty: true },
+    ],
+  },
+  'patch /api/uploads/{id}': {
+    success: [
+      { status: '204', description: 'The chunk is stored: Upload-Offset is the new offset', empty: true },
+      { status: '409', description: 'Upload-Offset is not the offset the server has', content: TEXT('text/plain') },
+      { status: '410', description: 'An unfinished upload past UPLOAD_EXPIRY_SECONDS', content: TEXT('text/plain') },
+      { status: '460', description: 'Checksum mismatch (Upload-Checksum): none of the chunk was kept', content: TEXT('text/plain') },
+    ],
+    errors: ['413'],
+  },
+  'delete /api/uploads/{id}': {
+    success: [{ status: '204', description: 'The upload is removed', empty: true }],
+  },
+  'post /api/transcriptions': {
+    success: [{ status: '202', description: 'Accepted; poll links.self', schema: 'CreatedTranscription', headers: ['Location'] }],
+    errors: ['409', '422'],
+    body: 'TranscriptionRequest',
+    idempotent: true,
+  },
+  'get /api/transcriptions': {
+    success: [{ status: '200', description: 'Transcriptions, newest first', schema: 'TranscriptionList', headers: READ }, NOT_MODIFIED],
+    parameters: [
+      ...queryParameters(TranscriptionListQuerySchema, { status: 'Only transcriptions with this status', limit: 'Per page', cursor: 'nextCursor of the previous page' }),
+      ifNoneMatch,
+    ],
+  },
+  'get /api/transcriptions/{id}': {
+    success: [{ status: '200', description: 'The status object', schema: 'TranscriptionStatus', headers: READ }, NOT_MODIFIED],
+    parameters: [ifNoneMatch],
+  },
+  'delete /api/transcriptions/{id}': {
+    success: [{ status: '202', description: 'Cancellation requested', schema: 'CancelAccepted' }],
+    errors: ['409'],
+  },
+  'get /api/transcriptions/{id}/events': {
+    success: [
+      { status: '200', description: 'Server-sent events: `id` (status version), `data` (the status object), `retry`, then `event: end`', content: TEXT('text/event-stream') },
+      { status: '204', description: 'The transcription has finished and Last-Event-ID covers its last status: stop reconnecting', empty: true },
+    ],
+    parameters: [{ name: 'Last-Event-ID', in: 'header', required: false, description: 'The id of the last event seen: only newer statuses are sent', schema: { type: 'string' } }],
+  },
+  'get /api/transcriptions/{id}/file': {
+    success: [
+      { status: '200', description: 'The MP4 with the subtitles burned in', content: { 'video/mp4': { schema: { type: 'string', contentMediaType: 'video/mp4' } } }, headers: ['ETag', 'Last-Modified', 'Accept-Ranges', 'Content-Length', 'Cache-Control'] },
+      { status: '206', description: 'The requested byte range', content: { 'video/mp4': { schema: { type: 'string', contentMediaType: 'video/mp4' } } }, headers: ['Content-Range', 'ETag', 'Accept-Ranges', 'Content-Length', 'Cache-Control'] },
+      { status: '304', description: "Not modified: If-None-Match names the file's ETag", empty: true, headers: ['ETag', 'Cache-Control'] },
+      { status: '416', description: 'Range not satisfiable', empty: true, headers: ['Content-Range'] },
+    ],
+    errors: ['409'],
+    parameters: [
+      { name: 'Range', in: 'header', required: false, description: 'One byte range (`bytes=0-99`)', schema: { type: 'string' } },
+      ifNoneMatch,
+    ],
+  },
+  'get /api/transcriptions/{id}/{name}': {
+    success: [
+      {
+        status: '200',
+        description: 'subtitles.srt (application/x-subrip), subtitles.vtt (text/vtt), subtitles.json or subtitles.txt',
+        content: { ...TEXT('application/x-subrip'), ...TEXT('text/vtt'), ...TEXT('text/plain'), 'application/json': { schema: { type: 'object' } } },
+        headers: ['ETag', 'Last-Modified', 'Accept-Ranges', 'Content-Length', 'Cache-Control'],
+      },
+      { status: '206', description: 'The requested byte range', content: TEXT('text/plain'), headers: ['Content-Range', 'ETag', 'Accept-Ranges', 'Content-Length', 'Cache-Control'] },
+      { status: '304', description: "Not modified: If-None-Match names the file's ETag", empty: true, headers: ['ETag', 'Cache-Control'] },
+      { status: '416', description: 'Range not satisfiable', empty: true, headers: ['Content-Range'] },
+    ],
+    errors: ['409'],
+    parameters: [{ name: 'Range', in: 'header', required: false, description: 'One byte range', schema: { type: 'string' } }, ifNoneMatch],
+  },
+  'get /api/system': {
+    success: [{ status: '200', description: 'Machine, task queues (pollers, backlog), tuner settings and limits', schema: 'System' }],
+  },
+  'get /health/live': {
+    summary: 'Liveness: the process is up and serving HTTP',
+    success: [{ status: '200', description: 'Alive', schema: 'Health' }],
+    errors: ['503'],
+    open: true,
+  },
+  'get /health/ready': {
+    summary: 'Readiness: Temporal reachable, room on the artifact disk, ffmpeg installed',
+    success: [{ status: '200', description: 'Ready: every check is up', schema: 'Health' }],
+    // Terminus answers 503 with the same report, saying which check is down (not the error envelope).
+    errors: ['503:Health'],
+    open: true,
+  },
+  'get /metrics': {
+    success: [{ status: '200', description: 'Prometheus text exposition format', content: TEXT('text/plain') }],
+    open: true,
+  },
+};
+
+/**
+ * The OpenAPI document: paths and summaries from the Nest controllers, request and response bodies from
+ * the zod schemas of libs/contracts (the same ones that validate), and what decorators cannot say added
+ * here from ROUTES: every success and error answer with its headers, query parameters from their zod
+ * schemas, X-Request-Id on every answer, Idempotency-Key on POSTs of videos and batches, the bearer scheme
+ * on /api routes (none elsewhere), servers from API_PUBLIC_URL.
  */
 export function buildOpenApiDocument(app: NestExpressApplication, config: VidflowConfig): OpenAPIObject {
   const document = SwaggerModule.createDocument(
@@ -121,72 +391,103 @@ export function buildOpenApiDocument(app: NestExpressApplication, config: Vidflo
       .setTitle('vidflow')
       .setDescription('Durable AI video production: script, speech and render as Temporal workflows. Contract: API.md.')
       .setVersion('1')
+      .setLicense('MIT', 'https://opensource.org/license/mit')
       .addServer(config.api.publicUrl)
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'One of API_KEYS (only when the server sets API_KEYS)' }, 'apiKey')
+      .addTag('videos', 'One video: submit, follow, download, cancel')
+      .addTag('batches', 'Many videos at once, at most maxConcurrent running')
+      .addTag('schedules', 'Batches on a timetable (Temporal Schedules)')
+      .addTag('cache', 'The content-addressed artifact cache')
+      .addTag('studio', 'What the Studio web app reads')
+      .addTag('uploads', 'Resumable uploads (tus 1.0.0)')
+      .addTag('transcriptions', 'Speech to subtitles: SRT, WebVTT, JSON, text, burned-in MP4')
+      .addTag('system', 'This machine, the task queues and the limits')
+      .addTag('operations', 'Health and metrics (no API key)')
       .build(),
   );
   // 3.1: schemas are JSON Schema 2020-12, which is what zod emits.
   document.openapi = '3.1.0';
+  // The keys are opaque strings, not JWTs (the builder's default).
+  delete (document.components?.securitySchemes?.apiKey as { bearerFormat?: string } | undefined)?.bearerFormat;
+  delete (document.info as { contact?: unknown }).contact;
   document.components = {
     ...document.components,
     schemas: {
-      ...document.components?.schemas,
-      VideoRequest: exactlyOneOf(requestSchema(VideoRequestSchema), ['topic', 'script', 'scenes']) as never,
-      BatchRequest: requestSchema(BatchRequestSchema) as never,
-      ScheduleRequest: exactlyOneOf(requestSchema(ScheduleRequestSchema), ['cron', 'intervalSeconds']) as never,
-      Error: ERROR_ENVELOPE as never,
-      CreatedVideo: responseSchema(CreatedVideoSchema) as never,
-      VideoStatus: responseSchema(VideoStatusSchema) as never,
-      VideoList: responseSchema(VideoListSchema) as never,
-      CancelAccepted: responseSchema(CancelAcceptedSchema) as never,
-      System: responseSchema(SystemSchema) as never,
-      TranscriptionRequest: requestSchema(TranscriptionRequestSchema) as never,
-      CreatedTranscription: responseSchema(CreatedTranscriptionSchema) as never,
-      TranscriptionStatus: responseSchema(TranscriptionStatusSchema) as never,
-      TranscriptionList: responseSchema(TranscriptionListSchema) as never,
-    },
-    headers: { 'X-Request-Id': REQUEST_ID_HEADER as never, 'Retry-After': RETRY_AFTER_HEADER as never },
-  };
-  const bodies: Record<string, string> = {
-    '/api/videos': 'VideoRequest',
-    '/api/batches': 'BatchRequest',
-    '/api/schedules': 'ScheduleRequest',
-    '/api/transcriptions': 'TranscriptionRequest',
+      VideoRequest: exactlyOneOf(requestSchema(VideoRequestSchema), ['topic', 'script', 'scenes']),
+      BatchRequest: requestSchema(BatchRequestSchema),
+      ScheduleRequest: exactlyOneOf(requestSchema(ScheduleRequestSchema), ['cron', 'intervalSeconds']),
+      Error: ERROR_ENVELOPE,
+      CreatedVideo: responseSchema(CreatedVideoSchema),
+      VideoStatus: responseSchema(VideoStatusSchema),
+      VideoList: responseSchema(VideoListSchema),
+      CancelAccepted: responseSchema(CancelAcceptedSchema),
+      CreatedBatch: responseSchema(CreatedBatchSchema),
+      BatchStatus: responseSchema(BatchStatusSchema),
+      BatchRetryAccepted: responseSchema(BatchRetryAcceptedSchema),
+      Schedule: responseSchema(ScheduleSchema),
+      ScheduleList: responseSchema(ScheduleListSchema),
+      CacheStats: responseSchema(CacheStatsSchema),
+      CacheCleanup: responseSchema(CacheCleanupSchema),
+      CacheEntryRemoved: responseSchema(CacheEntryRemovedSchema),
+      Health: responseSchema(HealthSchema),
+      StudioConfig: responseSchema(StudioConfigSchema),
+      TranscriptionRequest: requestSchema(TranscriptionRequestSchema),
+      CreatedTranscription: responseSchema(CreatedTranscriptionSchema),
+      TranscriptionStatus: responseSchema(TranscriptionStatusSchema),
+      TranscriptionList: responseSchema(TranscriptionListSchema),
+      System: responseSchema(SystemSchema),
+    } as never,
+    headers: HEADERS as never,
+    responses: Object.fromEntries(
+      Object.values(ERRORS).map((e) => [e.name, { description: e.description, headers: headers(...(e.headers ?? [])), content: json('Error') }]),
+    ) as never,
+    parameters: {
+      'If-None-Match': {
+        name: 'If-None-Match',
+        in: 'header',
+        required: false,
+        description: 'The ETag of an earlier answer: 304 while it is still current',
+        schema: { type: 'string' },
+      },
+    } as never,
   };
   for (const [path, item] of Object.entries(document.paths)) {
     for (const [method, op] of Object.entries(item as Record<string, Operation>)) {
-      const responses = (op.responses ??= {});
-      for (const r of Object.values(responses) as Array<{ headers?: Record<string, unknown> }>) {
-        r.headers = { 'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' }, ...r.headers };
-      }
-      if (!path.startsWith('/api')) continue;
-      for (const [key, success] of Object.entries(SUCCESS)) {
-        const [m, p, status] = key.split(' ');
-        if (m !== method || p !== path) continue;
-        responses[status!] = {
-          description: success.description,
-          headers: { 'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' }, ...success.headers },
-          content: { 'application/json': { schema: { $ref: `#/components/schemas/${success.schema}` } } },
+      const route = ROUTES[`${method} ${path}`];
+      if (!route) throw new Error(`the OpenAPI document has no answers for ${method.toUpperCase()} ${path}: add it to ROUTES`);
+      if (route.summary && !op.summary) op.summary = route.summary;
+      const responses: Record<string, unknown> = {};
+      for (const s of route.success) {
+        responses[s.status] = {
+          description: s.description,
+          headers: headers(...(s.headers ?? [])),
+          ...('schema' in s ? { content: json(s.schema) } : 'content' in s ? { content: s.content } : {}),
         };
       }
-      const specific = [...(ROUTE_ERRORS[`${method} ${path}`] ?? []), ...(path.includes('{') ? ['404'] : [])];
-      for (const status of specific) responses[status] ??= errorResponse(ERROR_TEXT[status]!);
-      op.security = [{ apiKey: [] }];
-      Object.assign(responses, API_ERRORS, method === 'post' ? WRITE_ERRORS : {}, { ...responses });
-      if (method === 'post' && bodies[path]) {
-        op.requestBody = { required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${bodies[path]}` } } } };
-        if (path !== '/api/schedules') {
-          op.parameters = [
-            ...(op.parameters ?? []).filter((p) => (p as { name?: string }).name !== 'idempotency-key'),
-            {
-              name: 'Idempotency-Key',
-              in: 'header',
-              required: false,
-              description: 'The same key with the same body returns the same resource; with another body, 409',
-              schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
-            },
-          ];
-        }
+      const errors = [...(route.open ? [] : API_ERRORS), ...(route.body ? BODY_ERRORS : []), ...(path.includes('{') ? ['404'] : []), ...(route.errors ?? [])];
+      for (const e of errors) {
+        const [status, schema] = e.split(':') as [string, string | undefined];
+        responses[status] = schema
+          ? { description: ERRORS[status]!.description, headers: headers(...(ERRORS[status]!.headers ?? [])), content: json(schema) }
+          : ref('responses', ERRORS[status]!.name);
+      }
+      op.responses = Object.fromEntries(Object.entries(responses).sort(([a], [b]) => a.localeCompare(b)));
+      // Public routes say so (an empty requirement), rather than leaving it to a global default.
+      op.security = route.open ? [] : [{ apiKey: [] }];
+      const parameters = (op.parameters ?? []).filter((p) => p.in === 'path');
+      parameters.push(...(route.parameters ?? []));
+      if (route.idempotent) {
+        parameters.push({
+          name: 'Idempotency-Key',
+          in: 'header',
+          required: false,
+          description: 'The same key with the same body returns the same resource; with another body, 409',
+          schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7e]+$' },
+        });
+      }
+      op.parameters = parameters;
+      if (route.body) {
+        op.requestBody = { required: true, content: json(route.body) };
       }
     }
   }

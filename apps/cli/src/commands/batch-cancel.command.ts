@@ -1,4 +1,3 @@
-import { apiPath } from '../api-client';
 import { printJson, printLine, type Command } from '../command';
 import { expectPositionals } from '../parse-args';
 
@@ -9,8 +8,8 @@ export const batchCancelCommand: Command = {
   flags: {},
   async run(ctx, args) {
     const [id] = expectPositionals(args, ['id'], 'batch-cancel');
-    const res = await ctx.api.delete<unknown>(apiPath('batches', id!));
-    if (ctx.json) printJson(ctx.io, res ?? { id, status: 'cancelling' });
+    const res = await ctx.api.call(ctx.api.typed.DELETE('/api/batches/{id}', { params: { path: { id: id! } } }));
+    if (ctx.json) printJson(ctx.io, res);
     else printLine(ctx.io, `cancelling ${id}`);
     return 0;
   },

@@ -1,4 +1,3 @@
-import { apiPath } from '../api-client';
 import { followBatch } from '../batch-api';
 import { printJson, printLine, type Command } from '../command';
 import { expectPositionals } from '../parse-args';
@@ -12,10 +11,10 @@ export const batchRetryCommand: Command = {
   },
   async run(ctx, args) {
     const [id] = expectPositionals(args, ['id'], 'batch-retry');
-    const res = await ctx.api.post<{ id?: string } | undefined>(`${apiPath('batches', id!)}/retry`);
-    const batchId = res?.id ?? id!;
+    const res = await ctx.api.call(ctx.api.typed.POST('/api/batches/{id}/retry', { params: { path: { id: id! } } }));
+    const batchId = res.id;
     if (!args.flags.wait) {
-      if (ctx.json) printJson(ctx.io, res ?? { id: batchId });
+      if (ctx.json) printJson(ctx.io, res);
       else printLine(ctx.io, `retrying the failed items of ${batchId}`);
       return 0;
     }

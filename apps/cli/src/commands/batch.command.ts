@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { apiPath } from '../api-client';
 import { followBatch } from '../batch-api';
 import { printJson, printLine, type Command } from '../command';
 import { CSV_COLUMNS } from '../csv-to-video-requests';
@@ -28,7 +27,7 @@ export const batchCommand: Command = {
       maxConcurrent: numberFlag(args, 'max-concurrent'),
       stopOnError: args.flags['stop-on-error'] === true,
     });
-    const created = await ctx.api.post<{ id: string }>(apiPath('batches'), body);
+    const created = await ctx.api.call(ctx.api.typed.POST('/api/batches', { body }));
     if (!args.flags.wait) {
       if (ctx.json) printJson(ctx.io, created);
       else printLine(ctx.io, created.id);

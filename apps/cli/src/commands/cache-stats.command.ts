@@ -1,19 +1,9 @@
-import { apiPath } from '../api-client';
+import type { ApiSchemas } from '@vidflow/api-client';
 import { printJson, printLine, type Command } from '../command';
 import { formatBytes } from '../format-video-progress';
 import { expectPositionals } from '../parse-args';
 
-interface StageStats {
-  entries?: number;
-  bytes?: number;
-  hits?: number;
-  misses?: number;
-}
-interface CacheStats extends StageStats {
-  maxBytes?: number;
-  hitRate?: number;
-  byStage?: Record<string, StageStats>;
-}
+type CacheStats = ApiSchemas['CacheStats'];
 
 export const cacheStatsCommand: Command = {
   name: 'cache stats',
@@ -22,7 +12,7 @@ export const cacheStatsCommand: Command = {
   flags: {},
   async run(ctx, args) {
     expectPositionals(args, [], 'cache stats');
-    const s = await ctx.api.get<CacheStats>(apiPath('cache', 'stats'));
+    const s = await ctx.api.call(ctx.api.typed.GET('/api/cache/stats'));
     if (ctx.json) {
       printJson(ctx.io, s);
       return 0;
@@ -33,11 +23,10 @@ export const cacheStatsCommand: Command = {
 };
 
 export function formatCacheStats(s: CacheStats): string {
-  const size = `${formatBytes(s.bytes ?? 0)}${s.maxBytes ? ` of ${formatBytes(s.maxBytes)}` : ''}`;
-  const rate = s.hitRate !== undefined ? `  hit rate ${(s.hitRate * 100).toFixed(1)}%` : '';
-  const lines = [`entries ${s.entries ?? 0}  ${size}  hits ${s.hits ?? 0}  misses ${s.misses ?? 0}${rate}`];
-  for (const [stage, st] of Object.entries(s.byStage ?? {})) {
-    lines.push(`  ${stage.padEnd(9)} entries ${st.entries ?? 0}  ${formatBytes(st.bytes ?? 0)}  hits ${st.hits ?? 0}  misses ${st.misses ?? 0}`);
+  const size = `${formatBytes(s.bytes)}${s.maxBytes ? ` of ${formatBytes(s.maxBytes)}` : ''}`;
+  const lines = [`entries ${s.entries}  ${size}  hits ${s.hits}  misses ${s.misses}  hit rate ${(s.hitRate * 100).toFixed(1)}%`];
+  for (const [stage, st] of Object.entries(s.byStage)) {
+    lines.push(`  ${stage.padEnd(9)} entries ${st.entries}  ${formatBytes(st.bytes)}  hits ${st.hits}  misses ${st.misses}`);
   }
   return lines.join('\n');
 }

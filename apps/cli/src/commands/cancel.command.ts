@@ -1,4 +1,3 @@
-import { apiPath } from '../api-client';
 import { expectPositionals } from '../parse-args';
 import { printJson, printLine, type Command } from '../command';
 
@@ -9,8 +8,8 @@ export const cancelCommand: Command = {
   flags: {},
   async run(ctx, args) {
     const [id] = expectPositionals(args, ['id'], 'cancel');
-    const res = await ctx.api.delete<unknown>(apiPath('videos', id!));
-    if (ctx.json) printJson(ctx.io, res ?? { id, status: 'cancelling' });
+    const res = await ctx.api.call(ctx.api.typed.DELETE('/api/videos/{id}', { params: { path: { id: id! } } }));
+    if (ctx.json) printJson(ctx.io, res);
     else printLine(ctx.io, `cancelling ${id}`);
     return 0;
   },

@@ -1,16 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { apiPath } from '../api-client';
 import { buildVideoRequest } from '../build-video-request';
 import { printJson, printLine, type Command } from '../command';
 import { followVideo } from '../follow-video';
 import { requestOptionFlags } from '../request-options';
-
-interface Created {
-  id: string;
-  status: string;
-  links?: Record<string, string>;
-}
 
 export const createCommand: Command = {
   name: 'create',
@@ -29,7 +22,7 @@ export const createCommand: Command = {
   },
   async run(ctx, args) {
     const body = buildVideoRequest(args, (path) => readFileSync(resolve(ctx.io.cwd, path), 'utf8'));
-    const created = await ctx.api.post<Created>(apiPath('videos'), body);
+    const created = await ctx.api.call(ctx.api.typed.POST('/api/videos', { body }));
     if (!args.flags.wait) {
       if (ctx.json) printJson(ctx.io, created);
       else printLine(ctx.io, created.id);

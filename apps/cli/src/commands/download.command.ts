@@ -1,10 +1,13 @@
-import { stat } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { apiPath } from '../api-client';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import { ApiError } from '../api-error';
 import { expectPositionals, stringFlag } from '../parse-args';
 import { printJson, printLine, type Command } from '../command';
 import { formatBytes } from '../format-video-progress';
-import { saveResponse } from '../save-response';
 
 export const downloadCommand: Command = {
   name: 'download',
@@ -17,11 +20,26 @@ export const downloadCommand: Command = {
   async run(ctx, args) {
     const [id] = expectPositionals(args, ['id'], 'download');
     const target = await targetPath(resolve(ctx.io.cwd, stringFlag(args, 'output') ?? `${id}.mp4`), id!);
-    const res = await ctx.api.raw('GET', `${apiPath('videos', id!)}/file`);
-    const size = await saveResponse(res, target, `video ${id}`);
-    if (ctx.json) printJson(ctx.io, { id, file: target, bytes: size });
-    else printLine(ctx.io, `${target}  (${formatBytes(size)})`);
-    return 0;
+    const { data: body, response: res } = await ctx.api.settle(
+      ctx.api.typed.GET('/api/videos/{id}/file', { params: { path: { id: id! } }, parseAs: 'stream', headers: { Accept: 'video/mp4' } }),
+    );
+    if (!body) throw new ApiError(`the API sent no body for video ${id}`, res.status, 'BAD_RESPONSE');
+    const expected = Number(res.headers.get('content-length') ?? NaN);
+    // Same directory as the target, so the rename is atomic (one filesystem).
+    const partial = `${target}.${process.pid}.part`;
+    try {
+      await pipeline(Readable.fromWeb(body as unknown as NodeReadableStream<Uint8Array>), createWriteStream(partial, { flags: 'wx' }));
+      const { size } = await stat(partial);
+      if (Number.isFinite(expected) && size !== expected) {
+        throw new ApiError(`download of ${id} stopped early: ${size} of ${expected} bytes`, res.status, 'INCOMPLETE');
+      }
+      await rename(partial, target);
+      if (ctx.json) printJson(ctx.io, { id, file: target, bytes: size });
+      else printLine(ctx.io, `${target}  (${formatBytes(size)})`);
+      return 0;
+    } finally {
+      await rm(partial, { force: true });
+    }
   },
 };
 

@@ -1,5 +1,3 @@
-import type { VideoStatusView } from '@vidflow/contracts';
-import { apiPath } from '../api-client';
 import { expectPositionals } from '../parse-args';
 import { printJson, printLine, type Command } from '../command';
 import { formatVideoStatus } from '../format-video-progress';
@@ -11,7 +9,7 @@ export const statusCommand: Command = {
   flags: {},
   async run(ctx, args) {
     const [id] = expectPositionals(args, ['id'], 'status');
-    const s = await ctx.api.get<VideoStatusView>(apiPath('videos', id!));
+    const s = await ctx.api.call(ctx.api.typed.GET('/api/videos/{id}', { params: { path: { id: id! } } }));
     if (ctx.json) printJson(ctx.io, s);
     else printLine(ctx.io, formatVideoStatus(s));
     return 0;

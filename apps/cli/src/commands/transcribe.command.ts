@@ -9,7 +9,6 @@ import {
 } from '@vidflow/contracts';
 import { stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
-import { apiPath } from '../api-client';
 import { RunFailedError } from '../api-error';
 import { printJson, printLine, type Command, type CommandContext } from '../command';
 import { pollUntil } from '../follow-video';
@@ -69,7 +68,7 @@ export const transcribeCommand: Command = {
     }
     if (!ctx.json) printLine(ctx.io, `uploaded ${basename(path)} as ${upload.id} (${formatBytes(upload.bytes)})`);
 
-    const created = await ctx.api.post<{ id: string }>('/api/transcriptions', { ...request, source: { upload: upload.id } });
+    const created = await ctx.api.call(ctx.api.typed.POST('/api/transcriptions', { body: { ...request, source: { upload: upload.id } } }));
     if (!ctx.json) printLine(ctx.io, `transcription ${created.id}`);
     const final = await followTranscription(ctx, created.id);
 
@@ -78,7 +77,13 @@ export const transcribeCommand: Command = {
     for (const [kind, url] of Object.entries(final.result?.files ?? {})) {
       if (!url) continue;
       const target = join(outDir, kind === 'video' ? `${name}.subtitled.mp4` : `${name}.${kind}`);
-      const bytes = await saveResponse(await ctx.api.raw('GET', url), target, `${created.id} ${kind}`);
+      const { response } =
+        kind === 'video'
+          ? await ctx.api.settle(ctx.api.typed.GET('/api/transcriptions/{id}/file', { params: { path: { id: created.id } }, parseAs: 'stream', headers: { Accept: 'video/mp4' } }))
+          : await ctx.api.settle(
+              ctx.api.typed.GET('/api/transcriptions/{id}/{name}', { params: { path: { id: created.id, name: basenameOfUrl(url) } }, parseAs: 'stream', headers: { Accept: '*/*' } }),
+            );
+      const bytes = await saveResponse(response, target, `${created.id} ${kind}`);
       saved[kind] = { file: target, bytes };
       if (!ctx.json) printLine(ctx.io, `${target}  (${formatBytes(bytes)})`);
     }
@@ -86,6 +91,11 @@ export const transcribeCommand: Command = {
     return 0;
   },
 };
+
+/** `subtitles.srt` of `/api/transcriptions/<id>/subtitles.srt`. */
+function basenameOfUrl(url: string): string {
+  return url.split('/').pop() ?? '';
+}
 
 /** The request body from the flags (the server validates it and names any bad field). */
 function buildRequest(flags: Record<string, unknown>): Omit<TranscriptionRequestInput, 'source'> {
@@ -115,7 +125,7 @@ async function followTranscription(ctx: CommandContext, id: string): Promise<Tra
   try {
     final = await pollUntil({
       ctx,
-      fetchOnce: () => ctx.api.get<TranscriptionStatusView>(apiPath('transcriptions', id)),
+      fetchOnce: () => ctx.api.call(ctx.api.typed.GET('/api/transcriptions/{id}', { params: { path: { id } } })) as Promise<TranscriptionStatusView>,
       onUpdate: (s) => {
         if (!ctx.json) display.update(formatTranscriptionProgress(s));
       },

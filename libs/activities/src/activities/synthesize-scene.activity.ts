@@ -1,10 +1,10 @@
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
-import { ErrorTypes, type SceneAudio, type SynthesizeSceneInput } from '@vidflow/contracts';
+import type { SceneAudio, SynthesizeSceneInput } from '@vidflow/contracts';
 import { buildSpeechNormalizeArgs } from '@vidflow/media';
 import { join } from 'node:path';
 import type { ActivityDeps } from '../activity-deps';
 import { toFailure } from './failures';
+import { providerFor } from './provider-for';
 import { StageCache, stageKey } from './stage-cache';
 
 /**
@@ -15,14 +15,7 @@ import { StageCache, stageKey } from './stage-cache';
 export function makeSynthesizeScene(deps: Pick<ActivityDeps, 'store' | 'ffmpeg' | 'speech' | 'cache'>) {
   const cache = new StageCache(deps.cache);
   return async function synthesizeScene(input: SynthesizeSceneInput): Promise<SceneAudio> {
-    const provider = deps.speech[input.voice.provider];
-    if (!provider) {
-      throw ApplicationFailure.create({
-        type: ErrorTypes.BadInput,
-        message: `voice.provider "${input.voice.provider}" is not configured on this worker`,
-        nonRetryable: true,
-      });
-    }
+    const provider = providerFor({ providers: deps.speech, name: input.voice.provider, field: 'voice.provider' });
     const audioPath = deps.store.sceneAudio(input.videoId, input.index);
     const key = stageKey('tts', { text: input.text, language: input.language, voice: input.voice, engine: provider.identity });
     const hit = await cache.read<{ durationSeconds: number }>('tts', key, input.cache);

@@ -2,6 +2,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { ErrorTypes, type Scene, type WriteScriptInput, type WriteScriptOutput } from '@vidflow/contracts';
 import type { ActivityDeps } from '../activity-deps';
 import { toFailure } from './failures';
+import { providerFor } from './provider-for';
 import { splitScript } from './split-script';
 import { StageCache, stageKey } from './stage-cache';
 
@@ -20,14 +21,7 @@ export function makeWriteScript(deps: Pick<ActivityDeps, 'scriptWriters' | 'cach
     if (input.topic === undefined) {
       throw ApplicationFailure.create({ type: ErrorTypes.BadInput, message: 'topic, script or scenes is required', nonRetryable: true });
     }
-    const writer = deps.scriptWriters[input.llm.provider];
-    if (!writer) {
-      throw ApplicationFailure.create({
-        type: ErrorTypes.BadInput,
-        message: `llm.provider "${input.llm.provider}" is not configured on this worker`,
-        nonRetryable: true,
-      });
-    }
+    const writer = providerFor({ providers: deps.scriptWriters, name: input.llm.provider, field: 'llm.provider' });
     const key = stageKey('script', {
       topic: input.topic,
       language: input.language,
