@@ -45,6 +45,7 @@ export function fakeTemporal(options: { onStart?: (id: string, run: FakeRun) => 
           closeTime: r.status === 'RUNNING' ? undefined : new Date('2026-12-02T01:05:00Z'),
           raw: { pendingActivities: r.startedActivity ? [{ lastStartedTime: { seconds: 1764637300 } }] : [] },
           memo: Promise.resolve(r.memo),
+          typedSearchAttributes: { get: () => undefined },
         };
       },
       query: async () => run().progress,

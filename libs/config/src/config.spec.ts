@@ -42,6 +42,7 @@ describe('loadConfig', () => {
         temporalMetricsPort: 9465,
         sttConcurrency: availableParallelism(),
         tuner: { kind: 'resource-based', targetCpuUsage: 0.9, targetMemoryUsage: 0.8 },
+        sweepGraceSeconds: 900,
       },
       ttsParallelism: 8,
       tools: { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe', espeak: 'espeak-ng' },

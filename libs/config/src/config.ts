@@ -42,6 +42,7 @@ export const envSchema = z.object({
   WORKER_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   WORKER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   WORKER_TEMPORAL_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
+  SWEEP_GRACE_SECONDS: z.coerce.number().int().min(0).default(900),
   TTS_PARALLELISM: positiveInt.max(64).default(8),
   FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
   FFPROBE_PATH: z.string().min(1).default('ffprobe'),
@@ -138,6 +139,8 @@ export interface VidflowConfig {
      * only while the machine's CPU and memory use stay below the targets (0..1).
      */
     tuner: { kind: 'fixed' | 'resource-based'; targetCpuUsage: number; targetMemoryUsage: number };
+    /** The folder sweeper leaves work/ and tmp/ folders that changed within this many seconds. */
+    sweepGraceSeconds: number;
   };
   ttsParallelism: number;
   tools: { ffmpeg: string; ffprobe: string; espeak: string };
@@ -259,6 +262,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       // One recogniser process per core: PocketSphinx is single-threaded.
       sttConcurrency: e.WORKER_STT_CONCURRENCY ?? cores,
       tuner: { kind: e.WORKER_TUNER, targetCpuUsage: e.WORKER_TUNER_TARGET_CPU, targetMemoryUsage: e.WORKER_TUNER_TARGET_MEMORY },
+      sweepGraceSeconds: e.SWEEP_GRACE_SECONDS,
     },
     ttsParallelism: e.TTS_PARALLELISM,
     tools: { ffmpeg: e.FFMPEG_PATH, ffprobe: e.FFPROBE_PATH, espeak: e.ESPEAK_PATH },

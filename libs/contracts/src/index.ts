@@ -16,3 +16,4 @@ export * from './responses.schema';
 export * from './transcription-request.schema';
 export * from './transcription-status';
 export * from './transcription-workflow-api';
+export * from './transcription-activity-io';

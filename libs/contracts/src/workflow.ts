@@ -12,3 +12,4 @@ export * from './workflow-api';
 export * from './batch-progress';
 export * from './transcription-status';
 export * from './transcription-workflow-api';
+export * from './transcription-activity-io';

@@ -110,6 +110,14 @@ const HEADERS: Record<string, Schema> = {
   'Accept-Ranges': { description: 'Byte ranges are served', schema: { type: 'string', enum: ['bytes'] } },
   'Content-Range': { description: '`bytes <start>-<end>/<size>` (206) or `bytes */<size>` (416)', schema: { type: 'string' } },
   'Content-Length': { description: 'Bytes in this answer', schema: { type: 'integer', minimum: 0 } },
+  'Tus-Resumable': { description: 'tus protocol version of the answer', schema: { type: 'string' } },
+  'Tus-Version': { description: 'tus versions the server speaks', schema: { type: 'string' } },
+  'Tus-Extension': { description: 'tus extensions the server supports', schema: { type: 'string' } },
+  'Tus-Max-Size': { description: 'Largest upload in bytes (UPLOAD_MAX_BYTES)', schema: { type: 'integer' } },
+  'Tus-Checksum-Algorithm': { description: 'Checksum algorithms for Upload-Checksum', schema: { type: 'string' } },
+  'Upload-Offset': { description: 'Bytes of the upload the server has', schema: { type: 'integer', minimum: 0 } },
+  'Upload-Length': { description: 'Size of the whole upload in bytes', schema: { type: 'integer', minimum: 0 } },
+  'Upload-Expires': { description: 'When an unfinished upload is removed (RFC 9110 date)', schema: { type: 'string' } },
 };
 const headers = (...names: string[]) => Object.fromEntries(['X-Request-Id', ...names].map((n) => [n, ref('headers', n)]));
 
@@ -149,6 +157,10 @@ interface RouteDoc {
   open?: boolean;
 }
 
+const TUS_RESUMABLE = { name: 'Tus-Resumable', in: 'header', required: true, description: 'tus protocol version: 1.0.0', schema: { type: 'string', enum: ['1.0.0'] } };
+// The tus handlers take the request whole, so Nest does not see the path parameter: declared here.
+const UPLOAD_ID = { name: 'id', in: 'path', required: true, description: 'The upload id (from Location)', schema: { type: 'string' } };
+const UPLOAD_CHECKSUM = { name: 'Upload-Checksum', in: 'header', required: false, description: '`sha256 <base64 digest>` (or sha1) of this request\'s body', schema: { type: 'string' } };
 const NOT_MODIFIED: Success = { status: '304', description: 'Not modified: If-None-Match names the current ETag', empty: true, headers: ['ETag', 'Cache-Control'] };
 const READ = ['ETag', 'Cache-Control'];
 const ifNoneMatch = ref('parameters', 'If-None-Match');
@@ -273,32 +285,6 @@ export const ROUTES: Record<string, RouteDoc> = {
     success: [{ status: '200', description: 'The Studio settings', schema: 'StudioConfig', headers: READ }, NOT_MODIFIED],
     parameters: [ifNoneMatch],
   },
-  // tus 1.0.0 (/api/uploads): the protocol's own answers are plain text with Tus-* and Upload-* headers.
-  'options /api/uploads': {
-    success: [{ status: '204', description: 'Tus-Version, Tus-Extension, Tus-Max-Size, Tus-Checksum-Algorithm', empty: true }],
-  },
-  'post /api/uploads': {
-    success: [{ status: '201', description: 'Created: Location /api/uploads/<id>; Upload-Offset when a body came with it', empty: true, headers: ['Location'] }],
-    errors: ['413'],
-  },
-  'head /api/uploads/{id}': {
-    success: [
-      { status: '200', description: 'Upload-Offset (bytes stored) and Upload-Length', empty: true },
-      { status: '410', description: 'An unfinished upload past UPLOAD_EXPIRY_SECONDS', empty: true },
-    ],
-  },
-  'patch /api/uploads/{id}': {
-    success: [
-      { status: '204', description: 'The chunk is stored: Upload-Offset is the new offset', empty: true },
-      { status: '409', description: 'Upload-Offset is not the offset the server has', content: TEXT('text/plain') },
-      { status: '410', description: 'An unfinished upload past UPLOAD_EXPIRY_SECONDS', content: TEXT('text/plain') },
-      { status: '460', description: 'Checksum mismatch (Upload-Checksum): none of the chunk was kept', content: TEXT('text/plain') },
-    ],
-    errors: ['413'],
-  },
-  'delete /api/uploads/{id}': {
-    success: [{ status: '204', description: 'The upload is removed', empty: true }],
-  },
   'post /api/transcriptions': {
     success: [{ status: '202', description: 'Accepted; poll links.self', schema: 'CreatedTranscription', headers: ['Location'] }],
     errors: ['409', '422'],
@@ -358,6 +344,44 @@ export const ROUTES: Record<string, RouteDoc> = {
   'get /api/system': {
     success: [{ status: '200', description: 'Machine, task queues (pollers, backlog), tuner settings and limits', schema: 'System' }],
   },
+  // tus 1.0.0 (tus.io/protocols/resumable-upload): the tus server answers its own protocol errors in text/plain,
+  // not in the error envelope, so they are listed with the route's answers.
+  'options /api/uploads': {
+    success: [{ status: '204', description: "The server's tus capabilities", empty: true, headers: ['Tus-Resumable', 'Tus-Version', 'Tus-Extension', 'Tus-Max-Size', 'Tus-Checksum-Algorithm'] }],
+  },
+  'post /api/uploads': {
+    success: [
+      { status: '201', description: 'Created; Location is the upload (with creation-with-upload, Upload-Offset says how much of the body was kept)', empty: true, headers: ['Location', 'Tus-Resumable', 'Upload-Offset', 'Upload-Expires'] },
+      { status: '413', description: 'Upload-Length over UPLOAD_MAX_BYTES (nothing stored)', content: TEXT('text/plain') },
+      { status: '460', description: 'Checksum mismatch of a body sent with the creation: nothing of it was kept', content: TEXT('text/plain') },
+    ],
+    parameters: [TUS_RESUMABLE, UPLOAD_CHECKSUM,
+      { name: 'Upload-Length', in: 'header', required: true, description: 'Size of the whole file in bytes (at most UPLOAD_MAX_BYTES)', schema: { type: 'integer', minimum: 0 } },
+      { name: 'Upload-Metadata', in: 'header', required: false, description: 'Comma-separated `key base64value` pairs, e.g. `filename <base64>`', schema: { type: 'string' } },
+    ],
+  },
+  'head /api/uploads/{id}': {
+    success: [
+      { status: '200', description: 'How many bytes the server has and the whole size', empty: true, headers: ['Tus-Resumable', 'Upload-Offset', 'Upload-Length', 'Upload-Expires'] },
+      { status: '410', description: 'An unfinished upload past its expiry', empty: true },
+    ],
+    parameters: [UPLOAD_ID, TUS_RESUMABLE],
+  },
+  'patch /api/uploads/{id}': {
+    success: [
+      { status: '204', description: 'Stored; Upload-Offset is the new offset', empty: true, headers: ['Tus-Resumable', 'Upload-Offset', 'Upload-Expires'] },
+      { status: '409', description: "Upload-Offset is not the server's offset: HEAD, then resume from its answer", content: TEXT('text/plain') },
+      { status: '410', description: 'An unfinished upload past its expiry', content: TEXT('text/plain') },
+      { status: '460', description: 'Checksum mismatch: nothing of the chunk was kept', content: TEXT('text/plain') },
+    ],
+    parameters: [UPLOAD_ID, TUS_RESUMABLE, UPLOAD_CHECKSUM,
+      { name: 'Upload-Offset', in: 'header', required: true, description: 'Where the chunk starts: the offset HEAD answered', schema: { type: 'integer', minimum: 0 } },
+    ],
+  },
+  'delete /api/uploads/{id}': {
+    success: [{ status: '204', description: 'Removed (tus termination)', empty: true, headers: ['Tus-Resumable'] }],
+    parameters: [UPLOAD_ID, TUS_RESUMABLE],
+  },
   'get /health/live': {
     summary: 'Liveness: the process is up and serving HTTP',
     success: [{ status: '200', description: 'Alive', schema: 'Health' }],
@@ -398,8 +422,8 @@ export function buildOpenApiDocument(app: NestExpressApplication, config: Vidflo
       .addTag('batches', 'Many videos at once, at most maxConcurrent running')
       .addTag('schedules', 'Batches on a timetable (Temporal Schedules)')
       .addTag('cache', 'The content-addressed artifact cache')
-      .addTag('studio', 'What the Studio web app reads')
       .addTag('uploads', 'Resumable uploads (tus 1.0.0)')
+      .addTag('studio', 'What the Studio web app reads')
       .addTag('transcriptions', 'Speech to subtitles: SRT, WebVTT, JSON, text, burned-in MP4')
       .addTag('system', 'This machine, the task queues and the limits')
       .addTag('operations', 'Health and metrics (no API key)')

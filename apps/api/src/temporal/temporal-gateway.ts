@@ -10,7 +10,7 @@ import {
   type ScheduleDescription,
   type WorkflowExecutionDescription,
 } from '@temporalio/client';
-import { ApplicationFailure, CancelledFailure, defaultPayloadConverter } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure, defaultPayloadConverter, TerminatedFailure, TimeoutFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { VidflowConfig } from '@vidflow/config';
 import {
@@ -25,6 +25,7 @@ import {
   type BatchWorkflowInput,
   type RenderHeartbeat,
   type RunStatus,
+  type Stage,
   type TranscriptionProgress,
   type TranscriptionWorkflowInput,
   type VideoProgress,
@@ -60,6 +61,8 @@ export interface RunInfo {
   lastActivityTime?: Date;
   /** A pending render's progress (its last heartbeat) and attempt number. */
   render?: { progress: number; attempt: number };
+  /** The run's VidflowStage search attribute: the stage a video was in when it closed, whoever closed it. */
+  stage?: Stage;
   memo(): Promise<Record<string, unknown> | undefined>;
 }
 
@@ -79,11 +82,16 @@ export type StartPolicy =
  */
 export type StartOutcome = 'started' | 'finished' | 'key-conflict';
 
-/** How a finished run ended, from its result. */
+/**
+ * How a finished run ended, from its result. `closedBy`: `workflow` when the workflow's own code failed it (its
+ * failure carries what the workflow knew); `operator` when it was terminated (`temporal workflow terminate`, the
+ * Web UI: type `Terminated`, the reason as message); `timeout` when Temporal closed it at its execution timeout
+ * (type `TimedOut`). The last two never ran the workflow's catch or finally blocks.
+ */
 export type RunOutcome =
   | { status: 'completed'; result: unknown }
   | { status: 'cancelled' }
-  | { status: 'failed'; type: string; message: string; details?: unknown };
+  | { status: 'failed'; type: string; message: string; details?: unknown; closedBy: 'workflow' | 'operator' | 'timeout' };
 
 export type ScheduleOverlap = 'skip' | 'buffer_one' | 'allow_all';
 
@@ -150,6 +158,9 @@ const OVERLAP_NAME = Object.fromEntries(Object.entries(OVERLAP).map(([k, v]) => 
  */
 @Injectable()
 export class TemporalGateway {
+  /** Whether the visibility store takes `ORDER BY StartTime` (see listVideos); undefined until asked once. */
+  private visibilityOrdersByStartTime?: boolean;
+
   constructor(
     @Inject(CONFIG) private readonly config: VidflowConfig,
     @Inject(TEMPORAL_CLIENT) private readonly client: Client,
@@ -254,6 +265,7 @@ export class TemporalGateway {
       hasStartedActivity: (desc.raw.pendingActivities ?? []).some((a) => a.lastStartedTime != null),
       lastActivityTime: latestActivityTime(desc),
       render: renderActivityState(desc),
+      stage: desc.typedSearchAttributes.get(SEARCH_ATTRIBUTES.stage) as Stage | undefined,
       memo: async () => (await desc.memo) as Record<string, unknown> | undefined,
     };
   }
@@ -304,8 +316,12 @@ export class TemporalGateway {
       if (!(err instanceof WorkflowFailedError)) throw toApiError(err);
       if (err.cause instanceof CancelledFailure) return { status: 'cancelled' };
       const cause = err.cause;
-      if (cause instanceof ApplicationFailure) return { status: 'failed', type: cause.type ?? 'Error', message: cause.message, details: cause.details?.[0] };
-      return { status: 'failed', type: cause?.name ?? 'Error', message: cause?.message ?? err.message };
+      if (cause instanceof TerminatedFailure) return { status: 'failed', type: 'Terminated', message: cause.message, closedBy: 'operator' };
+      if (cause instanceof TimeoutFailure) return { status: 'failed', type: 'TimedOut', message: cause.message || 'workflow execution timed out', closedBy: 'timeout' };
+      if (cause instanceof ApplicationFailure) {
+        return { status: 'failed', type: cause.type ?? 'Error', message: cause.message, details: cause.details?.[0], closedBy: 'workflow' };
+      }
+      return { status: 'failed', type: cause?.name ?? 'Error', message: cause?.message ?? err.message, closedBy: 'workflow' };
     }
   }
 
@@ -328,8 +344,12 @@ export class TemporalGateway {
   }
 
   /**
-   * Videos from Temporal visibility (the search attributes every video carries), newest first, one request
-   * per page; no workflow is queried or replayed.
+   * Videos from Temporal visibility (the search attributes every video carries), one request per page; no
+   * workflow is queried or replayed. Newest first by start time: `ORDER BY StartTime DESC` where the visibility
+   * store takes it (Elasticsearch). SQL visibility (the dev server's SQLite, PostgreSQL) refuses any ORDER BY
+   * ("operation is not supported: 'order by' clause") and pages in its own order (open runs by start time, then
+   * closed runs by close time); there each page is sorted by start time, newest first, and the order across pages
+   * stays the store's. Whether the store takes it is learnt from the first refusal and kept.
    */
   async listVideos(filter: { status?: RunStatus; batchId?: string }, pageSize: number, pageToken?: Uint8Array) {
     const clauses = [];
@@ -338,7 +358,7 @@ export class TemporalGateway {
     return { videos: runs, nextPageToken };
   }
 
-  /** Transcriptions from Temporal visibility, newest first, one request per page. */
+  /** Transcriptions from Temporal visibility, newest first as listVideos orders them, one request per page. */
   listTranscriptions(filter: { status?: RunStatus }, pageSize: number, pageToken?: Uint8Array) {
     return this.listRuns({ kind: 'transcription', status: filter.status, clauses: [], pageSize, pageToken });
   }
@@ -346,14 +366,25 @@ export class TemporalGateway {
   private async listRuns(options: { kind: RunKind; status?: RunStatus; clauses: string[]; pageSize: number; pageToken?: Uint8Array }) {
     const clauses = [`${SEARCH_ATTRIBUTES.kind.name} = '${options.kind}'`, ...options.clauses];
     if (options.status) clauses.push(`ExecutionStatus IN (${EXECUTION_STATUS[options.status].map((s) => `'${s}'`).join(', ')})`);
-    const res = await this.call(() =>
+    const list = (orderBy: boolean) =>
       this.client.workflowService.listWorkflowExecutions({
         namespace: this.config.temporal.namespace,
-        query: clauses.join(' AND '),
+        query: clauses.join(' AND ') + (orderBy ? ' ORDER BY StartTime DESC' : ''),
         pageSize: options.pageSize,
         nextPageToken: options.pageToken,
-      }),
-    );
+      });
+    const res = await this.call(async () => {
+      if (this.visibilityOrdersByStartTime === false) return list(false);
+      try {
+        const ordered = await list(true);
+        this.visibilityOrdersByStartTime = true;
+        return ordered;
+      } catch (err) {
+        if (!isGrpcInvalidArgument(err) || this.visibilityOrdersByStartTime) throw err;
+        this.visibilityOrdersByStartTime = false;
+        return list(false);
+      }
+    });
     const runs = (res.executions ?? []).map((e): VisibleVideo => {
       const attrs = e.searchAttributes?.indexedFields ?? {};
       const keyword = (name: string) => {
@@ -371,6 +402,7 @@ export class TemporalGateway {
         closeTime: toDate(e.closeTime),
       };
     });
+    runs.sort((a, b) => (b.startTime?.getTime() ?? 0) - (a.startTime?.getTime() ?? 0));
     const token = res.nextPageToken;
     return { runs, nextPageToken: token && token.length ? token : undefined };
   }

@@ -192,7 +192,7 @@ describe('/api/transcriptions', () => {
     const list = await http().get('/api/transcriptions?status=running&limit=10').expect(200);
     expect(list.body.items.map((i: { id: string }) => i.id).sort()).toEqual([a.id, b.id].sort());
     expect(list.body.nextCursor).toBeNull();
-    expect(temporal.listed[0]).toMatchObject({ query: "VidflowKind = 'transcription' AND ExecutionStatus IN ('Running')", pageSize: 10 });
+    expect(temporal.listed[0]).toMatchObject({ query: "VidflowKind = 'transcription' AND ExecutionStatus IN ('Running') ORDER BY StartTime DESC", pageSize: 10 });
 
     expect((await http().delete(`/api/transcriptions/${a.id}`).expect(202)).body).toEqual({ id: a.id, status: 'running' });
     expect(temporal.runs.get(a.id)!.cancelled).toBe(true);

@@ -1,9 +1,8 @@
 import { Controller, Delete, Head, Options, Patch, Post, Req, Res } from '@nestjs/common';
-import { ApiHeader, ApiOperation, ApiParam, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { UploadsService } from './uploads.service';
 
-const UPLOAD_ID = { name: 'id', description: 'The upload id from the Location of the creation (upl-...)' };
 const TUS_RESUMABLE = { name: 'Tus-Resumable', required: true, description: 'tus protocol version: 1.0.0' };
 
 /** HTTP <-> the tus server in UploadsService: every method of the protocol is handed over as it came. */
@@ -32,7 +31,6 @@ export class UploadsController {
   }
 
   @Head(':id')
-  @ApiParam(UPLOAD_ID)
   @ApiOperation({ summary: 'tus: how many bytes the server has (Upload-Offset) and the size (Upload-Length)' })
   @ApiHeader(TUS_RESUMABLE)
   @ApiResponse({ status: 200, description: 'Upload-Offset and Upload-Length headers' })
@@ -42,7 +40,6 @@ export class UploadsController {
   }
 
   @Patch(':id')
-  @ApiParam(UPLOAD_ID)
   @ApiOperation({ summary: 'tus: append a chunk at Upload-Offset (Content-Type: application/offset+octet-stream)' })
   @ApiHeader(TUS_RESUMABLE)
   @ApiHeader({ name: 'Upload-Offset', required: true, description: 'Where the chunk starts: the offset HEAD answered' })
@@ -55,7 +52,6 @@ export class UploadsController {
   }
 
   @Delete(':id')
-  @ApiParam(UPLOAD_ID)
   @ApiOperation({ summary: 'tus termination: remove the upload' })
   @ApiHeader(TUS_RESUMABLE)
   @ApiResponse({ status: 204, description: 'Removed' })
