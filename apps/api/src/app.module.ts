@@ -15,7 +15,11 @@ import { MetricsModule } from './metrics/metrics.module';
 import { SchedulesController } from './schedules/schedules.controller';
 import { SchedulesService } from './schedules/schedules.service';
 import { StudioConfigController } from './studio/studio-config.controller';
+import { SystemController } from './system/system.controller';
+import { SystemService } from './system/system.service';
 import { TemporalModule } from './temporal/temporal.module';
+import { TranscriptionsController } from './transcriptions/transcriptions.controller';
+import { TranscriptionsService } from './transcriptions/transcriptions.service';
 import { UploadsController } from './uploads/uploads.controller';
 import { UploadsService } from './uploads/uploads.service';
 import { CACHE, CONFIG } from './tokens';
@@ -30,7 +34,7 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [loggingModule(config, options.silent), TemporalModule, TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' }), MetricsModule],
-      controllers: [VideosController, BatchesController, SchedulesController, CacheController, HealthController, StudioConfigController, UploadsController],
+      controllers: [VideosController, BatchesController, SchedulesController, CacheController, HealthController, StudioConfigController, UploadsController, TranscriptionsController, SystemController],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: CACHE, useFactory: () => openCache(config.cache) },
@@ -42,6 +46,8 @@ export class AppModule {
         BatchesService,
         SchedulesService,
         UploadsService,
+        TranscriptionsService,
+        SystemService,
       ],
       exports: [CONFIG],
     };

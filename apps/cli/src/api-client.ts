@@ -37,6 +37,11 @@ export class ApiClient {
     return this.config.apiUrl;
   }
 
+  /** The headers of every request (the API key), for clients of other protocols such as tus. */
+  get authHeaders(): Record<string, string> {
+    return this.config.apiKey ? { authorization: `Bearer ${this.config.apiKey}` } : {};
+  }
+
   /**
    * The data of a successful answer of `pending` (a call of `typed`); an error answer becomes an ApiError
    * with the server's message and field details. `api.call(api.typed.GET('/api/videos/{id}', ...))`.

@@ -11,6 +11,7 @@ export * from './schedule';
 export * from './classify-address';
 export * from './media-url';
 export * from './progress-bar';
+export * from './uploads';
 export * from './responses.schema';
 export * from './transcription-request.schema';
 export * from './transcription-status';

@@ -8,7 +8,7 @@ export const CACHE_POLICY = {
   none: 'no-store',
   /** Changes at any moment (running statuses, lists, batches, schedules): stored, but revalidated (ETag -> 304) each time. */
   revalidate: 'no-cache',
-  /** A completed video's status and file. */
+  /** A completed video's (or transcription's) status and file. */
   finished: 'private, max-age=3600',
   /** Failed or cancelled: a batch retry may re-run the item under the same id. */
   ended: 'private, no-cache',
@@ -17,7 +17,7 @@ export const CACHE_POLICY = {
 /** The policy of a successful GET's JSON body; `route` is the Nest route path (`/api/videos/:id`). */
 export function cachePolicyFor(route: string, body: unknown): string {
   if (route.startsWith('/health')) return CACHE_POLICY.none;
-  if (route === '/api/videos/:id') {
+  if (route === '/api/videos/:id' || route === '/api/transcriptions/:id') {
     const status = (body as { status?: string } | undefined)?.status;
     if (status === 'completed') return CACHE_POLICY.finished;
     if (status === 'failed' || status === 'cancelled') return CACHE_POLICY.ended;

@@ -10,18 +10,24 @@ import {
   CacheStatsSchema,
   CancelAcceptedSchema,
   CreatedBatchSchema,
+  CreatedTranscriptionSchema,
   CreatedVideoSchema,
   HealthSchema,
   ScheduleListSchema,
   ScheduleRequestSchema,
   ScheduleSchema,
   StudioConfigSchema,
+  SystemSchema,
+  TranscriptionListSchema,
+  TranscriptionRequestSchema,
+  TranscriptionStatusSchema,
   VideoListSchema,
   VideoRequestSchema,
   VideoStatusSchema,
 } from '@vidflow/contracts';
 import { z } from 'zod';
 import { BatchPageQuerySchema } from '../batches/batches.controller';
+import { TranscriptionListQuerySchema } from '../transcriptions/transcriptions.service';
 import { CacheStageQuerySchema } from '../cache/cache.service';
 import { ListQuerySchema } from '../videos/video-list.service';
 
@@ -287,6 +293,65 @@ export const ROUTES: Record<string, RouteDoc> = {
     success: [{ status: '200', description: 'The Studio settings', schema: 'StudioConfig', headers: READ }, NOT_MODIFIED],
     parameters: [ifNoneMatch],
   },
+  'post /api/transcriptions': {
+    success: [{ status: '202', description: 'Accepted; poll links.self', schema: 'CreatedTranscription', headers: ['Location'] }],
+    errors: ['409', '422'],
+    body: 'TranscriptionRequest',
+    idempotent: true,
+  },
+  'get /api/transcriptions': {
+    success: [{ status: '200', description: 'Transcriptions, newest first', schema: 'TranscriptionList', headers: READ }, NOT_MODIFIED],
+    parameters: [
+      ...queryParameters(TranscriptionListQuerySchema, { status: 'Only transcriptions with this status', limit: 'Per page', cursor: 'nextCursor of the previous page' }),
+      ifNoneMatch,
+    ],
+  },
+  'get /api/transcriptions/{id}': {
+    success: [{ status: '200', description: 'The status object', schema: 'TranscriptionStatus', headers: READ }, NOT_MODIFIED],
+    parameters: [ifNoneMatch],
+  },
+  'delete /api/transcriptions/{id}': {
+    success: [{ status: '202', description: 'Cancellation requested', schema: 'CancelAccepted' }],
+    errors: ['409'],
+  },
+  'get /api/transcriptions/{id}/events': {
+    success: [
+      { status: '200', description: 'Server-sent events: `id` (status version), `data` (the status object), `retry`, then `event: end`', content: TEXT('text/event-stream') },
+      { status: '204', description: 'The transcription has finished and Last-Event-ID covers its last status: stop reconnecting', empty: true },
+    ],
+    parameters: [{ name: 'Last-Event-ID', in: 'header', required: false, description: 'The id of the last event seen: only newer statuses are sent', schema: { type: 'string' } }],
+  },
+  'get /api/transcriptions/{id}/file': {
+    success: [
+      { status: '200', description: 'The MP4 with the subtitles burned in', content: { 'video/mp4': { schema: { type: 'string', contentMediaType: 'video/mp4' } } }, headers: ['ETag', 'Last-Modified', 'Accept-Ranges', 'Content-Length', 'Cache-Control'] },
+      { status: '206', description: 'The requested byte range', content: { 'video/mp4': { schema: { type: 'string', contentMediaType: 'video/mp4' } } }, headers: ['Content-Range', 'ETag', 'Accept-Ranges', 'Content-Length', 'Cache-Control'] },
+      { status: '304', description: "Not modified: If-None-Match names the file's ETag", empty: true, headers: ['ETag', 'Cache-Control'] },
+      { status: '416', description: 'Range not satisfiable', empty: true, headers: ['Content-Range'] },
+    ],
+    errors: ['409'],
+    parameters: [
+      { name: 'Range', in: 'header', required: false, description: 'One byte range (`bytes=0-99`)', schema: { type: 'string' } },
+      ifNoneMatch,
+    ],
+  },
+  'get /api/transcriptions/{id}/{name}': {
+    success: [
+      {
+        status: '200',
+        description: 'subtitles.srt (application/x-subrip), subtitles.vtt (text/vtt), subtitles.json or subtitles.txt',
+        content: { ...TEXT('application/x-subrip'), ...TEXT('text/vtt'), ...TEXT('text/plain'), 'application/json': { schema: { type: 'object' } } },
+        headers: ['ETag', 'Last-Modified', 'Accept-Ranges', 'Content-Length', 'Cache-Control'],
+      },
+      { status: '206', description: 'The requested byte range', content: TEXT('text/plain'), headers: ['Content-Range', 'ETag', 'Accept-Ranges', 'Content-Length', 'Cache-Control'] },
+      { status: '304', description: "Not modified: If-None-Match names the file's ETag", empty: true, headers: ['ETag', 'Cache-Control'] },
+      { status: '416', description: 'Range not satisfiable', empty: true, headers: ['Content-Range'] },
+    ],
+    errors: ['409'],
+    parameters: [{ name: 'Range', in: 'header', required: false, description: 'One byte range', schema: { type: 'string' } }, ifNoneMatch],
+  },
+  'get /api/system': {
+    success: [{ status: '200', description: 'Machine, task queues (pollers, backlog), tuner settings and limits', schema: 'System' }],
+  },
   'get /health/live': {
     summary: 'Liveness: the process is up and serving HTTP',
     success: [{ status: '200', description: 'Alive', schema: 'Health' }],
@@ -371,6 +436,8 @@ export function buildOpenApiDocument(app: NestExpressApplication, config: Vidflo
       .addTag('cache', 'The content-addressed artifact cache')
       .addTag('uploads', 'Resumable uploads (tus 1.0.0)')
       .addTag('studio', 'What the Studio web app reads')
+      .addTag('transcriptions', 'Speech to subtitles: SRT, WebVTT, JSON, text, burned-in MP4')
+      .addTag('system', 'This machine, the task queues and the limits')
       .addTag('operations', 'Health and metrics (no API key)')
       .build(),
   );
@@ -400,6 +467,11 @@ export function buildOpenApiDocument(app: NestExpressApplication, config: Vidflo
       CacheEntryRemoved: responseSchema(CacheEntryRemovedSchema),
       Health: responseSchema(HealthSchema),
       StudioConfig: responseSchema(StudioConfigSchema),
+      TranscriptionRequest: requestSchema(TranscriptionRequestSchema),
+      CreatedTranscription: responseSchema(CreatedTranscriptionSchema),
+      TranscriptionStatus: responseSchema(TranscriptionStatusSchema),
+      TranscriptionList: responseSchema(TranscriptionListSchema),
+      System: responseSchema(SystemSchema),
     } as never,
     headers: HEADERS as never,
     responses: Object.fromEntries(

@@ -17,6 +17,8 @@ import {
   BATCH_WORKFLOW,
   batchStatusQuery,
   SEARCH_ATTRIBUTES,
+  TRANSCRIPTION_WORKFLOW,
+  transcriptionStatusQuery,
   VIDEO_WORKFLOW,
   videoStatusQuery,
   type BatchProgress,
@@ -24,6 +26,8 @@ import {
   type RenderHeartbeat,
   type RunStatus,
   type Stage,
+  type TranscriptionProgress,
+  type TranscriptionWorkflowInput,
   type VideoProgress,
   type VideoWorkflowInput,
 } from '@vidflow/contracts';
@@ -42,7 +46,7 @@ export const TEMPORAL_RPC_DEADLINE_MS = 4000;
 /** A query needs a worker (it replays the workflow); when none answers this quickly there is no answer. */
 export const QUERY_DEADLINE_MS = 3000;
 
-export type RunKind = 'video' | 'batch';
+export type RunKind = 'video' | 'batch' | 'transcription';
 
 /** What the API needs to know of a workflow run. */
 export interface RunInfo {
@@ -114,6 +118,18 @@ export interface VisibleVideo {
   closeTime?: Date;
 }
 
+/** What Temporal says of one task queue for one kind of task (workflow or activity). */
+export interface TaskQueueLoad {
+  /** Workers that polled it recently (Temporal keeps a poller for a few minutes after its last poll). */
+  pollers: number;
+  /** Tasks waiting for a worker (Temporal's approximate backlog count). */
+  backlog: number;
+  /** Age of the oldest waiting task, in seconds (0 with an empty backlog). */
+  backlogAgeSeconds: number;
+  /** The pollers' identities (`pid@host` for the TypeScript SDK). */
+  identities: string[];
+}
+
 /** Temporal's ExecutionStatus names for each of the API's statuses (queued and running are both Running there). */
 const EXECUTION_STATUS: Record<RunStatus, string[]> = {
   queued: ['Running'],
@@ -175,6 +191,19 @@ export class TemporalGateway {
   async startBatch(batchId: string, input: BatchWorkflowInput, policy: StartPolicy = { kind: 'new' }): Promise<StartOutcome> {
     return this.start(batchId, policy, (options) =>
       this.client.workflow.start(BATCH_WORKFLOW, { ...this.batchStart(batchId, input), ...options, memo: { ...options.memo, total: input.request.items.length } }),
+    );
+  }
+
+  /** A transcription's workflow on the I/O queue (its activities run on the speech-to-text and render queues). */
+  async startTranscription(input: TranscriptionWorkflowInput, policy: StartPolicy = { kind: 'new' }): Promise<StartOutcome> {
+    return this.start(input.transcriptionId, policy, (options) =>
+      this.client.workflow.start(TRANSCRIPTION_WORKFLOW, {
+        workflowId: input.transcriptionId,
+        taskQueue: this.config.taskQueues.io,
+        args: [input],
+        typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.kind, value: 'transcription' }],
+        ...options,
+      }),
     );
   }
 
@@ -251,6 +280,11 @@ export class TemporalGateway {
     return this.query(() => this.client.workflow.getHandle(id).query(batchStatusQuery));
   }
 
+  /** A transcription's live state, or undefined when no worker answers within QUERY_DEADLINE_MS. */
+  queryTranscription(id: string): Promise<TranscriptionProgress | undefined> {
+    return this.query(() => this.client.workflow.getHandle(id).query(transcriptionStatusQuery));
+  }
+
   private async query<T>(ask: () => Promise<T>): Promise<T | undefined> {
     try {
       return await this.client.withDeadline(Date.now() + QUERY_DEADLINE_MS, ask);
@@ -318,15 +352,26 @@ export class TemporalGateway {
    * stays the store's. Whether the store takes it is learnt from the first refusal and kept.
    */
   async listVideos(filter: { status?: RunStatus; batchId?: string }, pageSize: number, pageToken?: Uint8Array) {
-    const clauses = [`${SEARCH_ATTRIBUTES.kind.name} = 'video'`];
-    if (filter.status) clauses.push(`ExecutionStatus IN (${EXECUTION_STATUS[filter.status].map((s) => `'${s}'`).join(', ')})`);
+    const clauses = [];
     if (filter.batchId) clauses.push(`${SEARCH_ATTRIBUTES.batchId.name} = '${filter.batchId}'`);
+    const { runs, nextPageToken } = await this.listRuns({ kind: 'video', status: filter.status, clauses, pageSize, pageToken });
+    return { videos: runs, nextPageToken };
+  }
+
+  /** Transcriptions from Temporal visibility, newest first as listVideos orders them, one request per page. */
+  listTranscriptions(filter: { status?: RunStatus }, pageSize: number, pageToken?: Uint8Array) {
+    return this.listRuns({ kind: 'transcription', status: filter.status, clauses: [], pageSize, pageToken });
+  }
+
+  private async listRuns(options: { kind: RunKind; status?: RunStatus; clauses: string[]; pageSize: number; pageToken?: Uint8Array }) {
+    const clauses = [`${SEARCH_ATTRIBUTES.kind.name} = '${options.kind}'`, ...options.clauses];
+    if (options.status) clauses.push(`ExecutionStatus IN (${EXECUTION_STATUS[options.status].map((s) => `'${s}'`).join(', ')})`);
     const list = (orderBy: boolean) =>
       this.client.workflowService.listWorkflowExecutions({
         namespace: this.config.temporal.namespace,
         query: clauses.join(' AND ') + (orderBy ? ' ORDER BY StartTime DESC' : ''),
-        pageSize,
-        nextPageToken: pageToken,
+        pageSize: options.pageSize,
+        nextPageToken: options.pageToken,
       });
     const res = await this.call(async () => {
       if (this.visibilityOrdersByStartTime === false) return list(false);
@@ -340,7 +385,7 @@ export class TemporalGateway {
         return list(false);
       }
     });
-    const videos = (res.executions ?? []).map((e): VisibleVideo => {
+    const runs = (res.executions ?? []).map((e): VisibleVideo => {
       const attrs = e.searchAttributes?.indexedFields ?? {};
       const keyword = (name: string) => {
         const payload = attrs[name];
@@ -357,9 +402,9 @@ export class TemporalGateway {
         closeTime: toDate(e.closeTime),
       };
     });
-    videos.sort((a, b) => (b.startTime?.getTime() ?? 0) - (a.startTime?.getTime() ?? 0));
+    runs.sort((a, b) => (b.startTime?.getTime() ?? 0) - (a.startTime?.getTime() ?? 0));
     const token = res.nextPageToken;
-    return { videos, nextPageToken: token && token.length ? token : undefined };
+    return { runs, nextPageToken: token && token.length ? token : undefined };
   }
 
   // --- schedules -----------------------------------------------------------------------------------
@@ -433,6 +478,47 @@ export class TemporalGateway {
     }
   }
 
+  // --- task queues ---------------------------------------------------------------------------------
+
+  /**
+   * DescribeTaskQueue (classic mode, with reportStats: the enhanced mode is deprecated) for the workflow and the
+   * activity side of each queue: its pollers and its backlog.
+   */
+  async describeTaskQueues(names: string[]): Promise<Record<string, { workflow: TaskQueueLoad; activity: TaskQueueLoad }>> {
+    const Type = temporal.api.enums.v1.TaskQueueType;
+    const describe = async (name: string, taskQueueType: temporal.api.enums.v1.TaskQueueType): Promise<TaskQueueLoad> => {
+      const res = await this.call(() =>
+        this.client.workflowService.describeTaskQueue({
+          namespace: this.config.temporal.namespace,
+          taskQueue: { name },
+          taskQueueType,
+          reportStats: true,
+        }),
+      );
+      const age = res.stats?.approximateBacklogAge;
+      return {
+        pollers: res.pollers?.length ?? 0,
+        identities: (res.pollers ?? []).map((p) => p.identity ?? ''),
+        backlog: longToNumber(res.stats?.approximateBacklogCount),
+        backlogAgeSeconds: age ? Number(age.seconds ?? 0) + (age.nanos ?? 0) / 1e9 : 0,
+      };
+    };
+    const unique = [...new Set(names)];
+    const loads = await settleAll(
+      unique.map(async (name) => {
+        const [workflow, activity] = await settleAll([describe(name, Type.TASK_QUEUE_TYPE_WORKFLOW), describe(name, Type.TASK_QUEUE_TYPE_ACTIVITY)]);
+        return [name, { workflow: workflow!, activity: activity! }] as const;
+      }),
+    );
+    return Object.fromEntries(loads);
+  }
+
+  /** The Temporal server's version (GetClusterInfo). */
+  async serverVersion(): Promise<string> {
+    const info = await this.call(() => this.client.workflowService.getClusterInfo({}));
+    return info.serverVersion ?? '';
+  }
+
   // --- health --------------------------------------------------------------------------------------
 
   /** Asks the frontend for its system info within `timeoutMs`: throws when Temporal is unreachable. */
@@ -452,6 +538,24 @@ export class TemporalGateway {
 /** A schedule's overlap policy by the API's name for it. */
 export function overlapName(policy: unknown): ScheduleOverlap {
   return OVERLAP_NAME[String(policy)] ?? 'skip';
+}
+
+/**
+ * Like Promise.all, but it answers (or fails with the first error) only once every call has ended: no call is
+ * left retrying behind an answer already given (and then running into a connection closed meanwhile).
+ */
+async function settleAll<T>(calls: Array<Promise<T>>): Promise<T[]> {
+  const settled = await Promise.allSettled(calls);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<T>).value);
+}
+
+/** int64 fields arrive as numbers or as protobuf Longs. */
+function longToNumber(v: unknown): number {
+  if (v == null) return 0;
+  if (typeof v === 'object' && 'toNumber' in v && typeof v.toNumber === 'function') return (v as { toNumber(): number }).toNumber();
+  return Number(v);
 }
 
 function toDate(t: { seconds?: unknown; nanos?: number | null } | null | undefined): Date | undefined {

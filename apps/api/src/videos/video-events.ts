@@ -44,6 +44,19 @@ export async function streamVideoEvents(
   readStatus: () => Promise<VideoStatusView>,
   pollMs = EVENTS_POLL_MS,
 ): Promise<void> {
+  return streamStatusEvents(req, res, { read: readStatus, version: statusVersion, pollMs });
+}
+
+/**
+ * The event stream of any run's status object (videos, transcriptions): `version` must grow with every step of
+ * the run and never go back within it, as statusVersion does for videos.
+ */
+export async function streamStatusEvents<S extends { id: string; status: string }>(
+  req: Request,
+  res: Response,
+  options: { read: () => Promise<S>; version: (status: S) => number; pollMs?: number },
+): Promise<void> {
+  const { read: readStatus, version: statusVersion, pollMs = EVENTS_POLL_MS } = options;
   // The first read happens before any header is sent, so an unknown id is still a plain 404.
   let status = await readStatus();
   const lastEventId = Number(req.header('last-event-id'));

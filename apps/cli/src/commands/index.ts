@@ -9,6 +9,7 @@ import { createCommand } from './create.command';
 import { downloadCommand } from './download.command';
 import { scheduleCommands } from './schedules.command';
 import { statusCommand } from './status.command';
+import { transcribeCommand } from './transcribe.command';
 import { watchCommand } from './watch.command';
 
 export const COMMANDS: readonly Command[] = [
@@ -23,4 +24,5 @@ export const COMMANDS: readonly Command[] = [
   batchRetryCommand,
   ...scheduleCommands,
   cacheStatsCommand,
+  transcribeCommand,
 ];

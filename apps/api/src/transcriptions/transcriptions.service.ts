@@ -1,0 +1,256 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { VidflowConfig } from '@vidflow/config';
+import {
+  parseMediaUrl,
+  sttLanguageProblem,
+  TRANSCRIPT_FORMATS,
+  TRANSCRIPTION_ID_PREFIX,
+  TranscriptionRequestSchema,
+  transcriptionWorkflowInput,
+  type FieldIssue,
+  type RunStatus,
+  type TranscriptFormat,
+  type TranscriptionError,
+  type TranscriptionFailureDetails,
+  type TranscriptionInputMedia,
+  type TranscriptionProgress,
+  type TranscriptionRequest,
+  type TranscriptionStatusView,
+} from '@vidflow/contracts';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
+import { z } from 'zod';
+import { ApiError, ConflictError, NotFoundError, UnprocessableError, ValidationFailedError } from '../common/api-errors';
+import { checkIdempotencyKey, requestHash } from '../common/idempotency';
+import { validate } from '../common/zod-validation';
+import { TemporalGateway, type RunInfo } from '../temporal/temporal-gateway';
+import { assertTranscriptionId, idempotentId } from '../temporal/workflow-ids';
+import { CONFIG } from '../tokens';
+import { UploadsService } from '../uploads/uploads.service';
+import { VideosService } from '../videos/videos.service';
+
+/** Finished transcriptions never change: their status is kept here instead of asking Temporal again. */
+const FINISHED_CACHE_SIZE = 10_000;
+
+export type TranscriptionFile = TranscriptFormat | 'video';
+
+export interface CreatedTranscription {
+  id: string;
+  status: RunStatus;
+  links: { self: string; events: string };
+}
+
+export const TranscriptionListQuerySchema = z.strictObject({
+  status: z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(4096).optional(),
+});
+
+/** What a file is served as. */
+export const FILE_TYPES: Record<TranscriptionFile, string> = {
+  srt: 'application/x-subrip; charset=utf-8',
+  vtt: 'text/vtt; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+  txt: 'text/plain; charset=utf-8',
+  video: 'video/mp4',
+};
+
+/**
+ * Transcriptions: a request's source resolved to a file the worker reads (a finished upload, a completed
+ * video) or a URL it downloads, checked before anything starts (422 naming the field); the run's status from
+ * its query (live), its result (completed) or its failure; its files served from the artifact store.
+ */
+@Injectable()
+export class TranscriptionsService {
+  private readonly completed = new Map<string, { view: TranscriptionStatusView; files: Partial<Record<TranscriptionFile, string>> }>();
+  private readonly ended = new Map<string, TranscriptionStatusView>();
+  private readonly logger = new Logger(TranscriptionsService.name);
+
+  constructor(
+    @Inject(CONFIG) private readonly config: VidflowConfig,
+    private readonly temporal: TemporalGateway,
+    private readonly uploads: UploadsService,
+    private readonly videos: VideosService,
+  ) {}
+
+  async create(body: unknown, idempotencyKey?: string, scope = ''): Promise<CreatedTranscription> {
+    const key = checkIdempotencyKey(idempotencyKey);
+    const request = validate(TranscriptionRequestSchema, body);
+    const issues = this.policyIssues(request);
+    if (issues.length) throw new UnprocessableError(issues.map((i) => `${i.field}: ${i.message}`).join('; '), issues);
+    const media = await this.resolveSource(request.source);
+    const run = {
+      ioTaskQueue: this.config.taskQueues.io,
+      sttTaskQueue: this.config.taskQueues.stt,
+      renderTaskQueue: this.config.taskQueues.render,
+      chunkParallelism: this.config.stt.parallelism,
+    };
+    const id = key ? idempotentId('trn', scope, key) : `${TRANSCRIPTION_ID_PREFIX}${randomUUID()}`;
+    const input = transcriptionWorkflowInput({ transcriptionId: id, request, media, run });
+    const outcome = await this.temporal.startTranscription(input, key ? { kind: 'idempotent', requestHash: requestHash(body) } : { kind: 'new' });
+    if (outcome === 'key-conflict') throw new ConflictError('Idempotency-Key was already used with a different request body');
+    this.logger.log({ msg: 'transcription submitted', workflowId: id, source: Object.keys(request.source)[0], provider: request.provider.name });
+    return { id, status: 'queued', links: links(id) };
+  }
+
+  /** What the text of a request shows to be impossible on this server. */
+  private policyIssues(request: TranscriptionRequest): FieldIssue[] {
+    const issues: FieldIssue[] = [];
+    const language = sttLanguageProblem(request.provider.name, request.language);
+    if (language) issues.push({ field: 'language', message: language });
+    if (request.provider.name === 'openai' && !this.config.stt.openai) {
+      issues.push({ field: 'provider.name', message: '"openai" is not configured on this server (set STT_BASE_URL, STT_API_KEY or OPENAI_API_KEY); use "offline"' });
+    }
+    if (request.callbackUrl) {
+      const problem = parseMediaUrl(request.callbackUrl, { allowPrivate: this.config.mediaDownload.allowPrivate }).problem;
+      if (problem) issues.push({ field: 'callbackUrl', message: problem });
+    }
+    return issues;
+  }
+
+  /** The file (relative to DATA_DIR) or URL the worker transcribes; 422 naming `source.<kind>` when there is none. */
+  private async resolveSource(source: TranscriptionRequest['source']): Promise<TranscriptionInputMedia> {
+    if ('upload' in source) {
+      const upload = await this.uploads.finished(source.upload, 'source.upload');
+      return { path: relative(this.config.dataDir, upload.path) };
+    }
+    if ('url' in source) {
+      const problem = parseMediaUrl(source.url, { allowPrivate: this.config.mediaDownload.allowPrivate }).problem;
+      if (problem) throw unprocessable('source.url', problem);
+      return { url: source.url };
+    }
+    if ('video' in source) {
+      try {
+        return { path: relative(this.config.dataDir, await this.videos.file(source.video)) };
+      } catch (err) {
+        // The video's own answers (404 unknown, 409 not completed) are about a field of this request here.
+        if (err instanceof NotFoundError || err instanceof ConflictError || err instanceof ValidationFailedError) throw unprocessable('source.video', err.message);
+        throw err;
+      }
+    }
+    throw unprocessable('source.media', 'the media library is not available on this server yet: upload the file (/api/uploads) and use source.upload');
+  }
+
+  async get(id: string): Promise<TranscriptionStatusView> {
+    assertTranscriptionId(id);
+    const completed = this.completed.get(id);
+    if (completed) return completed.view;
+    const desc = await this.temporal.describe('transcription', id);
+    const runKey = `${id}/${desc.runId}`;
+    const ended = this.ended.get(runKey);
+    if (ended) return ended;
+    if (desc.status === 'RUNNING') {
+      const progress = await this.temporal.queryTranscription(id);
+      return toView({ id, status: desc.hasStartedActivity ? 'running' : 'queued', progress, desc });
+    }
+    if (desc.status === 'COMPLETED') {
+      const progress = await this.temporal.result<TranscriptionProgress>(id);
+      const view = toView({ id, status: 'completed', progress, desc });
+      remember(this.completed, id, { view, files: progress.result?.files ?? {} });
+      return view;
+    }
+    const outcome = await this.temporal.outcome(id);
+    let view: TranscriptionStatusView;
+    if (outcome.status === 'failed') {
+      const details = (outcome.details ?? {}) as Partial<TranscriptionFailureDetails>;
+      const error: TranscriptionError = { type: outcome.type, message: outcome.message, ...(details.stage ? { stage: details.stage } : {}) };
+      view = toView({ id, status: 'failed', progress: details.progress ?? (await this.temporal.queryTranscription(id)), error, desc });
+    } else {
+      view = toView({ id, status: outcome.status === 'cancelled' ? 'cancelled' : 'completed', progress: await this.temporal.queryTranscription(id), desc });
+    }
+    remember(this.ended, runKey, view);
+    return view;
+  }
+
+  /** The status for a stream: each read bounded by its own Temporal deadline. */
+  getForStream(id: string): Promise<TranscriptionStatusView> {
+    return this.temporal.withDeadline(() => this.get(id));
+  }
+
+  async list(query: unknown) {
+    const q = validate(TranscriptionListQuerySchema, query, 'query');
+    const page = await this.temporal.listTranscriptions({ status: q.status }, q.limit, q.cursor ? decodeCursor(q.cursor) : undefined);
+    const items = page.runs.map((r) => ({
+      id: r.id,
+      status: r.status,
+      createdAt: r.startTime?.toISOString(),
+      updatedAt: (r.closeTime ?? r.startTime)?.toISOString(),
+      links: links(r.id),
+    }));
+    return { items, nextCursor: page.nextPageToken ? Buffer.from(page.nextPageToken).toString('base64url') : null };
+  }
+
+  async cancel(id: string): Promise<{ id: string; status: RunStatus }> {
+    assertTranscriptionId(id);
+    const desc = await this.temporal.describe('transcription', id);
+    if (desc.status !== 'RUNNING') {
+      throw new ConflictError(`transcription ${id} is already ${desc.status.toLowerCase()}; only running transcriptions can be cancelled`);
+    }
+    await this.temporal.cancel(id);
+    return { id, status: 'running' };
+  }
+
+  /** Absolute path of one of a completed transcription's files. */
+  async file(id: string, file: TranscriptionFile): Promise<string> {
+    const status = await this.get(id);
+    if (status.status !== 'completed') throw new ConflictError(`transcription ${id} is ${status.status}; its files exist once it is completed`);
+    const stored = this.completed.get(id)?.files[file];
+    if (!stored) {
+      const what = file === 'video' ? 'a burned-in video (burnIn.enabled)' : `the ${file} format`;
+      throw new NotFoundError(`transcription ${id} has no ${what}: it was not asked for`);
+    }
+    const path = resolve(this.config.dataDir, stored);
+    if (!path.startsWith(this.config.dataDir + sep) || !existsSync(path)) {
+      throw new NotFoundError(`the ${file} file of transcription ${id} is no longer in the artifact store`);
+    }
+    return path;
+  }
+}
+
+/** The public form of a transcription's state. */
+function toView(p: { id: string; status: RunStatus; progress?: TranscriptionProgress; error?: TranscriptionError; desc: RunInfo }): TranscriptionStatusView {
+  const progress = p.progress ?? { stage: 'probe', progress: 0, chunks: { done: 0, total: 0, cacheHits: 0 } };
+  const done = p.status === 'completed';
+  const updated = p.desc.closeTime ?? p.desc.lastActivityTime ?? p.desc.startTime;
+  return {
+    id: p.id,
+    status: p.status,
+    stage: done ? 'done' : progress.stage,
+    progress: done ? 1 : progress.progress,
+    chunks: progress.chunks,
+    ...(progress.result ? { result: { ...progress.result, files: fileUrls(p.id, progress.result.files) } } : {}),
+    ...(p.error ? { error: p.error } : {}),
+    createdAt: p.desc.startTime.toISOString(),
+    updatedAt: updated.toISOString(),
+  };
+}
+
+/** The workflow answers paths in the artifact store; clients get the routes that serve them. */
+function fileUrls(id: string, files: Partial<Record<TranscriptionFile, string>>): Partial<Record<TranscriptionFile, string>> {
+  const urls: Partial<Record<TranscriptionFile, string>> = {};
+  for (const format of TRANSCRIPT_FORMATS) if (files[format]) urls[format] = `${links(id).self}/subtitles.${format}`;
+  if (files.video) urls.video = `${links(id).self}/file`;
+  return urls;
+}
+
+function unprocessable(field: string, message: string): ApiError {
+  return new UnprocessableError(`${field}: ${message}`, [{ field, message }]);
+}
+
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  if (map.size >= FINISHED_CACHE_SIZE) map.delete(map.keys().next().value!);
+  map.set(key, value);
+}
+
+function decodeCursor(cursor: string): Uint8Array {
+  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) {
+    throw new ValidationFailedError('cursor: not a cursor from a previous page', [{ field: 'cursor', message: 'not a cursor from a previous page' }]);
+  }
+  return Buffer.from(cursor, 'base64url');
+}
+
+export function links(id: string) {
+  const self = `/api/transcriptions/${id}`;
+  return { self, events: `${self}/events` };
+}
