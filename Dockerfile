@@ -46,7 +46,8 @@ RUN --mount=type=cache,target=/root/.npm \
     npm install --omit=dev --no-audit --no-fund
 
 FROM ${NODE_IMAGE} AS runtime
-# ffmpeg/ffprobe render and probe; espeak-ng is the offline TTS voice; the font packages give
+# ffmpeg/ffprobe render and probe; espeak-ng is the offline TTS voice; pocketsphinx with its English model is the
+# offline speech-to-text engine of transcriptions; the font packages give
 # drawtext/subtitles glyphs for Latin, CJK and emoji captions. tini reaps ffmpeg children and
 # forwards SIGTERM so the Temporal worker can drain before the container stops.
 # ca-certificates lets ffmpeg open https:// backgrounds and music (Node ships its own CA store).
@@ -54,6 +55,8 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       ffmpeg \
       espeak-ng \
+      pocketsphinx \
+      pocketsphinx-en-us \
       fonts-noto-core \
       fonts-noto-cjk \
       fonts-noto-color-emoji \

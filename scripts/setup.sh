@@ -3,7 +3,8 @@
 # nothing changed: each step checks first, and what it builds lives outside the clone
 # (~/.cache/vidflow, ~/.npm, Go's module cache) so later runs and CI on the same machine reuse it.
 #
-#   1. Debian packages: ffmpeg, espeak-ng, fonts for captions in any script and chromium for the Studio's browser tests (when missing)
+#   1. Debian packages: ffmpeg, espeak-ng, fonts for captions in any script, chromium for the Studio's browser tests and
+#      PocketSphinx (the offline speech-to-text engine, its English model and the LibriVox test recordings) (when missing)
 #   2. The Temporal CLI (dev server + Web UI), unless `temporal` is on PATH or TEMPORAL_BIN is set:
 #      built with `go install` into ~/.cache/vidflow/bin
 #   3. npm dependencies, when package-lock.json changed since the last install
@@ -16,7 +17,8 @@ CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/vidflow"
 say() { printf '[setup] %s\n' "$*" >&2; }
 
 # 1. Debian packages ------------------------------------------------------------------------------
-APT_PACKAGES=(ffmpeg espeak-ng fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji fonts-dejavu-core chromium)
+APT_PACKAGES=(ffmpeg espeak-ng fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji fonts-dejavu-core chromium
+  pocketsphinx pocketsphinx-en-us pocketsphinx-testdata)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

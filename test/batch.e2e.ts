@@ -57,6 +57,7 @@ describe('batches', () => {
       placePipelineHit: async () => undefined,
       storePipeline: async () => undefined,
       maintainCache: async () => ({ removed: 0, bytesFreed: 0 }),
+      sweepRunFolders: async () => ({ removed: [], kept: 0 }),
     };
     const render: RenderActivities = {
       renderVideo: async (i: RenderVideoInput) => ({ path: `videos/${i.videoId}.mp4`, durationSeconds: 1, width: 2, height: 2, bytes: 1, cacheHit: false, attempt: 1 }),

@@ -6,10 +6,12 @@ import type { AddressInfo, Socket } from 'node:net';
  * request with a script about the prompt's topic, `POST /v1/audio/speech` answers with a real WAV (a
  * sine tone as long as the text would take to say). Faults are programmable: `failNext(n, fault)`
  * makes the next n calls (optionally of one endpoint) answer with an error status, slowly, or with
- * content that is not the requested JSON. Every request is recorded.
+ * content that is not the requested JSON. `POST /v1/audio/transcriptions` (multipart, as the SDK sends it) answers
+ * `verbose_json` with words made from the uploaded WAV: one word `w<k>` every 0.5 s of audio, five to a segment, so a
+ * test can tell exactly what the transcript of a given chunk must be. Every request is recorded.
  */
 
-export type Endpoint = 'chat' | 'speech';
+export type Endpoint = 'chat' | 'speech' | 'transcription';
 
 export type Fault =
   /** Answer with this status and an OpenAI-style error body; `retryAfter` becomes the Retry-After header. */
@@ -24,6 +26,7 @@ export interface RecordedRequest {
   method: string;
   path: string;
   headers: IncomingHttpHeaders;
+  /** The JSON body, or the fields of a multipart body (the uploaded file as `{ filename, bytes }`). */
   body: Record<string, unknown>;
   /** The client's port: equal ports mean one reused (keep-alive) connection. */
   remotePort: number;
@@ -72,15 +75,22 @@ export async function startOpenAiTestServer(): Promise<OpenAiTestServer> {
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = await readBody(req);
+    const bytes = await readBody(req);
+    const raw = bytes.toString('utf8');
     const path = (req.url ?? '').split('?')[0]!;
-    const endpoint: RecordedRequest['endpoint'] =
-      req.method === 'POST' && path === '/v1/chat/completions' ? 'chat' : req.method === 'POST' && path === '/v1/audio/speech' ? 'speech' : 'other';
+    const routes: Record<string, Endpoint> = { '/v1/chat/completions': 'chat', '/v1/audio/speech': 'speech', '/v1/audio/transcriptions': 'transcription' };
+    const endpoint: RecordedRequest['endpoint'] = (req.method === 'POST' && routes[path]) || 'other';
     let body: Record<string, unknown> = {};
-    try {
-      body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
-    } catch {
-      // recorded as {}; the endpoint answers 400 below
+    let upload: Buffer | undefined;
+    const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(req.headers['content-type'] ?? '');
+    if (boundary) {
+      ({ fields: body, file: upload } = parseMultipart(bytes, boundary[1] ?? boundary[2]!));
+    } else {
+      try {
+        body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+      } catch {
+        // recorded as {}; the endpoint answers 400 below
+      }
     }
     const record: RecordedRequest = { endpoint, method: req.method ?? '', path, headers: req.headers, body, remotePort: req.socket.remotePort ?? 0, at: Date.now() };
     requests.push(record);
@@ -100,6 +110,7 @@ export async function startOpenAiTestServer(): Promise<OpenAiTestServer> {
       if (res.destroyed) return;
     }
     if (endpoint === 'chat') return answerChat(res, body, fault && 'content' in fault ? fault.content : undefined);
+    if (endpoint === 'transcription') return answerTranscription(res, body, upload);
     return answerSpeech(res, body);
   }
 
@@ -169,6 +180,71 @@ function answerSpeech(res: ServerResponse, body: Record<string, unknown>): void 
   res.end(wav);
 }
 
+/** Seconds of audio per word of the test server's transcripts, and words per segment. */
+export const TRANSCRIPT_SECONDS_PER_WORD = 0.5;
+export const TRANSCRIPT_WORDS_PER_SEGMENT = 5;
+
+/** What the test server answers for a WAV of `durationSeconds` (verbose_json): words w0, w1, ... every 0.5 s. */
+export function testTranscript(durationSeconds: number) {
+  const count = Math.floor(durationSeconds / TRANSCRIPT_SECONDS_PER_WORD);
+  const words = Array.from({ length: count }, (_, k) => ({
+    word: `w${k}`,
+    start: k * TRANSCRIPT_SECONDS_PER_WORD,
+    end: k * TRANSCRIPT_SECONDS_PER_WORD + 0.4,
+  }));
+  const segments = [];
+  for (let i = 0; i < words.length; i += TRANSCRIPT_WORDS_PER_SEGMENT) {
+    const group = words.slice(i, i + TRANSCRIPT_WORDS_PER_SEGMENT);
+    segments.push({ id: segments.length, seek: 0, start: group[0]!.start, end: group[group.length - 1]!.end, text: ` ${group.map((w) => w.word).join(' ')}` });
+  }
+  return { words, segments, text: words.map((w) => w.word).join(' ') };
+}
+
+function answerTranscription(res: ServerResponse, body: Record<string, unknown>, file: Buffer | undefined): void {
+  if (typeof body.model !== 'string' || !file) {
+    return json(res, 400, { error: { message: 'model and file are required', type: 'invalid_request_error' } });
+  }
+  const rate = file.length >= 44 && file.toString('ascii', 0, 4) === 'RIFF' ? file.readUInt32LE(24) : 0;
+  const dataAt = file.indexOf('data', 12, 'ascii');
+  if (!rate || dataAt < 0) return json(res, 400, { error: { message: 'Invalid file format. The file is not a WAV file.', type: 'invalid_request_error' } });
+  const duration = (file.length - dataAt - 8) / (rate * 2);
+  const { words, segments, text } = testTranscript(duration);
+  const language = typeof body.language === 'string' ? body.language : 'en';
+  if (body.response_format !== 'verbose_json') return json(res, 200, { text });
+  const granularities = ([] as unknown[]).concat(body['timestamp_granularities[]'] ?? []);
+  json(res, 200, { task: 'transcribe', language, duration, text, segments, ...(granularities.includes('word') ? { words } : {}) });
+}
+
+/** Fields of a multipart/form-data body (repeated names become arrays) and the bytes of its file part. */
+function parseMultipart(body: Buffer, boundary: string): { fields: Record<string, unknown>; file?: Buffer } {
+  const fields: Record<string, unknown> = {};
+  let file: Buffer | undefined;
+  const delimiter = Buffer.from(`--${boundary}`);
+  let at = body.indexOf(delimiter);
+  while (at >= 0) {
+    const start = at + delimiter.length + 2; // past CRLF
+    const next = body.indexOf(delimiter, start);
+    if (next < 0) break;
+    const part = body.subarray(start, next - 2); // before CRLF
+    const headerEnd = part.indexOf('\r\n\r\n');
+    const headers = part.subarray(0, headerEnd).toString('utf8');
+    const content = part.subarray(headerEnd + 4);
+    const name = /name="([^"]+)"/.exec(headers)?.[1];
+    const filename = /filename="([^"]*)"/.exec(headers)?.[1];
+    if (name) {
+      if (filename !== undefined) {
+        file = content;
+        fields[name] = { filename, bytes: content.length };
+      } else {
+        const value = content.toString('utf8');
+        fields[name] = name in fields ? ([] as unknown[]).concat(fields[name], value) : value;
+      }
+    }
+    at = next;
+  }
+  return { fields, file };
+}
+
 /** A 16-bit mono PCM WAV of a quiet 220 Hz tone, with a gentle fade so it is not all one level. */
 export function sineWav(seconds: number, sampleRate = SAMPLE_RATE): Buffer {
   const samples = Math.round(seconds * sampleRate);
@@ -198,8 +274,8 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
   res.end(text);
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }

@@ -6,8 +6,11 @@ import {
   OfflineScriptWriter,
   OpenAiScriptWriter,
   OpenAiSpeechProvider,
+  OpenAiSpeechToTextProvider,
+  PocketsphinxSpeechToTextProvider,
   type ScriptWriter,
   type SpeechProvider,
+  type SpeechToTextProvider,
 } from '@vidflow/activities';
 import type { ArtifactCache } from '@vidflow/cache';
 import type { VidflowConfig } from '@vidflow/config';
@@ -29,7 +32,19 @@ export function createActivityDeps(config: VidflowConfig, cache?: ArtifactCache)
     scriptWriters.openai = new OpenAiScriptWriter(client, config.openai.model);
     speech.openai = new OpenAiSpeechProvider(client, { model: config.openai.ttsModel, voice: config.openai.ttsVoice });
   }
+  const speechToText: Record<string, SpeechToTextProvider> = { offline: new PocketsphinxSpeechToTextProvider(config.stt.pocketsphinxPath) };
+  if (config.stt.openai) {
+    // Its own client: another server (STT_BASE_URL), key and timeout than the script and speech providers.
+    const { client } = createOpenAiClient({
+      apiKey: config.stt.openai.apiKey,
+      baseUrl: config.stt.openai.baseUrl,
+      timeoutMs: config.stt.openai.timeoutMs,
+      maxConnections: config.openai?.maxConnections ?? 16,
+    });
+    speechToText.openai = new OpenAiSpeechToTextProvider(client, { model: config.stt.openai.model, baseUrl: config.stt.openai.baseUrl });
+  }
   return {
+    speechToText,
     store: new ArtifactStore(config.dataDir),
     ffmpeg: new FfmpegRunner({ ffmpegPath: config.tools.ffmpeg, ffprobePath: config.tools.ffprobe }),
     speech,
@@ -38,6 +53,7 @@ export function createActivityDeps(config: VidflowConfig, cache?: ArtifactCache)
     mediaDir: config.mediaDir,
     renderCfr: config.renderCfr,
     mediaDownload: config.mediaDownload,
+    sweepGraceSeconds: config.worker.sweepGraceSeconds,
     cache,
   };
 }

@@ -1,7 +1,15 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { createIoActivities, createLlmActivities, createRenderActivities, type ActivityDeps } from '@vidflow/activities';
+import {
+  createIoActivities,
+  createLlmActivities,
+  createRenderActivities,
+  createSttActivities,
+  createTranscriptionRenderActivities,
+  type ActivityDeps,
+} from '@vidflow/activities';
 import type { VidflowConfig } from '@vidflow/config';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, ResourceBasedController, Worker } from '@temporalio/worker';
+import { cpuBoundSlots } from './cpu-bound-slots';
 import { existsSync } from 'node:fs';
 import { ensureMaintenanceSchedule } from './ensure-maintenance-schedule';
 import { activityMetricsInterceptors } from './activity-metrics.interceptor';
@@ -13,7 +21,8 @@ import { WorkerMetrics } from './worker-metrics';
 
 /**
  * Runs one Temporal Worker per task queue: the I/O queue (workflows, speech), the render queue
- * (ffmpeg) and the LLM queue (script writing, rate-limited), each with its own limits. `run()` resolves when all three have shut down,
+ * (ffmpeg), the LLM queue (script writing, rate-limited) and the speech-to-text queue (transcriptions), each with its
+ * own limits (the render and speech-to-text queues sized by a resource-based tuner or fixed counts). `run()` resolves when all have shut down,
  * which the SDK does on SIGINT/SIGTERM after letting running activities finish (shutdownGraceTime).
  */
 @Injectable()
@@ -56,11 +65,21 @@ export class TemporalWorkerService implements OnApplicationShutdown {
       maxConcurrentActivityTaskExecutions: worker.ioConcurrency,
       maxConcurrentWorkflowTaskExecutions: Math.min(worker.workflowConcurrency, 100),
     });
+    // The CPU-bound queues share one resource controller: together they keep the machine under the targets.
+    let controller: ResourceBasedController | undefined;
+    const sharedController = () => (controller ??= ResourceBasedController.create(worker.tuner));
     const render = await Worker.create({
       ...common,
       taskQueue: taskQueues.render,
-      activities: createRenderActivities(this.deps),
-      maxConcurrentActivityTaskExecutions: worker.renderConcurrency,
+      activities: { ...createRenderActivities(this.deps), ...createTranscriptionRenderActivities(this.deps) },
+      // x264 spreads over threads and a render holds frames in memory: twice the fixed count at most.
+      ...cpuBoundSlots({
+        tuner: worker.tuner,
+        fixedSlots: worker.renderConcurrency,
+        maximumSlots: worker.renderConcurrency * 2,
+        rampThrottle: '2s',
+        controller: sharedController,
+      }),
       // Heartbeats carry render progress to the status endpoint; the SDK's default throttle
       // (80% of the heartbeat timeout) would leave the progress bar still for ~24 s at a time.
       maxHeartbeatThrottleInterval: '2s',
@@ -76,10 +95,28 @@ export class TemporalWorkerService implements OnApplicationShutdown {
       // most this many script-writing activities per second, however many workers there are.
       maxTaskQueueActivitiesPerSecond: this.config.llmRequestsPerSecond,
     });
-    this.workers = [io, render, llm];
+    // Transcriptions' steps: PocketSphinx takes one core per chunk; the OpenAI provider mostly waits on its server,
+    // which the resource-based tuner sees as headroom (up to 8 chunks per configured slot).
+    const sttSlots = cpuBoundSlots({
+      tuner: worker.tuner,
+      fixedSlots: worker.sttConcurrency,
+      maximumSlots: worker.sttConcurrency * 8,
+      rampThrottle: '1s',
+      controller: sharedController,
+    });
+    const stt = await Worker.create({
+      ...common,
+      interceptors: keptAlive,
+      taskQueue: taskQueues.stt,
+      activities: createSttActivities(this.deps),
+      ...sttSlots,
+    });
+    this.workers = [io, render, llm, stt];
+    const slots = (fixed: number) =>
+      worker.tuner.kind === 'fixed' ? `x${fixed}` : `resource-based, cpu ${worker.tuner.targetCpuUsage}, memory ${worker.tuner.targetMemoryUsage}`;
     this.logger.log(
-      `polling ${taskQueues.io} (io x${worker.ioConcurrency}), ${taskQueues.render} (render x${worker.renderConcurrency}) ` +
-        `and ${taskQueues.llm} (${this.config.llmRequestsPerSecond}/s) on ${temporal.address}`,
+      `polling ${taskQueues.io} (io x${worker.ioConcurrency}), ${taskQueues.render} (render ${slots(worker.renderConcurrency)}), ` +
+        `${taskQueues.llm} (${this.config.llmRequestsPerSecond}/s) and ${taskQueues.stt} (speech-to-text ${slots(worker.sttConcurrency)}) on ${temporal.address}`,
     );
     // If either worker fails, stop the other too, so the process exits and its supervisor restarts it.
     await Promise.all(

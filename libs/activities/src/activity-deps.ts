@@ -4,6 +4,8 @@ import type { ArtifactStore } from './adapters/artifact-store/artifact-store';
 import type { MediaDownloadSettings } from './adapters/media-download/download-media';
 import type { ScriptWriter } from './adapters/llm/script-writer';
 import type { SpeechProvider } from './adapters/speech/speech-provider';
+import type { SpeechToTextProvider } from './adapters/speech-to-text/speech-to-text-provider';
+import type { WorkflowRuns } from './adapters/workflow-runs/workflow-runs';
 
 /** Everything the activities touch, injected so that tests can pass fakes and strict mocks. */
 export interface ActivityDeps {
@@ -20,4 +22,10 @@ export interface ActivityDeps {
   renderCfr?: boolean;
   /** How http(s) media URLs are fetched (config.mediaDownload); DEFAULT_MEDIA_DOWNLOAD when not given (private addresses refused). */
   mediaDownload?: MediaDownloadSettings;
+  /** Speech-to-text providers of transcriptions, by request `provider.name` (`offline`, and `openai` when configured). */
+  speechToText?: Record<string, SpeechToTextProvider>;
+  /** Which runs are open, for the folder sweeper; the worker's own Temporal client when not given. */
+  workflowRuns?: WorkflowRuns;
+  /** The sweeper leaves folders that changed within this many seconds (config.worker.sweepGraceSeconds). */
+  sweepGraceSeconds?: number;
 }

@@ -5,8 +5,11 @@ export * from './create-activities';
 // Activities (one factory per file) and what they share.
 export * from './activities/failures';
 export * from './activities/pipeline-cache.activity';
+export * from './activities/select-sweepable';
 export * from './activities/split-script';
 export * from './activities/stage-cache';
+export * from './activities/transcribe-chunk.activity';
+export * from './activities/transcription-paths';
 
 // Adapters: one folder per provider kind or side effect.
 export * from './adapters/artifact-store/artifact-store';
@@ -20,3 +23,9 @@ export * from './adapters/provider-error';
 export * from './adapters/speech/espeak-speech.provider';
 export * from './adapters/speech/openai-speech.provider';
 export * from './adapters/speech/speech-provider';
+export * from './adapters/speech-to-text/openai-speech-to-text.provider';
+export * from './adapters/speech-to-text/parse-pocketsphinx-output';
+export * from './adapters/speech-to-text/pocketsphinx-speech-to-text.provider';
+export * from './adapters/speech-to-text/speech-to-text-provider';
+export * from './adapters/speech-to-text/word-error-rate';
+export * from './adapters/workflow-runs/workflow-runs';

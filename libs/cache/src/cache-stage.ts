@@ -1,5 +1,5 @@
-/** The pipeline stages whose results are cached. `pipeline` holds the whole result of one request. */
-export const CACHE_STAGES = ['script', 'tts', 'render', 'pipeline'] as const;
+/** The pipeline stages whose results are cached. `pipeline` holds the whole result of one request; `stt` one chunk's transcript. */
+export const CACHE_STAGES = ['script', 'tts', 'render', 'pipeline', 'stt'] as const;
 
 export type CacheStage = (typeof CACHE_STAGES)[number];
 

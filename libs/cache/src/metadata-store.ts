@@ -76,5 +76,6 @@ export function emptyTotals(): TotalsByStage {
     tts: { entries: 0, bytes: 0, hits: 0, misses: 0 },
     render: { entries: 0, bytes: 0, hits: 0, misses: 0 },
     pipeline: { entries: 0, bytes: 0, hits: 0, misses: 0 },
+    stt: { entries: 0, bytes: 0, hits: 0, misses: 0 },
   };
 }

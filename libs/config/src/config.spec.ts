@@ -30,7 +30,7 @@ describe('loadConfig', () => {
         uiUrl: 'http://localhost:8233',
         bin: undefined,
       },
-      taskQueues: { io: 'vidflow-io', render: 'vidflow-render', llm: 'vidflow-llm' },
+      taskQueues: { io: 'vidflow-io', render: 'vidflow-render', llm: 'vidflow-llm', stt: 'vidflow-stt' },
       llmRequestsPerSecond: 5,
       api: { host: '127.0.0.1', port: 3000, publicUrl: 'http://localhost:3000', corsOrigins: [] },
       uploads: { dir: '/srv/vidflow/.data/uploads', maxBytes: 2 * 1024 ** 3, expirySeconds: 86400 },
@@ -40,6 +40,9 @@ describe('loadConfig', () => {
         workflowConcurrency: 100,
         http: { host: '127.0.0.1', port: 9464 },
         temporalMetricsPort: 9465,
+        sttConcurrency: availableParallelism(),
+        tuner: { kind: 'resource-based', targetCpuUsage: 0.9, targetMemoryUsage: 0.8 },
+        sweepGraceSeconds: 900,
       },
       ttsParallelism: 8,
       tools: { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe', espeak: 'espeak-ng' },
@@ -55,6 +58,7 @@ describe('loadConfig', () => {
         maintenanceIntervalSeconds: 3600,
       },
       log: { level: 'info', pretty: false },
+      stt: { parallelism: 8, pocketsphinxPath: 'pocketsphinx_continuous', openai: undefined },
     });
     expect(loadConfig({}, cwd).openai).toBeUndefined();
   });
@@ -182,6 +186,43 @@ describe('loadConfig', () => {
       ['OPENAI_BASE_URL', 'localhost:11434'],
       ['OPENAI_TIMEOUT_MS', '0'],
       ['OPENAI_MAX_CONNECTIONS', 'many'],
+    ])('rejects %s=%j naming the variable', (key, value) => {
+      expect(configError({ [key]: value }).message).toMatch(new RegExp(`^\\s*${key}: `, 'm'));
+    });
+  });
+
+  describe('speech-to-text', () => {
+    it('talks to OpenAI with OPENAI_API_KEY when no STT server is named', () => {
+      const { stt } = loadConfig({ OPENAI_API_KEY: 'sk-test' }, cwd);
+      expect(stt.openai).toEqual({ baseUrl: undefined, model: 'whisper-1', timeoutMs: 300_000 });
+      expect(stt.openai!.apiKey).toBe('sk-test');
+    });
+
+    it('never sends OPENAI_API_KEY to the server of STT_BASE_URL; STT_API_KEY goes there', () => {
+      const local = loadConfig({ OPENAI_API_KEY: 'sk-test', STT_BASE_URL: 'http://127.0.0.1:8000/v1/', STT_MODEL: 'Systran/faster-whisper-small' }, cwd);
+      expect(local.stt.openai).toEqual({ baseUrl: 'http://127.0.0.1:8000/v1', model: 'Systran/faster-whisper-small', timeoutMs: 300_000 });
+      expect(local.stt.openai!.apiKey).toBeUndefined();
+      expect(loadConfig({ STT_BASE_URL: 'http://10.0.0.2/v1', STT_API_KEY: 'local-key' }, cwd).stt.openai!.apiKey).toBe('local-key');
+      expect(JSON.stringify(loadConfig({ STT_API_KEY: 'sk-stt-secret' }, cwd))).not.toContain('sk-stt-secret');
+    });
+
+    it('reads the tuner, the slot counts and the chunk parallelism', () => {
+      const c = loadConfig(
+        { WORKER_TUNER: 'fixed', WORKER_TUNER_TARGET_CPU: '0.7', WORKER_TUNER_TARGET_MEMORY: '0.5', WORKER_STT_CONCURRENCY: '3', STT_PARALLELISM: '4', TASK_QUEUE_STT: 'stt-q' },
+        cwd,
+      );
+      expect(c.worker.tuner).toEqual({ kind: 'fixed', targetCpuUsage: 0.7, targetMemoryUsage: 0.5 });
+      expect(c.worker.sttConcurrency).toBe(3);
+      expect(c.stt.parallelism).toBe(4);
+      expect(c.taskQueues.stt).toBe('stt-q');
+    });
+
+    it.each([
+      ['STT_BASE_URL', '127.0.0.1:8000'],
+      ['WORKER_TUNER', 'auto'],
+      ['WORKER_TUNER_TARGET_CPU', '1.5'],
+      ['WORKER_TUNER_TARGET_MEMORY', '0'],
+      ['STT_PARALLELISM', '0'],
     ])('rejects %s=%j naming the variable', (key, value) => {
       expect(configError({ [key]: value }).message).toMatch(new RegExp(`^\\s*${key}: `, 'm'));
     });

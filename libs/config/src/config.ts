@@ -28,6 +28,7 @@ export const envSchema = z.object({
   TASK_QUEUE_IO: z.string().min(1).default('vidflow-io'),
   TASK_QUEUE_RENDER: z.string().min(1).default('vidflow-render'),
   TASK_QUEUE_LLM: z.string().min(1).default('vidflow-llm'),
+  TASK_QUEUE_STT: z.string().min(1).default('vidflow-stt'),
   LLM_REQUESTS_PER_SECOND: z.coerce.number().positive().default(5),
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port.default(3000),
@@ -41,6 +42,7 @@ export const envSchema = z.object({
   WORKER_HTTP_HOST: z.string().min(1).default('127.0.0.1'),
   WORKER_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
   WORKER_TEMPORAL_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(9465),
+  SWEEP_GRACE_SECONDS: z.coerce.number().int().min(0).default(900),
   TTS_PARALLELISM: positiveInt.max(64).default(8),
   FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
   FFPROBE_PATH: z.string().min(1).default('ffprobe'),
@@ -67,6 +69,16 @@ export const envSchema = z.object({
   OPENAI_TTS_VOICE: z.string().min(1).default('alloy'),
   OPENAI_TIMEOUT_MS: positiveInt.default(60_000),
   OPENAI_MAX_CONNECTIONS: positiveInt.max(1024).default(16),
+  STT_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:8000/v1' }).optional(),
+  STT_API_KEY: z.string().min(1).optional(),
+  STT_MODEL: z.string().min(1).default('whisper-1'),
+  STT_TIMEOUT_MS: positiveInt.default(300_000),
+  STT_PARALLELISM: positiveInt.max(256).default(8),
+  POCKETSPHINX_PATH: z.string().min(1).default('pocketsphinx_continuous'),
+  WORKER_STT_CONCURRENCY: positiveInt.optional(),
+  WORKER_TUNER: z.enum(['fixed', 'resource-based']).default('resource-based'),
+  WORKER_TUNER_TARGET_CPU: z.coerce.number().gt(0).max(1).default(0.9),
+  WORKER_TUNER_TARGET_MEMORY: z.coerce.number().gt(0).max(1).default(0.8),
 });
 
 export const CONFIG_KEYS = Object.keys(envSchema.shape) as Array<keyof typeof envSchema.shape>;
@@ -93,7 +105,7 @@ export interface VidflowConfig {
     uiUrl: string;
     bin?: string;
   };
-  taskQueues: { io: string; render: string; llm: string };
+  taskQueues: { io: string; render: string; llm: string; stt: string };
   /** Script-writing activities started per second across all workers (Temporal enforces it per task queue). */
   llmRequestsPerSecond: number;
   api: {
@@ -119,6 +131,16 @@ export interface VidflowConfig {
     http: { host: string; port: number };
     /** Port of the Temporal SDK's Prometheus exporter (bound on http.host); 0 turns it off. */
     temporalMetricsPort: number;
+    /** Speech-to-text activities one worker runs at once with the fixed tuner (the upper bound with the resource-based one). */
+    sttConcurrency: number;
+    /**
+     * How the CPU-bound queues (speech-to-text and render) size their activity slots: `fixed` counts
+     * (sttConcurrency, renderConcurrency), or Temporal's resource-based tuner, which starts another activity
+     * only while the machine's CPU and memory use stay below the targets (0..1).
+     */
+    tuner: { kind: 'fixed' | 'resource-based'; targetCpuUsage: number; targetMemoryUsage: number };
+    /** The folder sweeper leaves work/ and tmp/ folders that changed within this many seconds. */
+    sweepGraceSeconds: number;
   };
   ttsParallelism: number;
   tools: { ffmpeg: string; ffprobe: string; espeak: string };
@@ -143,6 +165,30 @@ export interface VidflowConfig {
   rateLimit: { perSecond: number; burst: number };
   /** The OpenAI (or OpenAI-compatible) providers; undefined unless OPENAI_API_KEY or OPENAI_BASE_URL is set. */
   openai?: OpenAiConfig;
+  stt: SttConfig;
+}
+
+/** Speech-to-text of transcriptions. */
+export interface SttConfig {
+  /** Chunks of one transcription transcribed at once (the workers' tuner bounds the machine as a whole). */
+  parallelism: number;
+  /** The `pocketsphinx_continuous` binary of the offline provider (Debian's pocketsphinx, 5prealpha). */
+  pocketsphinxPath: string;
+  /**
+   * The `openai` provider: OpenAI's `audio.transcriptions` or any OpenAI-compatible server at STT_BASE_URL.
+   * Undefined unless STT_BASE_URL, STT_API_KEY or OPENAI_API_KEY is set.
+   */
+  openai?: SttOpenAiConfig;
+}
+
+export interface SttOpenAiConfig {
+  /** STT_API_KEY, else (talking to OpenAI itself) OPENAI_API_KEY. Secret: non-enumerable, never logged. */
+  readonly apiKey?: string;
+  /** Undefined means https://api.openai.com/v1. */
+  baseUrl?: string;
+  model: string;
+  /** Per request, until the response starts (a long chunk on a slow CPU server takes a while). */
+  timeoutMs: number;
 }
 
 export interface OpenAiConfig {
@@ -194,7 +240,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       uiUrl: (e.TEMPORAL_UI_URL ?? `http://localhost:${e.TEMPORAL_UI_PORT}`).replace(/\/$/, ''),
       bin: e.TEMPORAL_BIN,
     },
-    taskQueues: { io: e.TASK_QUEUE_IO, render: e.TASK_QUEUE_RENDER, llm: e.TASK_QUEUE_LLM },
+    taskQueues: { io: e.TASK_QUEUE_IO, render: e.TASK_QUEUE_RENDER, llm: e.TASK_QUEUE_LLM, stt: e.TASK_QUEUE_STT },
     llmRequestsPerSecond: e.LLM_REQUESTS_PER_SECOND,
     api: {
       host: e.API_HOST,
@@ -213,6 +259,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       workflowConcurrency: e.WORKER_WORKFLOW_CONCURRENCY,
       http: { host: e.WORKER_HTTP_HOST, port: e.WORKER_HTTP_PORT },
       temporalMetricsPort: e.WORKER_TEMPORAL_METRICS_PORT,
+      // One recogniser process per core: PocketSphinx is single-threaded.
+      sttConcurrency: e.WORKER_STT_CONCURRENCY ?? cores,
+      tuner: { kind: e.WORKER_TUNER, targetCpuUsage: e.WORKER_TUNER_TARGET_CPU, targetMemoryUsage: e.WORKER_TUNER_TARGET_MEMORY },
+      sweepGraceSeconds: e.SWEEP_GRACE_SECONDS,
     },
     ttsParallelism: e.TTS_PARALLELISM,
     tools: { ffmpeg: e.FFMPEG_PATH, ffprobe: e.FFPROBE_PATH, espeak: e.ESPEAK_PATH },
@@ -223,7 +273,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     cache: cacheConfig(e, dataDir, cwd),
     rateLimit: { perSecond: e.RATE_LIMIT_PER_SECOND, burst: e.RATE_LIMIT_BURST },
     openai: openAiConfig(e),
+    stt: { parallelism: e.STT_PARALLELISM, pocketsphinxPath: e.POCKETSPHINX_PATH, openai: sttOpenAiConfig(e) },
   };
+}
+
+function sttOpenAiConfig(e: z.output<typeof envSchema>): SttOpenAiConfig | undefined {
+  // OPENAI_API_KEY is OpenAI's own: never sent to another server named by STT_BASE_URL.
+  const apiKey = e.STT_API_KEY ?? (e.STT_BASE_URL === undefined ? e.OPENAI_API_KEY : undefined);
+  if (e.STT_BASE_URL === undefined && apiKey === undefined) return undefined;
+  const config: SttOpenAiConfig = { baseUrl: e.STT_BASE_URL?.replace(/\/$/, ''), model: e.STT_MODEL, timeoutMs: e.STT_TIMEOUT_MS };
+  Object.defineProperty(config, 'apiKey', { value: apiKey, enumerable: false });
+  return config;
 }
 
 function openAiConfig(e: z.output<typeof envSchema>): OpenAiConfig | undefined {

@@ -65,6 +65,14 @@ export interface CleanupVideoInput {
   videoId: string;
 }
 
+/** What one sweep of the work/ and tmp/ folders did (the maintenance workflow's result carries it). */
+export interface SweepRunFoldersResult {
+  /** Store-relative folders removed (`work/<id>`, `tmp/<id>`), their runs closed however they closed. */
+  removed: string[];
+  /** Folders kept: their run is open, unknown (Temporal did not answer), or they changed within the grace period. */
+  kept: number;
+}
+
 /** What a render heartbeat carries; the API reads it from the pending activity to show live progress. */
 export interface RenderHeartbeat {
   progress: number;

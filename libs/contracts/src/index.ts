@@ -12,3 +12,7 @@ export * from './classify-address';
 export * from './media-url';
 export * from './progress-bar';
 export * from './responses.schema';
+export * from './transcription-request.schema';
+export * from './transcription-status';
+export * from './transcription-workflow-api';
+export * from './transcription-activity-io';

@@ -10,3 +10,6 @@ export * from './video-status';
 export * from './video-workflow-input';
 export * from './workflow-api';
 export * from './batch-progress';
+export * from './transcription-status';
+export * from './transcription-workflow-api';
+export * from './transcription-activity-io';

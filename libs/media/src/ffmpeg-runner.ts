@@ -14,6 +14,8 @@ export interface RunOptions {
   /** Expected output duration, to turn ffmpeg's `time=` into a 0..1 fraction. */
   totalSeconds?: number;
   onProgress?: (fraction: number) => void;
+  /** Every line ffmpeg prints on stderr, as it prints it (filters such as silencedetect report there). */
+  onStderr?: (line: string) => void;
 }
 
 export interface ProbeStream {
@@ -66,6 +68,7 @@ export class FfmpegRunner {
       const cleanup = () => opts.signal?.removeEventListener('abort', onAbort);
 
       command.on('stderr', (line: string) => {
+        opts.onStderr?.(line);
         stderr.push(line);
         if (stderr.length > 200) stderr.splice(0, stderr.length - STDERR_TAIL_LINES);
       });

@@ -10,3 +10,4 @@ export * from './run-render-plan';
 export * from './build-decode-check-args';
 export * from './media-errors';
 export * from './ffmpeg-runner';
+export * from './transcription';

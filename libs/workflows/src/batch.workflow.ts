@@ -8,6 +8,8 @@ import {
   ParentClosePolicy,
   setHandler,
   startChild,
+  TerminatedFailure,
+  TimeoutFailure,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { BatchRequest, Stage, VideoError, VideoRequest } from '@vidflow/contracts';
@@ -154,6 +156,9 @@ function markQueued(items: string[], to: string): void {
 function itemError(err: unknown): VideoError {
   const cause = err instanceof Error && err.cause instanceof Error ? err.cause : err;
   const message = (cause instanceof Error ? cause.message : String(cause)).slice(0, MAX_ERROR_LENGTH);
+  // Closed from outside (an operator's terminate, an execution timeout): named as the API names a video's.
+  if (cause instanceof TerminatedFailure) return { type: 'Terminated', message };
+  if (cause instanceof TimeoutFailure) return { type: 'TimedOut', message };
   if (!(cause instanceof ApplicationFailure)) return { type: cause instanceof Error ? cause.name : 'Error', message };
   const stage = (cause.details?.[0] as { stage?: Stage } | undefined)?.stage;
   return { type: cause.type ?? 'Error', message, ...(stage ? { stage } : {}) };

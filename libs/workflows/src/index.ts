@@ -1,3 +1,4 @@
 export { videoWorkflow } from './video.workflow';
 export { batchWorkflow } from './batch.workflow';
 export { cacheMaintenanceWorkflow } from './cache-maintenance.workflow';
+export { transcriptionWorkflow } from './transcription.workflow';

@@ -23,6 +23,7 @@ import { validate } from '../common/zod-validation';
 import { TemporalGateway, type RunInfo } from '../temporal/temporal-gateway';
 import { assertBatchId, idempotentId } from '../temporal/workflow-ids';
 import { CONFIG } from '../tokens';
+import { closedBatchProgress } from './closed-batch-progress';
 
 /** Validation stops collecting after this many bad items: a 10,000-item batch with one typo repeated is one story. */
 const MAX_REPORTED_ISSUES = 50;
@@ -34,7 +35,10 @@ export interface BatchLinks {
 
 @Injectable()
 export class BatchesService {
-  /** Finished batches never change; their state is kept instead of replaying their history again. */
+  /**
+   * Finished runs never change; their state is kept, by `<id>/<run id>`, instead of replaying their history
+   * again. A retry or a `temporal workflow reset` makes a new run under the id, which one describe tells.
+   */
   private readonly finished = new Map<string, { progress: BatchProgress; desc: RunInfo }>();
 
   constructor(
@@ -108,19 +112,19 @@ export class BatchesService {
       items: progress.items.replaceAll(ITEM_STATE.failed, ITEM_STATE.queued),
       errors,
     };
-    this.finished.delete(id);
     await this.temporal.startBatch(id, { ...input, carry });
     return { id, status: 'queued', retrying: failed, links: batchLinks(id) };
   }
 
   private async progress(id: string): Promise<{ progress: BatchProgress; desc: RunInfo }> {
     assertBatchId(id);
-    const cached = this.finished.get(id);
-    if (cached) return cached;
     const desc = await this.temporal.describe('batch', id);
+    const runKey = `${id}/${desc.runId}`;
+    const cached = this.finished.get(runKey);
+    if (cached) return cached;
     if (desc.status === 'COMPLETED') {
       const progress = await this.temporal.result<BatchProgress>(id);
-      this.finished.set(id, { progress, desc });
+      this.finished.set(runKey, { progress, desc });
       return { progress, desc };
     }
     // Running: the live state. Finished otherwise (failed, cancelled): the query replays the history.
@@ -130,11 +134,8 @@ export class BatchesService {
       const total = Number((await desc.memo())?.total ?? 0);
       return { progress: { batchId: id, status: 'queued', items: ITEM_STATE.queued.repeat(total), errors: {}, cacheHits: 0, runs: 0 }, desc };
     }
-    const status = { RUNNING: progress.status, FAILED: 'failed', CANCELLED: 'cancelled', TERMINATED: 'cancelled', TIMED_OUT: 'failed' }[
-      desc.status
-    ] as BatchProgress['status'] | undefined;
-    const result = { progress: { ...progress, status: status ?? progress.status }, desc };
-    if (desc.status !== 'RUNNING') this.finished.set(id, result);
+    const result = { progress: closedBatchProgress(progress, desc.status), desc };
+    if (desc.status !== 'RUNNING') this.finished.set(runKey, result);
     return result;
   }
 }
@@ -142,3 +143,4 @@ export class BatchesService {
 export function batchLinks(id: string): BatchLinks {
   return { self: `/api/batches/${id}`, retry: `/api/batches/${id}/retry` };
 }
+

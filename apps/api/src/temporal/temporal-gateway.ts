@@ -10,7 +10,7 @@ import {
   type ScheduleDescription,
   type WorkflowExecutionDescription,
 } from '@temporalio/client';
-import { ApplicationFailure, CancelledFailure, defaultPayloadConverter } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure, defaultPayloadConverter, TerminatedFailure, TimeoutFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { VidflowConfig } from '@vidflow/config';
 import {
@@ -23,6 +23,7 @@ import {
   type BatchWorkflowInput,
   type RenderHeartbeat,
   type RunStatus,
+  type Stage,
   type VideoProgress,
   type VideoWorkflowInput,
 } from '@vidflow/contracts';
@@ -56,6 +57,8 @@ export interface RunInfo {
   lastActivityTime?: Date;
   /** A pending render's progress (its last heartbeat) and attempt number. */
   render?: { progress: number; attempt: number };
+  /** The run's VidflowStage search attribute: the stage a video was in when it closed, whoever closed it. */
+  stage?: Stage;
   memo(): Promise<Record<string, unknown> | undefined>;
 }
 
@@ -75,11 +78,16 @@ export type StartPolicy =
  */
 export type StartOutcome = 'started' | 'finished' | 'key-conflict';
 
-/** How a finished run ended, from its result. */
+/**
+ * How a finished run ended, from its result. `closedBy`: `workflow` when the workflow's own code failed it (its
+ * failure carries what the workflow knew); `operator` when it was terminated (`temporal workflow terminate`, the
+ * Web UI: type `Terminated`, the reason as message); `timeout` when Temporal closed it at its execution timeout
+ * (type `TimedOut`). The last two never ran the workflow's catch or finally blocks.
+ */
 export type RunOutcome =
   | { status: 'completed'; result: unknown }
   | { status: 'cancelled' }
-  | { status: 'failed'; type: string; message: string; details?: unknown };
+  | { status: 'failed'; type: string; message: string; details?: unknown; closedBy: 'workflow' | 'operator' | 'timeout' };
 
 export type ScheduleOverlap = 'skip' | 'buffer_one' | 'allow_all';
 
@@ -134,6 +142,9 @@ const OVERLAP_NAME = Object.fromEntries(Object.entries(OVERLAP).map(([k, v]) => 
  */
 @Injectable()
 export class TemporalGateway {
+  /** Whether the visibility store takes `ORDER BY StartTime` (see listVideos); undefined until asked once. */
+  private visibilityOrdersByStartTime?: boolean;
+
   constructor(
     @Inject(CONFIG) private readonly config: VidflowConfig,
     @Inject(TEMPORAL_CLIENT) private readonly client: Client,
@@ -225,6 +236,7 @@ export class TemporalGateway {
       hasStartedActivity: (desc.raw.pendingActivities ?? []).some((a) => a.lastStartedTime != null),
       lastActivityTime: latestActivityTime(desc),
       render: renderActivityState(desc),
+      stage: desc.typedSearchAttributes.get(SEARCH_ATTRIBUTES.stage) as Stage | undefined,
       memo: async () => (await desc.memo) as Record<string, unknown> | undefined,
     };
   }
@@ -270,8 +282,12 @@ export class TemporalGateway {
       if (!(err instanceof WorkflowFailedError)) throw toApiError(err);
       if (err.cause instanceof CancelledFailure) return { status: 'cancelled' };
       const cause = err.cause;
-      if (cause instanceof ApplicationFailure) return { status: 'failed', type: cause.type ?? 'Error', message: cause.message, details: cause.details?.[0] };
-      return { status: 'failed', type: cause?.name ?? 'Error', message: cause?.message ?? err.message };
+      if (cause instanceof TerminatedFailure) return { status: 'failed', type: 'Terminated', message: cause.message, closedBy: 'operator' };
+      if (cause instanceof TimeoutFailure) return { status: 'failed', type: 'TimedOut', message: cause.message || 'workflow execution timed out', closedBy: 'timeout' };
+      if (cause instanceof ApplicationFailure) {
+        return { status: 'failed', type: cause.type ?? 'Error', message: cause.message, details: cause.details?.[0], closedBy: 'workflow' };
+      }
+      return { status: 'failed', type: cause?.name ?? 'Error', message: cause?.message ?? err.message, closedBy: 'workflow' };
     }
   }
 
@@ -294,21 +310,36 @@ export class TemporalGateway {
   }
 
   /**
-   * Videos from Temporal visibility (the search attributes every video carries), newest first, one request
-   * per page; no workflow is queried or replayed.
+   * Videos from Temporal visibility (the search attributes every video carries), one request per page; no
+   * workflow is queried or replayed. Newest first by start time: `ORDER BY StartTime DESC` where the visibility
+   * store takes it (Elasticsearch). SQL visibility (the dev server's SQLite, PostgreSQL) refuses any ORDER BY
+   * ("operation is not supported: 'order by' clause") and pages in its own order (open runs by start time, then
+   * closed runs by close time); there each page is sorted by start time, newest first, and the order across pages
+   * stays the store's. Whether the store takes it is learnt from the first refusal and kept.
    */
   async listVideos(filter: { status?: RunStatus; batchId?: string }, pageSize: number, pageToken?: Uint8Array) {
     const clauses = [`${SEARCH_ATTRIBUTES.kind.name} = 'video'`];
     if (filter.status) clauses.push(`ExecutionStatus IN (${EXECUTION_STATUS[filter.status].map((s) => `'${s}'`).join(', ')})`);
     if (filter.batchId) clauses.push(`${SEARCH_ATTRIBUTES.batchId.name} = '${filter.batchId}'`);
-    const res = await this.call(() =>
+    const list = (orderBy: boolean) =>
       this.client.workflowService.listWorkflowExecutions({
         namespace: this.config.temporal.namespace,
-        query: clauses.join(' AND '),
+        query: clauses.join(' AND ') + (orderBy ? ' ORDER BY StartTime DESC' : ''),
         pageSize,
         nextPageToken: pageToken,
-      }),
-    );
+      });
+    const res = await this.call(async () => {
+      if (this.visibilityOrdersByStartTime === false) return list(false);
+      try {
+        const ordered = await list(true);
+        this.visibilityOrdersByStartTime = true;
+        return ordered;
+      } catch (err) {
+        if (!isGrpcInvalidArgument(err) || this.visibilityOrdersByStartTime) throw err;
+        this.visibilityOrdersByStartTime = false;
+        return list(false);
+      }
+    });
     const videos = (res.executions ?? []).map((e): VisibleVideo => {
       const attrs = e.searchAttributes?.indexedFields ?? {};
       const keyword = (name: string) => {
@@ -326,6 +357,7 @@ export class TemporalGateway {
         closeTime: toDate(e.closeTime),
       };
     });
+    videos.sort((a, b) => (b.startTime?.getTime() ?? 0) - (a.startTime?.getTime() ?? 0));
     const token = res.nextPageToken;
     return { videos, nextPageToken: token && token.length ? token : undefined };
   }

@@ -105,3 +105,79 @@ describe('VideosService.create and the pipeline cache', () => {
     expect(starts[0]!.input).not.toHaveProperty('pipelineCache');
   });
 });
+
+/**
+ * Which run a status read answers, with a fake gateway whose current run the test changes as an operator would
+ * (`temporal workflow reset` makes a new run under the same id; `terminate` closes one from outside).
+ */
+describe('VideosService.get follows the current run', () => {
+  const done = (bytes: number): VideoProgress => ({
+    stage: 'done',
+    progress: 1,
+    cacheHit: false,
+    stages: initialStages(),
+    result: { path: `videos/vid-a.mp4`, durationSeconds: 3, width: 1080, height: 1920, bytes },
+  });
+  function rendering(): VideoProgress {
+    const stages = initialStages();
+    stages.script.status = 'completed';
+    stages.tts = { status: 'completed', done: 2, total: 2, cacheHits: 0 };
+    stages.render = { status: 'running', progress: 0, attempt: 0, cacheHit: false };
+    return { stage: 'render', progress: 0.3, stages, cacheHit: false };
+  }
+
+  function service() {
+    const run = { runId: 'run-1', status: 'COMPLETED', render: undefined as { progress: number; attempt: number } | undefined };
+    const results = new Map<string, VideoProgress>([['run-1', done(111)]]);
+    const calls: string[] = [];
+    const gateway = {
+      describe: async () => {
+        calls.push('describe');
+        return { status: run.status, runId: run.runId, startTime: new Date(0), hasStartedActivity: true, render: run.render, stage: 'render', memo: async () => undefined };
+      },
+      result: async () => {
+        calls.push('result');
+        return results.get(run.runId);
+      },
+      queryVideo: async () => {
+        calls.push('query');
+        return rendering();
+      },
+      outcome: async () => {
+        calls.push('outcome');
+        return { status: 'failed', type: 'Terminated', message: 'by operator', closedBy: 'operator' };
+      },
+    } as unknown as TemporalGateway;
+    const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'vidflow-videos-')) });
+    return { videos: new VideosService(config, gateway, {} as ArtifactCache), run, results, calls };
+  }
+
+  it('after a reset of a completed video, the new run is answered, not the remembered one', async () => {
+    const { videos, run, results, calls } = service();
+    expect((await videos.get('vid-a')).result?.bytes).toBe(111);
+    expect((await videos.get('vid-a')).result?.bytes).toBe(111);
+    // The second read asked only which run is current: the completed status came from memory.
+    expect(calls).toEqual(['describe', 'result', 'describe']);
+
+    Object.assign(run, { runId: 'run-2', status: 'RUNNING', render: { progress: 0.5, attempt: 1 } });
+    const reset = await videos.get('vid-a');
+    expect(reset).toMatchObject({ status: 'running', stage: 'render', stages: { render: { progress: 0.5 } } });
+    expect(reset).not.toHaveProperty('result');
+
+    Object.assign(run, { status: 'COMPLETED', render: undefined });
+    results.set('run-2', done(222));
+    expect((await videos.get('vid-a')).result?.bytes).toBe(222);
+  });
+
+  it('terminated mid-render: failed, Terminated in stage render, no stage running, the render progress seen kept', async () => {
+    const { videos, run } = service();
+    Object.assign(run, { status: 'RUNNING', render: { progress: 0.8, attempt: 1 } });
+    expect((await videos.get('vid-a')).stages.render.progress).toBe(0.8);
+    Object.assign(run, { status: 'TERMINATED', render: undefined });
+    const view = await videos.get('vid-a');
+    expect(view).toMatchObject({ status: 'failed', stage: 'render', error: { type: 'Terminated', message: 'by operator', stage: 'render' } });
+    expect(view.stages.render).toMatchObject({ status: 'failed', progress: 0.8 });
+    expect(Object.values(view.stages).map((s) => s.status)).not.toContain('running');
+    await expect(videos.file('vid-a')).rejects.toThrow('is failed');
+  });
+});

@@ -26,7 +26,7 @@ import { assertVideoId, idempotentId } from '../temporal/workflow-ids';
 import { CACHE, CONFIG } from '../tokens';
 import { toStatusView } from './video-status.mapper';
 
-/** Finished videos never change, so their status is kept here instead of asking Temporal again. */
+/** How many statuses each memory below keeps (the oldest goes first). */
 const FINISHED_CACHE_SIZE = 10_000;
 /** How long the POST of a repeated request waits for its run to record the pipeline-cache hit (see completesAtOnce). */
 const REPEAT_WAIT_MS = 1000;
@@ -41,12 +41,20 @@ export interface CreatedVideo {
 
 @Injectable()
 export class VideosService {
-  /** Completed videos by id, with the file's path in the artifact store. */
+  /**
+   * What this API remembers, by `<id>/<run id>`: a closed run never changes, but an id can get a new run (a
+   * batch's retry, `temporal workflow reset`), so a status is remembered per run and every read asks which run
+   * is current (one describe). Completed runs with the file's path in the artifact store; failed and cancelled
+   * runs; and the last status served of each running run, which is all that is known of its render progress
+   * once an operator terminates it.
+   */
   private readonly completed = new Map<string, { view: VideoStatusView; path?: string }>();
-  /** Failed and cancelled videos by id and run. */
   private readonly ended = new Map<string, VideoStatusView>();
+  private readonly lastRunning = new Map<string, VideoStatusView>();
+  /** Ids with a completed run: a request by content joins no run under them (see create()). */
+  private readonly completedIds = new Map<string, true>();
   /** Status reads of unfinished videos in flight, shared by the requests that arrive meanwhile. */
-  private readonly pendingReads = new Map<string, Promise<VideoStatusView>>();
+  private readonly pendingReads = new Map<string, Promise<RunStatusRead>>();
   private readonly logger = new Logger(VideosService.name);
 
   /** The pipeline cache's read side, so that a repeated request is answered in one round trip. */
@@ -104,7 +112,7 @@ export class VideosService {
     const id = idempotentId('vid', `content:${this.config.taskQueues.io}`, requestHash(shape));
     // Unless the lookup ran out of time, the run need not look the request up again.
     const missed = checked ? {} : undefined;
-    if (!this.completed.has(id) && (await start(id, missed, { kind: 'share-running' })) === 'started') {
+    if (!this.completedIds.has(id) && (await start(id, missed, { kind: 'share-running' })) === 'started') {
       return submitted(id, 'queued', 'by content');
     }
     await start(fresh, missed);
@@ -145,16 +153,17 @@ export class VideosService {
   }
 
   /**
-   * The status of a video. A completed video never changes (an id has one run for life, and a batch's
-   * retry re-runs only failed items), so its status is answered from memory without asking Temporal.
-   * Reads of an unfinished video that arrive while one is already asking Temporal wait for that answer
-   * instead of asking again: a hundred clients watching one video cost what one does, and no answer is
-   * older than the request that received it.
+   * The status of a video: of its current run (one describe says which run that is; after a reset or a batch's
+   * retry it is a new one). A closed run's status is answered from memory after that describe. Reads that
+   * arrive while one is already asking Temporal wait for that answer instead of asking again: a hundred clients
+   * watching one video cost what one does, and no answer is older than the request that received it.
    */
   async get(id: string): Promise<VideoStatusView> {
+    return (await this.current(id)).view;
+  }
+
+  private current(id: string): Promise<RunStatusRead> {
     assertVideoId(id);
-    const completed = this.completed.get(id);
-    if (completed) return completed.view;
     const pending = this.pendingReads.get(id);
     if (pending) return pending;
     const read = this.read(id).finally(() => this.pendingReads.delete(id));
@@ -162,33 +171,42 @@ export class VideosService {
     return read;
   }
 
-  private async read(id: string): Promise<VideoStatusView> {
-    // Failed and cancelled videos of a batch may be retried under the same id, so their status is
-    // remembered per run: one describe says which run is current.
+  private async read(id: string): Promise<RunStatusRead> {
     const desc = await this.temporal.describe('video', id);
     const runKey = `${id}/${desc.runId}`;
-    const ended = this.ended.get(runKey);
-    if (ended) return ended;
+    const known = this.completed.get(runKey) ?? (this.ended.has(runKey) ? { view: this.ended.get(runKey)! } : undefined);
+    if (known) return known;
     const fileUrl = links(id).file;
     const name = desc.status;
     if (name === 'RUNNING') {
       const progress = await this.temporal.queryVideo(id);
       const started = progress && (progress.stages.script.status !== 'running' || desc.hasStartedActivity);
-      return toStatusView({ id, status: started ? 'running' : 'queued', progress, desc, fileUrl });
+      const view = toStatusView({ id, status: started ? 'running' : 'queued', progress, desc, fileUrl, lastSeen: this.lastRunning.get(runKey) });
+      // A query that found no worker says nothing new: the status seen before stays the one remembered.
+      if (progress) remember(this.lastRunning, runKey, view);
+      return { view };
     }
+    const lastSeen = this.lastRunning.get(runKey);
     if (name === 'COMPLETED') {
       const progress = await this.temporal.result<VideoProgress>(id);
-      const view = toStatusView({ id, status: 'completed', progress, desc, fileUrl });
-      remember(this.completed, id, { view, path: progress.result?.path });
-      return view;
+      const read = { view: toStatusView({ id, status: 'completed', progress, desc, fileUrl }), path: progress.result?.path };
+      remember(this.completed, runKey, read);
+      remember(this.completedIds, id, true);
+      this.lastRunning.delete(runKey);
+      return read;
     }
     const { status, error, progress: carried } = await this.failure(id);
-    // A failed run carries its progress in the failure; a cancelled one (or one failed by an older
-    // version) is asked with a query, which has a worker replay it.
+    // A run the workflow failed carries its progress in the failure; a cancelled one, a terminated or timed-out
+    // one (or one failed by an older version) is asked with a query, which has a worker replay its history.
     const progress = carried ?? (await this.temporal.queryVideo(id));
-    const view = toStatusView({ id, status, progress, error, desc, fileUrl });
-    remember(this.ended, runKey, view);
-    return view;
+    const view = toStatusView({ id, status, progress, error, desc, fileUrl, lastSeen });
+    // Without the workflow's own state (no worker answered) the status is a best guess: not remembered, so
+    // that a later read, once a worker is back, gives the full one.
+    if (progress) {
+      remember(this.ended, runKey, view);
+      this.lastRunning.delete(runKey);
+    }
+    return { view };
   }
 
   async cancel(id: string): Promise<{ id: string; status: RunStatus }> {
@@ -203,11 +221,11 @@ export class VideosService {
 
   /** Absolute path of a completed video's MP4, for streaming (Express handles Range requests). */
   async file(id: string): Promise<string> {
-    const status = await this.get(id);
+    const { view: status, path: stored } = await this.current(id);
     if (status.status !== 'completed') {
       throw new ConflictError(`video ${id} is ${status.status}; its file exists once it is completed`);
     }
-    const path = resolve(this.config.dataDir, this.completed.get(id)?.path ?? '');
+    const path = resolve(this.config.dataDir, stored ?? '');
     if (!path.startsWith(this.config.dataDir + sep) || !existsSync(path)) {
       throw new NotFoundError(`the file of video ${id} is no longer in the artifact store`);
     }
@@ -234,8 +252,15 @@ export class VideosService {
   }
 }
 
-/** Bounded insertion-ordered memory: past `FINISHED_CACHE_SIZE` entries the oldest goes. */
+/** A video's status as read, with (completed) the file's path in the artifact store. */
+interface RunStatusRead {
+  view: VideoStatusView;
+  path?: string;
+}
+
+/** Bounded memory, oldest write first: past `FINISHED_CACHE_SIZE` entries the oldest goes. */
 function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  map.delete(key);
   if (map.size >= FINISHED_CACHE_SIZE) map.delete(map.keys().next().value!);
   map.set(key, value);
 }

@@ -3,6 +3,7 @@ import { ErrorTypes } from '@vidflow/contracts';
 import { FfmpegError, ProbeError } from '@vidflow/media';
 import { ProviderError } from '../adapters/provider-error';
 import { SpeechError } from '../adapters/speech/speech-provider';
+import { SpeechToTextError } from '../adapters/speech-to-text/speech-to-text-provider';
 
 /**
  * Turns an adapter's error into a Temporal failure. Whether to retry was decided by the adapter that
@@ -23,6 +24,15 @@ export function toFailure(err: unknown): unknown {
   if (err instanceof SpeechError) {
     return ApplicationFailure.create({
       type: err.retryable ? ErrorTypes.ProviderUnavailable : ErrorTypes.BadInput,
+      message: err.message,
+      nonRetryable: !err.retryable,
+      details: err.field ? [{ field: err.field }] : undefined,
+    });
+  }
+  if (err instanceof SpeechToTextError) {
+    // A refused request (language, chunk size) names its field; a recogniser that crashed is tried again.
+    return ApplicationFailure.create({
+      type: err.retryable ? ErrorTypes.ProviderUnavailable : err.field ? ErrorTypes.BadInput : ErrorTypes.ToolMissing,
       message: err.message,
       nonRetryable: !err.retryable,
       details: err.field ? [{ field: err.field }] : undefined,

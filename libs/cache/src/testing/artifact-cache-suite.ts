@@ -258,6 +258,7 @@ export function describeArtifactCache(backendName: TestBackend['name']): void {
           tts: { entries: 1, bytes: 9, hits: 2, misses: 1 },
           render: { entries: 0, bytes: 0, hits: 0, misses: 0 },
           pipeline: { entries: 1, bytes: 4, hits: 1, misses: 0 },
+          stt: { entries: 0, bytes: 0, hits: 0, misses: 0 },
         },
       });
     });

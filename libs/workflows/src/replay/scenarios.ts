@@ -107,6 +107,24 @@ export const SCENARIOS: Record<string, Scenario> = {
     },
   },
 
+  'cache-maintenance': {
+    activities: { maintainCache: async () => ({ removed: 3, bytesFreed: 4096 }) },
+    async run(stack) {
+      const workflowId = `vidflow-cache-maintenance-${randomUUID()}`;
+      // Started as the vidflow-cache-maintenance schedule starts it: no arguments.
+      const handle = await stack.client.workflow.start('cacheMaintenanceWorkflow', { workflowId, taskQueue: stack.taskQueues.io, args: [] });
+      await handle.result();
+      return [
+        {
+          name: 'cache-maintenance',
+          workflowId,
+          workflowType: 'cacheMaintenanceWorkflow',
+          description: 'A maintenance run as the schedule started it before the folder sweeper: maintainCache only.',
+        },
+      ];
+    },
+  },
+
   'batch-failed-item': {
     activities: { writeScript: failingScript },
     async run(stack) {

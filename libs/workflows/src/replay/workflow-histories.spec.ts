@@ -30,11 +30,12 @@ beforeAll(async () => {
 }, 120_000);
 
 describe('recorded workflow histories', () => {
-  it('covers a video (cache miss, both kinds of hit, failed, cancelled) and batches (a failed item, continue-as-new)', () => {
+  it('covers a video (cache miss, both kinds of hit, failed, cancelled), batches (a failed item, continue-as-new) and cache maintenance', () => {
     expect(fixtures.map((f) => f.name)).toEqual([
       'batch-continued-as-new-1',
       'batch-continued-as-new-2',
       'batch-failed-item',
+      'cache-maintenance',
       'video-cache-hit-api',
       'video-cache-hit-lookup',
       'video-cache-miss',
@@ -53,6 +54,7 @@ describe('recorded workflow histories', () => {
     ['batch-failed-item', 'COMPLETED', []],
     ['batch-continued-as-new-1', 'CONTINUED_AS_NEW', []],
     ['batch-continued-as-new-2', 'COMPLETED', []],
+    ['cache-maintenance', 'COMPLETED', ['maintainCache']],
   ])('%s ends %s after scheduling %j', (name, end, activities) => {
     const f = fixture(name);
     expect(eventTypes(f).at(-1)).toBe(`EVENT_TYPE_WORKFLOW_EXECUTION_${end}`);

@@ -1,9 +1,16 @@
 import { Context } from '@temporalio/activity';
-import type { IoActivities, LlmActivities, RenderActivities } from '@vidflow/activities';
-import type { RenderVideoInput, SynthesizeSceneInput, VideoProgress, WriteScriptInput } from '@vidflow/contracts';
+import type { IoActivities, LlmActivities, RenderActivities, SttActivities, TranscriptionRenderActivities } from '@vidflow/activities';
+import {
+  transcriptionFilePath,
+  type RenderVideoInput,
+  type SynthesizeSceneInput,
+  type TranscribeChunkInput,
+  type VideoProgress,
+  type WriteScriptInput,
+} from '@vidflow/contracts';
 
-/** Every activity the workflows call, across the three task queues. */
-export type AllActivities = LlmActivities & IoActivities & RenderActivities;
+/** Every activity the workflows call, across the four task queues. */
+export type AllActivities = LlmActivities & IoActivities & RenderActivities & SttActivities & TranscriptionRenderActivities;
 export type ActivityName = keyof AllActivities;
 
 /**
@@ -34,6 +41,40 @@ export function fakeActivities(overrides: Partial<AllActivities> = {}): AllActiv
     placePipelineHit: async () => undefined,
     storePipeline: async () => undefined,
     maintainCache: async () => ({ removed: 0, bytesFreed: 0 }),
+    // Transcriptions: a 95 s video, cut every 30 s (the last chunk shorter), one word per second.
+    probeTranscriptionMedia: async (i) => ({
+      source: i.media.path ?? `transcriptions/x/work/source`,
+      durationSeconds: 95,
+      hasVideo: true,
+      width: 1280,
+      height: 720,
+      audioCodec: 'aac',
+    }),
+    extractTranscriptionAudio: async (i) => ({ audio: `transcriptions/${i.transcriptionId}/work/audio.wav`, durationSeconds: i.durationSeconds }),
+    planTranscriptionChunks: async (i) => {
+      const chunks = [];
+      for (let start = 0, index = 0; start < i.durationSeconds; start += i.maxChunkSeconds, index++) {
+        const end = Math.min(i.durationSeconds, start + i.maxChunkSeconds);
+        chunks.push({ index, start, end, cut: end === i.durationSeconds ? ('end' as const) : ('silence' as const) });
+      }
+      return chunks;
+    },
+    transcribeChunk: async (i: TranscribeChunkInput) => ({
+      index: i.chunk.index,
+      cacheHit: false,
+      transcript: `transcriptions/${i.transcriptionId}/work/chunk-${i.chunk.index}.json`,
+      words: Math.round(i.chunk.end - i.chunk.start),
+      engine: `fake ${i.provider.name}`,
+    }),
+    writeTranscript: async (i) => ({
+      files: Object.fromEntries(i.formats.map((f) => [f, transcriptionFilePath(i.transcriptionId, f)])),
+      segments: i.chunks.length,
+      words: 95,
+      ...(i.burnIn ? { captions: `transcriptions/${i.transcriptionId}/work/captions.ass` } : {}),
+    }),
+    burnInSubtitles: async (i) => ({ video: transcriptionFilePath(i.transcriptionId, 'video') }),
+    cleanupTranscription: async () => undefined,
+    sweepRunFolders: async () => ({ removed: [], kept: 0 }),
   };
   return { ...base, ...overrides };
 }
@@ -52,7 +93,14 @@ export function loggedActivities(activities: AllActivities, log: string[]): AllA
   const wrapped: Record<string, unknown> = {};
   for (const [name, fn] of Object.entries(activities) as Array<[string, (...args: unknown[]) => Promise<unknown>]>) {
     wrapped[name] = async (...args: unknown[]) => {
-      const detail = name === 'synthesizeScene' ? ` ${(args[0] as SynthesizeSceneInput).index}` : '';
+      const detail =
+        name === 'synthesizeScene'
+          ? ` ${(args[0] as SynthesizeSceneInput).index}`
+          : name === 'transcribeChunk'
+            ? ` ${(args[0] as TranscribeChunkInput).chunk.index}`
+            : name === 'cleanupTranscription'
+              ? ` outputs=${(args[0] as { outputs: boolean }).outputs}`
+              : '';
       log.push(`start ${name}${detail}`);
       try {
         return await fn(...args);

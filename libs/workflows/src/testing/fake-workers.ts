@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import type { BatchWorkflowInput, VideoRequest, VideoWorkflowInput } from '@vidflow/contracts';
-import { VideoRequestSchema } from '@vidflow/contracts';
+import type { BatchWorkflowInput, TranscriptionInputMedia, TranscriptionWorkflowInput, VideoRequest, VideoWorkflowInput } from '@vidflow/contracts';
+import { TranscriptionRequestSchema, VideoRequestSchema } from '@vidflow/contracts';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { type AllActivities, fakeActivities, loggedActivities } from './fake-activities';
@@ -11,13 +11,15 @@ export const WORKFLOW_BUNDLE = resolve(__dirname, '..', '..', 'dist', 'workflow-
 
 export interface FakeStack {
   client: Client;
-  taskQueues: { io: string; render: string; llm: string };
+  taskQueues: { io: string; render: string; llm: string; stt: string };
   /** `start <activity>` / `end <activity>` in the order the workers ran them. */
   log: string[];
   /** A video workflow's input on these task queues, the request completed by the schema as the API does. */
   videoInput(request: unknown, extra?: Partial<VideoWorkflowInput>): VideoWorkflowInput;
   /** The part of a batch workflow's input that names these task queues. */
   batchVideo(ttsParallelism?: number): BatchWorkflowInput['video'];
+  /** A transcription workflow's input on these task queues (media: a file under DATA_DIR unless given). */
+  transcriptionInput(request: unknown, extra?: Partial<TranscriptionWorkflowInput> & { media?: TranscriptionInputMedia }): TranscriptionWorkflowInput;
 }
 
 /**
@@ -29,7 +31,7 @@ export async function withFakeWorkers<T>(activities: Partial<AllActivities>, fn:
   if (!address) throw new Error('TEMPORAL_TEST_ADDRESS is unset: workflow tests run under jest --selectProjects e2e');
   quietSdkLogs();
   const suffix = randomUUID();
-  const taskQueues = { io: `wf-io-${suffix}`, render: `wf-render-${suffix}`, llm: `wf-llm-${suffix}` };
+  const taskQueues = { io: `wf-io-${suffix}`, render: `wf-render-${suffix}`, llm: `wf-llm-${suffix}`, stt: `wf-stt-${suffix}` };
   const log: string[] = [];
   const all = loggedActivities(fakeActivities(activities), log);
   const connection = await Connection.connect({ address });
@@ -42,6 +44,7 @@ export async function withFakeWorkers<T>(activities: Partial<AllActivities>, fn:
       Worker.create({ ...common, taskQueue: taskQueues.io, workflowBundle: { codePath: WORKFLOW_BUNDLE } }),
       Worker.create({ ...common, taskQueue: taskQueues.render }),
       Worker.create({ ...common, taskQueue: taskQueues.llm }),
+      Worker.create({ ...common, taskQueue: taskQueues.stt }),
     ]);
     const running = Promise.all(workers.map((w) => w.run()));
     try {
@@ -58,6 +61,15 @@ export async function withFakeWorkers<T>(activities: Partial<AllActivities>, fn:
           request: VideoRequestSchema.parse(request) as VideoRequest,
         }),
         batchVideo: (ttsParallelism = 2) => ({ ttsParallelism, renderTaskQueue: taskQueues.render, llmTaskQueue: taskQueues.llm, ioTaskQueue: taskQueues.io }),
+        transcriptionInput: (request, extra = {}) => ({
+          transcriptionId: `trn-${randomUUID()}`,
+          media: { path: 'uploads/talk.mp4' },
+          sttTaskQueue: taskQueues.stt,
+          renderTaskQueue: taskQueues.render,
+          chunkParallelism: 2,
+          ...extra,
+          request: TranscriptionRequestSchema.parse(request),
+        }),
       });
     } finally {
       for (const w of workers) w.shutdown();

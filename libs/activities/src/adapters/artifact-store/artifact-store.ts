@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { copyFile, link, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, link, lstat, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
 /**
@@ -10,6 +10,17 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
  *   tmp/<videoId>/    scratch space of one activity attempt; removed when it ends
  *   videos/<id>.mp4   finished videos
  */
+/** A run's folder under work/ or tmp/, and when anything in it last changed. */
+export interface RunFolder {
+  area: 'work' | 'tmp';
+  /** The folder's name: the workflow id of the run that made it. */
+  workflowId: string;
+  /** Store-relative path, `work/<id>` or `tmp/<id>`. */
+  path: string;
+  /** The newest modification time of the folder and what it holds (two levels down), in ms since the epoch. */
+  changedMs: number;
+}
+
 export class ArtifactStore {
   readonly root: string;
 
@@ -116,7 +127,40 @@ export class ArtifactStore {
     await rm(this.resolve(this.relative(scratchDir)), { recursive: true, force: true });
   }
 
+  /**
+   * Every run folder under work/ and tmp/ with its last change. Two levels are enough: a run writes scene audio
+   * into work/<id>/ and each attempt makes tmp/<id>/<label>-<hex>/, and writing a file in a directory updates that
+   * directory's mtime. Entries that vanish while being read (a cleanup running meanwhile) are skipped.
+   */
+  async runFolders(): Promise<RunFolder[]> {
+    const folders: RunFolder[] = [];
+    for (const area of ['work', 'tmp'] as const) {
+      const names = await readdir(this.resolve(area)).catch(() => [] as string[]);
+      for (const name of names) {
+        const path = join(area, name);
+        const changedMs = await newestChange(this.resolve(path), 2);
+        if (changedMs !== undefined) folders.push({ area, workflowId: name, path, changedMs });
+      }
+    }
+    return folders;
+  }
+
   async remove(relativePath: string): Promise<void> {
     await rm(this.resolve(relativePath), { recursive: true, force: true });
   }
+}
+
+/** The newest mtime of `abs` and, for a directory, of what it holds down to `depth` levels; undefined once gone. */
+async function newestChange(abs: string, depth: number): Promise<number | undefined> {
+  const st = await lstat(abs).catch(() => undefined);
+  if (!st) return undefined;
+  let newest = st.mtimeMs;
+  if (st.isDirectory() && depth > 0) {
+    const names = await readdir(abs).catch(() => [] as string[]);
+    for (const name of names) {
+      const child = await newestChange(join(abs, name), depth - 1);
+      if (child !== undefined && child > newest) newest = child;
+    }
+  }
+  return newest;
 }
