@@ -1,9 +1,15 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { type ArtifactCache, CACHE_STAGES, type CacheStats, type CleanupResult, isCacheKey } from '@vidflow/cache';
+import { type ArtifactCache, CACHE_STAGES, type CacheStage, type CacheStats, type CleanupResult, isCacheKey } from '@vidflow/cache';
+import type { CACHE_STAGE_NAMES } from '@vidflow/contracts';
 import { z } from 'zod';
 import { NotFoundError, ValidationFailedError } from '../common/api-errors';
 import { validate } from '../common/zod-validation';
 import { CACHE } from '../tokens';
+
+// The stages the OpenAPI document's CacheStats names (libs/contracts) are the cache's, both ways: a new stage fails here.
+type ContractStage = (typeof CACHE_STAGE_NAMES)[number];
+const sameStages: [CacheStage] extends [ContractStage] ? ([ContractStage] extends [CacheStage] ? true : false) : false = true;
+void sameStages;
 
 /** `?stage=` of DELETE /api/cache (the OpenAPI document's parameter comes from it too). */
 export const CacheStageQuerySchema = z.strictObject({ stage: z.enum(CACHE_STAGES) });
