@@ -210,7 +210,7 @@ export const ScheduleSchema = z.strictObject({
 export const ScheduleListSchema = z.strictObject({ items: z.array(ScheduleSchema) });
 
 /** The artifact cache's stages (libs/cache CACHE_STAGES; the API checks at compile time that the two agree). */
-export const CACHE_STAGE_NAMES = ['script', 'tts', 'render', 'pipeline'] as const;
+export const CACHE_STAGE_NAMES = ['script', 'tts', 'render', 'pipeline', 'stt'] as const;
 const StageTotalsSchema = z.strictObject({ entries: z.number().int(), bytes: z.number().int(), hits: z.number().int(), misses: z.number().int() });
 
 export const CacheStatsSchema = z.strictObject({

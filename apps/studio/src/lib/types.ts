@@ -1,45 +1,15 @@
-/** The parts of the API contract (docs/API.md) the Studio reads. */
-export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+import type { ApiSchemas } from '@vidflow/api-client';
+
+/**
+ * The parts of the API contract the Studio reads, from the types generated from the OpenAPI document
+ * (libs/api-client): a type-only import, erased from the bundle, checked by `npm run lint`.
+ */
+export type VideoStatus = ApiSchemas['VideoStatus'];
+export type RunStatus = VideoStatus['status'];
 export const TERMINAL: ReadonlySet<RunStatus> = new Set(['completed', 'failed', 'cancelled']);
 
-export interface VideoStatus {
-  id: string;
-  status: RunStatus;
-  stage: 'script' | 'tts' | 'render' | 'done';
-  progress: number;
-  stages: {
-    script: { status: string; cacheHit: boolean; seconds?: number };
-    tts: { status: string; done: number; total: number; cacheHits: number; seconds?: number };
-    render: { status: string; progress: number; attempt: number; cacheHit: boolean; seconds?: number };
-  };
-  cacheHit: boolean;
-  error?: { type: string; message: string; stage?: string };
-  result?: { file: string; durationSeconds: number; width: number; height: number; bytes: number };
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface Scene {
-  text: string;
-  background?: { color: string } | { image: string } | { video: string };
-}
-
-export interface VideoRequest {
-  topic?: string;
-  script?: string;
-  scenes?: Scene[];
-  language?: string;
-  voice?: { provider?: 'espeak' | 'openai'; name?: string; speed?: number };
-  render?: {
-    aspect?: '9:16' | '16:9' | '1:1';
-    height?: number;
-    fps?: number;
-    captions?: { enabled: boolean };
-    background?: { color: string } | { image: string } | { video: string };
-    music?: { source: string; volume?: number };
-  };
-  cache?: { mode: 'use' | 'refresh' | 'bypass' };
-}
+export type VideoRequest = ApiSchemas['VideoRequest'];
+export type Scene = NonNullable<VideoRequest['scenes']>[number];
 
 /** Requests this browser submitted, by video id, so "edit and make again" can open them in the editor. */
 const REQUESTS = 'vidflow.requests';

@@ -72,4 +72,20 @@ describe('sweepRunFolders', () => {
     const result = await new MockActivityEnvironment().run(makeSweepRunFolders({ store: new ArtifactStore(root), workflowRuns: runs({}) }));
     expect(result).toEqual({ removed: [], kept: 0 });
   });
+  it("removes a closed transcription's work folder and keeps its results and an open one's work", async () => {
+    const store = new ArtifactStore(root);
+    await store.writeAtomic('transcriptions/trn-terminated/work/audio.wav', 'a');
+    await store.writeAtomic('transcriptions/trn-terminated/subtitles.srt', 'srt');
+    await store.writeAtomic('transcriptions/trn-running/work/audio.wav', 'b');
+    age('transcriptions/trn-terminated/work', 3600, ['audio.wav']);
+    age('transcriptions/trn-running/work', 3600, ['audio.wav']);
+
+    const workflowRuns = runs({ 'trn-terminated': 'closed', 'trn-running': 'open' });
+    const result = await new MockActivityEnvironment().run(makeSweepRunFolders({ store, workflowRuns, sweepGraceSeconds: 900 }));
+
+    expect(result).toEqual({ removed: ['transcriptions/trn-terminated/work'], kept: 1 });
+    expect(existsSync(join(root, 'transcriptions', 'trn-terminated', 'work'))).toBe(false);
+    expect(existsSync(join(root, 'transcriptions', 'trn-terminated', 'subtitles.srt'))).toBe(true);
+    expect(existsSync(join(root, 'transcriptions', 'trn-running', 'work', 'audio.wav'))).toBe(true);
+  });
 });

@@ -8,9 +8,10 @@ import { pastGrace, selectSweepable } from './select-sweepable';
 export const DEFAULT_SWEEP_GRACE_SECONDS = 900;
 
 /**
- * Removes the work/<id> and tmp/<id> folders of runs that are closed, however they closed. cleanupVideo does this
- * at the end of every run the workflow itself ends; a run terminated by an operator (`temporal workflow terminate`,
- * the Web UI), or timed out, never reaches it, and its scene audio stays behind. Run by the maintenance schedule.
+ * Removes the work/<id> and tmp/<id> folders (and a transcription's transcriptions/<id>/work) of runs that are
+ * closed, however they closed. cleanupVideo and cleanupTranscription do this at the end of every run the workflow
+ * itself ends; a run terminated by an operator (`temporal workflow terminate`, the Web UI), or timed out, never
+ * reaches them, and its scene audio or extracted audio stays behind. Run by the maintenance schedule.
  * Asks Temporal (the worker's client, unless the deps bring another) about each folder past the grace period.
  */
 export function makeSweepRunFolders(deps: Pick<ActivityDeps, 'store' | 'workflowRuns' | 'sweepGraceSeconds'>) {

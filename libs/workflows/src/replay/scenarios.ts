@@ -125,6 +125,26 @@ export const SCENARIOS: Record<string, Scenario> = {
     },
   },
 
+  'cache-maintenance-sweep': {
+    activities: {
+      maintainCache: async () => ({ removed: 0, bytesFreed: 0 }),
+      sweepRunFolders: async () => ({ removed: ['tmp/vid-terminated', 'work/vid-terminated'], kept: 1 }),
+    },
+    async run(stack) {
+      const workflowId = `vidflow-cache-maintenance-${randomUUID()}`;
+      const handle = await stack.client.workflow.start('cacheMaintenanceWorkflow', { workflowId, taskQueue: stack.taskQueues.io, args: [] });
+      await handle.result();
+      return [
+        {
+          name: 'cache-maintenance-sweep',
+          workflowId,
+          workflowType: 'cacheMaintenanceWorkflow',
+          description: "A maintenance run with the folder sweeper (patch 'sweep-run-folders'): maintainCache, then sweepRunFolders.",
+        },
+      ];
+    },
+  },
+
   'batch-failed-item': {
     activities: { writeScript: failingScript },
     async run(stack) {

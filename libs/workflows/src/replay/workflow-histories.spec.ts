@@ -35,6 +35,7 @@ describe('recorded workflow histories', () => {
       'batch-continued-as-new-1',
       'batch-continued-as-new-2',
       'batch-failed-item',
+      'cache-maintenance-sweep',
       'cache-maintenance',
       'video-cache-hit-api',
       'video-cache-hit-lookup',
@@ -55,6 +56,7 @@ describe('recorded workflow histories', () => {
     ['batch-continued-as-new-1', 'CONTINUED_AS_NEW', []],
     ['batch-continued-as-new-2', 'COMPLETED', []],
     ['cache-maintenance', 'COMPLETED', ['maintainCache']],
+    ['cache-maintenance-sweep', 'COMPLETED', ['maintainCache', 'sweepRunFolders']],
   ])('%s ends %s after scheduling %j', (name, end, activities) => {
     const f = fixture(name);
     expect(eventTypes(f).at(-1)).toBe(`EVENT_TYPE_WORKFLOW_EXECUTION_${end}`);
@@ -66,6 +68,8 @@ describe('recorded workflow histories', () => {
     // The workflow's own pipeline lookup is a local activity: a marker, not a scheduled activity.
     expect(['video-cache-miss', 'video-cache-hit-lookup', 'video-cache-hit-api'].map((n) => count(n, 'MARKER_RECORDED'))).toEqual([1, 1, 0]);
     expect(count('video-cancelled', 'ACTIVITY_TASK_CANCELED')).toBe(1);
+    // The sweep's patch marker, absent from the run recorded before it.
+    expect([count('cache-maintenance-sweep', 'MARKER_RECORDED'), count('cache-maintenance', 'MARKER_RECORDED')]).toEqual([1, 0]);
     expect(count('batch-failed-item', 'CHILD_WORKFLOW_EXECUTION_FAILED')).toBe(1);
     expect(count('batch-failed-item', 'CHILD_WORKFLOW_EXECUTION_COMPLETED')).toBe(2);
     const started = fixture('batch-continued-as-new-2').history.events[0]!.workflowExecutionStartedEventAttributes as { continuedExecutionRunId?: string };

@@ -10,12 +10,12 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
  *   tmp/<videoId>/    scratch space of one activity attempt; removed when it ends
  *   videos/<id>.mp4   finished videos
  */
-/** A run's folder under work/ or tmp/, and when anything in it last changed. */
+/** A run's folder under work/ or tmp/ (or a transcription's transcriptions/<id>/work), and when anything in it last changed. */
 export interface RunFolder {
-  area: 'work' | 'tmp';
+  area: 'work' | 'tmp' | 'transcriptions';
   /** The folder's name: the workflow id of the run that made it. */
   workflowId: string;
-  /** Store-relative path, `work/<id>` or `tmp/<id>`. */
+  /** Store-relative path, `work/<id>`, `tmp/<id>` or `transcriptions/<id>/work`. */
   path: string;
   /** The newest modification time of the folder and what it holds (two levels down), in ms since the epoch. */
   changedMs: number;
@@ -141,6 +141,12 @@ export class ArtifactStore {
         const changedMs = await newestChange(this.resolve(path), 2);
         if (changedMs !== undefined) folders.push({ area, workflowId: name, path, changedMs });
       }
+    }
+    // A transcription keeps its intermediate files in its own folder (its results beside them stay).
+    for (const name of await readdir(this.resolve('transcriptions')).catch(() => [] as string[])) {
+      const path = join('transcriptions', name, 'work');
+      const changedMs = await newestChange(this.resolve(path), 2);
+      if (changedMs !== undefined) folders.push({ area: 'transcriptions', workflowId: name, path, changedMs });
     }
     return folders;
   }

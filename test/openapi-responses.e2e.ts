@@ -1,0 +1,205 @@
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { cacheKey, openCache } from '@vidflow/cache';
+import { loadConfig } from '@vidflow/config';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import request from 'supertest';
+import { createApp } from '../apps/api/src/create-app';
+import { OpenApiResponses, type OpenApiDoc } from './support/openapi-responses';
+import { startTestStack, waitForVideo, type TestStack } from './support/test-stack';
+
+/**
+ * Every route of the OpenAPI document, its successes and its errors, answered by the real stack (API,
+ * worker, Temporal, ffmpeg) and validated against the document with ajv (test/support/openapi-responses.ts).
+ * The last test fails for any route of the document left without a checked success and a checked error.
+ */
+describe('real answers of every route validate against the OpenAPI document', () => {
+  let stack: TestStack;
+  /** API_KEYS set and Temporal unreachable: 401 without the key, 503 with it, /health/ready 503. */
+  let keyed: NestExpressApplication;
+  let oa: OpenApiResponses;
+  const api = () => stack.api;
+  const check = (method: string, path: string, res: request.Response) => oa.expectDocumented(method, path, res);
+
+  beforeAll(async () => {
+    stack = await startTestStack();
+    const dataDir = mkdtempSync(join(process.env.VIDFLOW_TEST_ROOT!, 'keyed-'));
+    keyed = await createApp(loadConfig({ DATA_DIR: dataDir, TEMPORAL_ADDRESS: '127.0.0.1:1', API_KEYS: 'k1' }), { logger: false });
+    await keyed.init();
+    oa = new OpenApiResponses((await api().get('/docs-json').expect(200)).body as OpenApiDoc);
+  });
+  afterAll(async () => {
+    await keyed?.close();
+    await stack?.stop();
+  });
+
+  const finishedBatch = async (id: string) => {
+    for (let i = 0; i < 600; i++) {
+      const res = await api().get(`/api/batches/${id}`);
+      if (res.status === 200 && !['queued', 'running'].includes((res.body as { status: string }).status)) return res;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    throw new Error(`batch ${id} did not finish`);
+  };
+
+  it('videos: submit, status, list, file (full, range, 304, 416), events (200, 204), cancel, and their errors', async () => {
+    const key = `k-${randomUUID()}`;
+    const body = { script: 'Hello there.', render: { height: 240 } };
+    const created = await api().post('/api/videos').set('Idempotency-Key', key).send(body);
+    check('post', '/api/videos', created);
+    expect(created.status).toBe(202);
+    const id = (created.body as { id: string }).id;
+    check('post', '/api/videos', await api().post('/api/videos').set('Idempotency-Key', key).send({ script: 'Other.' })); // 409
+    check('post', '/api/videos', await api().post('/api/videos').send({})); // 400
+    check('post', '/api/videos', await api().post('/api/videos').send({ topic: 'x', llm: { provider: 'openai' } })); // 422
+    check('post', '/api/videos', await api().post('/api/videos').send({ script: 'x'.repeat(2 * 1024 * 1024) })); // 413
+    const latin = await api().post('/api/videos').set('Content-Type', 'application/json; charset=latin1').send('{"topic":"x"}');
+    expect(latin.status).toBe(415);
+    check('post', '/api/videos', latin);
+
+    await waitForVideo(api(), id);
+    const status = await api().get(`/api/videos/${id}`);
+    check('get', '/api/videos/{id}', status);
+    expect((status.body as { status: string }).status).toBe('completed');
+    check('get', '/api/videos/{id}', await api().get(`/api/videos/${id}`).set('If-None-Match', status.headers.etag!)); // 304
+    check('get', '/api/videos/{id}', await api().get('/api/videos/not-an-id')); // 400
+    check('get', '/api/videos/{id}', await api().get('/api/videos/vid-nope')); // 404
+
+    const list = await api().get('/api/videos?batchId=bat-none');
+    check('get', '/api/videos', list);
+    check('get', '/api/videos', await api().get('/api/videos?batchId=bat-none').set('If-None-Match', list.headers.etag!)); // 304
+    check('get', '/api/videos', await api().get(`/api/videos?status=completed&limit=500`));
+    check('get', '/api/videos', await api().get('/api/videos?limit=0')); // 400
+
+    const file = `/api/videos/${id}/file`;
+    const full = await api().get(file).buffer(true);
+    check('get', '/api/videos/{id}/file', full);
+    const size = Number(full.headers['content-length']);
+    check('get', '/api/videos/{id}/file', await api().get(file).set('Range', 'bytes=0-99').buffer(true)); // 206
+    check('get', '/api/videos/{id}/file', await api().get(file).set('If-None-Match', full.headers.etag!)); // 304
+    const past = await api().get(file).set('Range', `bytes=${size}-`);
+    expect(past.status).toBe(416);
+    check('get', '/api/videos/{id}/file', past);
+    check('get', '/api/videos/{id}/file', await api().get('/api/videos/vid-nope/file')); // 404
+
+    const events = await api().get(`/api/videos/${id}/events`).buffer(true);
+    check('get', '/api/videos/{id}/events', events);
+    expect(events.text).toContain('event: end');
+    check('get', '/api/videos/{id}/events', await api().get(`/api/videos/${id}/events`).set('Last-Event-ID', '999999999999999')); // 204
+    check('get', '/api/videos/{id}/events', await api().get('/api/videos/vid-nope/events')); // 404
+
+    check('delete', '/api/videos/{id}', await api().delete(`/api/videos/${id}`)); // 409: finished
+    const other = (await api().post('/api/videos').send({ script: 'Cancel me, please, before I am done.' }).expect(202)).body as { id: string };
+    const cancelled = await api().delete(`/api/videos/${other.id}`);
+    expect(cancelled.status).toBe(202);
+    check('delete', '/api/videos/{id}', cancelled);
+    check('delete', '/api/videos/{id}', await api().delete('/api/videos/vid-nope')); // 404
+    await waitForVideo(api(), other.id);
+    check('get', '/api/videos/{id}/file', await api().get(`/api/videos/${other.id}/file`)); // 409: not completed
+  });
+
+  it('batches: submit, status, cancel, retry, and their errors', async () => {
+    const key = `k-${randomUUID()}`;
+    const body = { items: [{ script: 'One.' }, { script: 'Two.', voice: { name: 'zz-nope' } }], defaults: { render: { height: 240 } } };
+    const created = await api().post('/api/batches').set('Idempotency-Key', key).send(body);
+    check('post', '/api/batches', created);
+    const id = (created.body as { id: string }).id;
+    check('post', '/api/batches', await api().post('/api/batches').set('Idempotency-Key', key).send({ items: [{ script: 'Else.' }] })); // 409
+    check('post', '/api/batches', await api().post('/api/batches').send({ items: [] })); // 400
+    check('post', '/api/batches', await api().post('/api/batches').send({ items: [{ topic: 'x', llm: { provider: 'openai' } }] })); // 422
+
+    check('get', '/api/batches/{id}', await api().get(`/api/batches/${id}?offset=-1`)); // 400
+    check('get', '/api/batches/{id}', await api().get('/api/batches/bat-nope')); // 404
+    const finished = await finishedBatch(id);
+    check('get', '/api/batches/{id}', finished);
+    check('get', '/api/batches/{id}', await api().get(`/api/batches/${id}`).set('If-None-Match', finished.headers.etag!)); // 304
+    expect((finished.body as { failed: number }).failed).toBe(1);
+
+    check('delete', '/api/batches/{id}', await api().delete(`/api/batches/${id}`)); // 409: finished
+    check('post', '/api/batches/{id}/retry', await api().post('/api/batches/bat-nope/retry')); // 404
+    const retried = await api().post(`/api/batches/${id}/retry`);
+    expect(retried.status).toBe(202);
+    check('post', '/api/batches/{id}/retry', retried);
+    check('post', '/api/batches/{id}/retry', await api().post(`/api/batches/${id}/retry`)); // 409: running again
+
+    const second = (await api().post('/api/batches').send({ items: [{ script: 'Three, to be cancelled.' }] }).expect(202)).body as { id: string };
+    const cancelled = await api().delete(`/api/batches/${second.id}`);
+    expect(cancelled.status).toBe(202);
+    check('delete', '/api/batches/{id}', cancelled);
+    check('delete', '/api/batches/{id}', await api().delete('/api/batches/bat-nope')); // 404
+    await finishedBatch(id);
+  });
+
+  it('schedules: create, list, show, pause, unpause, trigger, delete, and their errors', async () => {
+    const id = `s-${randomUUID().slice(0, 8)}`;
+    const body = { id, intervalSeconds: 3600, paused: true, batch: { items: [{ script: 'Scheduled.', render: { height: 240 } }] } };
+    check('post', '/api/schedules', await api().post('/api/schedules').send(body)); // 201
+    check('post', '/api/schedules', await api().post('/api/schedules').send(body)); // 409
+    check('post', '/api/schedules', await api().post('/api/schedules').send({ id: 'x' })); // 400
+    check('get', '/api/schedules', await api().get('/api/schedules'));
+    check('get', '/api/schedules/{id}', await api().get(`/api/schedules/${id}`));
+    check('get', '/api/schedules/{id}', await api().get('/api/schedules/nope-nope')); // 404
+    for (const action of ['pause', 'unpause', 'trigger']) {
+      check('post', `/api/schedules/{id}/${action}`, await api().post(`/api/schedules/${id}/${action}`));
+      check('post', `/api/schedules/{id}/${action}`, await api().post(`/api/schedules/nope-nope/${action}`)); // 404
+    }
+    check('delete', '/api/schedules/{id}', await api().delete(`/api/schedules/${id}`)); // 204
+    check('delete', '/api/schedules/{id}', await api().delete(`/api/schedules/${id}`)); // 404
+  });
+
+  it('cache, Studio config, health and metrics', async () => {
+    check('get', '/api/cache/stats', await api().get('/api/cache/stats'));
+    const cache = await openCache(stack.config.cache);
+    const key = cacheKey({ stage: 'script', version: 'openapi-e2e', inputs: { id: randomUUID() } });
+    await cache.put({ stage: 'script', key, value: { scenes: [] } });
+    await cache.close();
+    check('delete', '/api/cache/entries/{key}', await api().delete(`/api/cache/entries/${key}`)); // 200
+    check('delete', '/api/cache/entries/{key}', await api().delete(`/api/cache/entries/${key}`)); // 404
+    check('delete', '/api/cache/entries/{key}', await api().delete('/api/cache/entries/not-hex')); // 400
+    check('delete', '/api/cache', await api().delete('/api/cache?stage=pipeline'));
+    check('delete', '/api/cache', await api().delete('/api/cache')); // 400: no stage
+    check('post', '/api/cache/cleanup', await api().post('/api/cache/cleanup'));
+    check('get', '/api/studio/config', await api().get('/api/studio/config'));
+    check('get', '/health/live', await api().get('/health/live'));
+    check('get', '/health/ready', await api().get('/health/ready'));
+    check('get', '/health/ready', await request(keyed.getHttpServer()).get('/health/ready')); // 503: Temporal down
+    check('get', '/metrics', await api().get('/metrics'));
+  });
+
+  it('uploads (tus): discovery, creation, offset, append, termination, and their errors', async () => {
+    const tus = (r: request.Test) => r.set('Tus-Resumable', '1.0.0');
+    check('options', '/api/uploads', await tus(api().options('/api/uploads')));
+    const created = await tus(api().post('/api/uploads')).set('Upload-Length', '10');
+    check('post', '/api/uploads', created);
+    const url = created.headers.location!;
+    check('post', '/api/uploads', await tus(api().post('/api/uploads'))); // 400: no Upload-Length
+    check('post', '/api/uploads', await tus(api().post('/api/uploads')).set('Upload-Length', String(10 ** 15))); // 413
+    check('head', '/api/uploads/{id}', await tus(api().head(url)));
+    check('head', '/api/uploads/{id}', await tus(api().head('/api/uploads/nope'))); // 404
+    const chunk = (offset: number) =>
+      tus(api().patch(url)).set('Content-Type', 'application/offset+octet-stream').set('Upload-Offset', String(offset)).send(Buffer.from('hello'));
+    check('patch', '/api/uploads/{id}', await chunk(0));
+    check('patch', '/api/uploads/{id}', await chunk(0)); // 409: the server is at 5
+    check('delete', '/api/uploads/{id}', await tus(api().delete(url)));
+    check('delete', '/api/uploads/{id}', await tus(api().delete(url))); // 404
+  });
+
+  it('every /api route: 401 without the key, 503 with it while Temporal is down', async () => {
+    const server = keyed.getHttpServer();
+    for (const [path, ops] of Object.entries(oa.doc.paths).filter(([p]) => p.startsWith('/api'))) {
+      const url = path.replace('{id}', 'vid-1').replace('{key}', 'a'.repeat(64));
+      for (const method of Object.keys(ops) as Array<'get' | 'post' | 'delete' | 'head' | 'patch' | 'options'>) {
+        check(method, path, await request(server)[method](url));
+      }
+    }
+    const withKey = await request(server).get('/api/videos/vid-1').set('Authorization', 'Bearer k1');
+    expect(withKey.status).toBe(503);
+    check('get', '/api/videos/{id}', withKey);
+  });
+
+  it('no route of the document is left without a checked success and a checked error', () => {
+    // /health/live answers 503 only while the process shuts down, which would end this suite's app.
+    expect(oa.uncovered()).toEqual(['get /health/live: error']);
+  });
+});
