@@ -99,6 +99,68 @@ describe('real answers of every route validate against the OpenAPI document', ()
     check('get', '/api/videos/{id}/file', await api().get(`/api/videos/${other.id}/file`)); // 409: not completed
   });
 
+  const finishedTranscription = async (id: string) => {
+    for (let i = 0; i < 600; i++) {
+      const res = await api().get(`/api/transcriptions/${id}`);
+      if (res.status === 200 && !['queued', 'running'].includes((res.body as { status: string }).status)) return res;
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    throw new Error(`transcription ${id} did not finish`);
+  };
+
+  it('transcriptions and system: submit, status, list, events, subtitle files, cancel, and their errors', async () => {
+    const video = (await api().post('/api/videos').send({ script: 'Rivers carve deep valleys over a very long time.', render: { height: 240 } }).expect(202)).body as { id: string };
+    await waitForVideo(api(), video.id);
+    const key = `k-${randomUUID()}`;
+    const created = await api().post('/api/transcriptions').set('Idempotency-Key', key).send({ source: { video: video.id } });
+    check('post', '/api/transcriptions', created);
+    expect(created.status).toBe(202);
+    const id = (created.body as { id: string }).id;
+    check('post', '/api/transcriptions', await api().post('/api/transcriptions').set('Idempotency-Key', key).send({ source: { video: 'vid-other' } })); // 409
+    check('post', '/api/transcriptions', await api().post('/api/transcriptions').send({})); // 400
+    check('post', '/api/transcriptions', await api().post('/api/transcriptions').send({ source: { video: video.id }, language: 'de' })); // 422: offline is English only
+
+    const status = await finishedTranscription(id);
+    check('get', '/api/transcriptions/{id}', status);
+    expect((status.body as { status: string }).status).toBe('completed');
+    check('get', '/api/transcriptions/{id}', await api().get(`/api/transcriptions/${id}`).set('If-None-Match', status.headers.etag!)); // 304
+    check('get', '/api/transcriptions/{id}', await api().get('/api/transcriptions/not-an-id')); // 400
+    check('get', '/api/transcriptions/{id}', await api().get('/api/transcriptions/trn-nope')); // 404
+
+    const list = await api().get('/api/transcriptions?limit=50');
+    check('get', '/api/transcriptions', list);
+    check('get', '/api/transcriptions', await api().get('/api/transcriptions?limit=0')); // 400
+
+    for (const name of ['subtitles.srt', 'subtitles.vtt', 'subtitles.json', 'subtitles.txt']) {
+      const file = await api().get(`/api/transcriptions/${id}/${name}`).buffer(true);
+      expect(file.status).toBe(200);
+      check('get', '/api/transcriptions/{id}/{name}', file);
+    }
+    check('get', '/api/transcriptions/{id}/{name}', await api().get(`/api/transcriptions/${id}/subtitles.doc`)); // 404
+    check('get', '/api/transcriptions/{id}/file', await api().get(`/api/transcriptions/${id}/file`)); // no burn-in asked: no MP4
+    const burned = (await api().post('/api/transcriptions').send({ source: { video: video.id }, burnIn: { enabled: true } }).expect(202)).body as { id: string };
+    expect((await finishedTranscription(burned.id)).body).toMatchObject({ status: 'completed' });
+    const mp4 = await api().get(`/api/transcriptions/${burned.id}/file`).buffer(true);
+    expect(mp4.status).toBe(200);
+    check('get', '/api/transcriptions/{id}/file', mp4);
+    check('get', '/api/transcriptions/{id}/file', await api().get(`/api/transcriptions/${burned.id}/file`).set('Range', 'bytes=0-99').buffer(true)); // 206
+
+    const events = await api().get(`/api/transcriptions/${id}/events`).buffer(true);
+    check('get', '/api/transcriptions/{id}/events', events);
+    expect(events.text).toContain('event: end');
+    check('get', '/api/transcriptions/{id}/events', await api().get(`/api/transcriptions/${id}/events`).set('Last-Event-ID', '999999999999999')); // 204
+
+    check('delete', '/api/transcriptions/{id}', await api().delete(`/api/transcriptions/${id}`)); // 409: finished
+    const other = (await api().post('/api/transcriptions').send({ source: { video: video.id }, cache: { mode: 'bypass' } }).expect(202)).body as { id: string };
+    const cancelled = await api().delete(`/api/transcriptions/${other.id}`);
+    check('delete', '/api/transcriptions/{id}', cancelled);
+    check('delete', '/api/transcriptions/{id}', await api().delete('/api/transcriptions/trn-nope')); // 404
+
+    const system = await api().get('/api/system');
+    expect(system.status).toBe(200);
+    check('get', '/api/system', system);
+  });
+
   it('batches: submit, status, cancel, retry, and their errors', async () => {
     const key = `k-${randomUUID()}`;
     const body = { items: [{ script: 'One.' }, { script: 'Two.', voice: { name: 'zz-nope' } }], defaults: { render: { height: 240 } } };

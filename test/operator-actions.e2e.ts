@@ -32,7 +32,13 @@ describe('operator actions through Temporal', () => {
   const longSpeech = () => ({
     scenes: Array.from({ length: 30 }, (_, i) => ({ text: `Scene ${i + 1}. ${'Lighthouses guided ships along dangerous coasts for centuries. '.repeat(6)}` })),
   });
-  const slowRender = () => ({ script: 'Clocks measure time. They tick and they tock.', render: { fps: 60, background: { video: writeSlowBackground(stack.config.mediaDir) } } });
+  /** A 90-second video at 60 fps on a moving background: the render lasts long enough to be caught (a 3 s script's
+   *  render can finish between two status reads on a quiet machine). */
+  const slowRender = () => ({
+    topic: 'the history of clocks',
+    llm: { targetSeconds: 90 },
+    render: { fps: 60, background: { video: writeSlowBackground(stack.config.mediaDir) } },
+  });
   const post = async (body: object) => (await stack.api.post('/api/videos').send(body).expect(202)).body.id as string;
   /** Starts the maintenance workflow as its schedule does (the schedule itself may point at another test's queue). */
   const sweep = () =>

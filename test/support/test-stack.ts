@@ -34,6 +34,9 @@ export function testEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     TASK_QUEUE_IO: `test-io-${suffix}`,
     TASK_QUEUE_RENDER: `test-render-${suffix}`,
     TASK_QUEUE_LLM: `test-llm-${suffix}`,
+    // Every queue the worker polls is the suite's own: jest runs suites in parallel, and a task taken by another
+    // suite's worker would run against that suite's DATA_DIR.
+    TASK_QUEUE_STT: `test-stt-${suffix}`,
     RENDER_PRESET: 'ultrafast',
     ...overrides,
   };
