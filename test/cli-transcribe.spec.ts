@@ -7,8 +7,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { CliIo } from '../apps/cli/src/command';
 import { runCli } from '../apps/cli/src/run-cli';
+import { captureIo } from '../apps/cli/src/testing/capture-io';
 import { createAppWithTemporal, fakeTemporal } from './support/fake-temporal';
 
 const KEY = 'cli-key';
@@ -59,18 +59,7 @@ describe('vidflow transcribe', () => {
     rmSync(work, { recursive: true, force: true });
   });
 
-  function io(): CliIo & { out: () => string; err: () => string } {
-    let out = '';
-    let err = '';
-    return {
-      stdout: { isTTY: false, write: (c: string) => (out += c) },
-      stderr: { write: (c: string) => (err += c) },
-      sleep: async () => undefined,
-      cwd: work,
-      out: () => out,
-      err: () => err,
-    };
-  }
+  const io = () => captureIo({ cwd: work });
 
   it('uploads in chunks with progress, transcribes, follows and saves every format', async () => {
     const data = randomBytes(2.5 * 1024 * 1024);

@@ -4,8 +4,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CliIo } from '../apps/cli/src/command';
 import { runCli } from '../apps/cli/src/run-cli';
+import { captureIo } from '../apps/cli/src/testing/capture-io';
 import { startTestStack, type TestStack } from './support/test-stack';
 
 /** Debian's pocketsphinx-testdata: LibriVox recordings of read English. */
@@ -39,20 +39,13 @@ describe('vidflow transcribe end to end', () => {
   });
 
   it('uploads in chunks, transcribes and saves SRT, WebVTT, JSON and text', async () => {
-    let out = '';
-    let err = '';
-    const io: CliIo = {
-      stdout: { isTTY: false, write: (c: string) => (out += c) },
-      stderr: { write: (c: string) => (err += c) },
-      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-      cwd: work,
-    };
+    const io = captureIo({ cwd: work, sleep: (ms) => new Promise((r) => setTimeout(r, ms)) });
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const code = await runCli({ argv: ['transcribe', 'reading.wav', '--chunk-mb', '1', '--max-chunk-seconds', '10'], env: { VIDFLOW_API_URL: url }, io });
-    expect(err).toBe('');
+    expect(io.err()).toBe('');
     expect(code).toBe(0);
-    expect(out).toMatch(/upload .*100%/);
-    expect(out).toMatch(/chunks \d+\/\d+/);
+    expect(io.out()).toMatch(/upload .*100%/);
+    expect(io.out()).toMatch(/chunks \d+\/\d+/);
     expect(readdirSync(work).sort()).toEqual(['reading.json', 'reading.srt', 'reading.txt', 'reading.vtt', 'reading.wav']);
 
     const json = JSON.parse(readFileSync(join(work, 'reading.json'), 'utf8')) as { engine: string; segments: Array<{ start: number; end: number; text: string }> };

@@ -1,8 +1,8 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CliIo } from './command';
 import { runCli } from './run-cli';
+import { captureIo } from './testing/capture-io';
 
 interface Call {
   method: string;
@@ -35,18 +35,7 @@ function scriptedFetch(script: Array<{ method: string; path: string; reply: Repl
   return { fetchFn, calls, remaining: script };
 }
 
-function fakeIo(cwd = process.cwd()): CliIo & { out: () => string; err: () => string } {
-  let out = '';
-  let err = '';
-  return {
-    stdout: { isTTY: false, write: (c: string) => (out += c) },
-    stderr: { write: (c: string) => (err += c) },
-    sleep: async () => undefined,
-    cwd,
-    out: () => out,
-    err: () => err,
-  };
-}
+const fakeIo = (cwd?: string) => captureIo({ cwd });
 
 const env = { VIDFLOW_API_URL: 'http://api.test/', VIDFLOW_API_KEY: 'k-123' };
 
