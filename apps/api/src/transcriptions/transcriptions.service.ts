@@ -23,15 +23,14 @@ import { relative, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { ApiError, ConflictError, NotFoundError, UnprocessableError, ValidationFailedError } from '../common/api-errors';
 import { checkIdempotencyKey, requestHash } from '../common/idempotency';
+import { decodeCursor, encodeCursor } from '../common/page-cursor';
+import { remember } from '../common/remember';
 import { validate } from '../common/zod-validation';
 import { TemporalGateway, type RunInfo } from '../temporal/temporal-gateway';
 import { assertTranscriptionId, idempotentId } from '../temporal/workflow-ids';
 import { CONFIG } from '../tokens';
 import { UploadsService } from '../uploads/uploads.service';
 import { VideosService } from '../videos/videos.service';
-
-/** Finished transcriptions never change: their status is kept here instead of asking Temporal again. */
-const FINISHED_CACHE_SIZE = 10_000;
 
 export type TranscriptionFile = TranscriptFormat | 'video';
 
@@ -178,7 +177,7 @@ export class TranscriptionsService {
       updatedAt: (r.closeTime ?? r.startTime)?.toISOString(),
       links: links(r.id),
     }));
-    return { items, nextCursor: page.nextPageToken ? Buffer.from(page.nextPageToken).toString('base64url') : null };
+    return { items, nextCursor: encodeCursor(page.nextPageToken) };
   }
 
   async cancel(id: string): Promise<{ id: string; status: RunStatus }> {
@@ -238,17 +237,7 @@ function unprocessable(field: string, message: string): ApiError {
   return new UnprocessableError(`${field}: ${message}`, [{ field, message }]);
 }
 
-function remember<V>(map: Map<string, V>, key: string, value: V): void {
-  if (map.size >= FINISHED_CACHE_SIZE) map.delete(map.keys().next().value!);
-  map.set(key, value);
-}
 
-function decodeCursor(cursor: string): Uint8Array {
-  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) {
-    throw new ValidationFailedError('cursor: not a cursor from a previous page', [{ field: 'cursor', message: 'not a cursor from a previous page' }]);
-  }
-  return Buffer.from(cursor, 'base64url');
-}
 
 export function links(id: string) {
   const self = `/api/transcriptions/${id}`;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { RunStatus } from '@vidflow/contracts';
 import { z } from 'zod';
-import { ValidationFailedError } from '../common/api-errors';
+import { decodeCursor, encodeCursor } from '../common/page-cursor';
 import { validate } from '../common/zod-validation';
 import { TemporalGateway } from '../temporal/temporal-gateway';
 import { links } from './videos.service';
@@ -45,13 +45,7 @@ export class VideoListService {
         links: links(v.id),
       }),
     );
-    return { items, nextCursor: page.nextPageToken ? Buffer.from(page.nextPageToken).toString('base64url') : null };
+    return { items, nextCursor: encodeCursor(page.nextPageToken) };
   }
 }
 
-function decodeCursor(cursor: string): Uint8Array {
-  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) {
-    throw new ValidationFailedError('cursor: not a cursor from a previous page', [{ field: 'cursor', message: 'not a cursor from a previous page' }]);
-  }
-  return Buffer.from(cursor, 'base64url');
-}

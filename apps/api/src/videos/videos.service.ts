@@ -20,14 +20,13 @@ import { resolve, sep } from 'node:path';
 import { ConflictError, NotFoundError, UnprocessableError } from '../common/api-errors';
 import { checkIdempotencyKey, requestHash } from '../common/idempotency';
 import { requestPolicyIssues, summarizePolicyIssues } from '../common/request-policy';
+import { remember } from '../common/remember';
 import { validate } from '../common/zod-validation';
 import { TemporalGateway, type StartPolicy } from '../temporal/temporal-gateway';
 import { assertVideoId, idempotentId } from '../temporal/workflow-ids';
 import { CACHE, CONFIG } from '../tokens';
 import { toStatusView } from './video-status.mapper';
 
-/** How many statuses each memory below keeps (the oldest goes first). */
-const FINISHED_CACHE_SIZE = 10_000;
 /** How long the POST of a repeated request waits for its run to record the pipeline-cache hit (see completesAtOnce). */
 const REPEAT_WAIT_MS = 1000;
 /** How long a POST waits for its pipeline-cache lookup (see lookupWithinBudget). */
@@ -256,13 +255,6 @@ export class VideosService {
 interface RunStatusRead {
   view: VideoStatusView;
   path?: string;
-}
-
-/** Bounded memory, oldest write first: past `FINISHED_CACHE_SIZE` entries the oldest goes. */
-function remember<V>(map: Map<string, V>, key: string, value: V): void {
-  map.delete(key);
-  if (map.size >= FINISHED_CACHE_SIZE) map.delete(map.keys().next().value!);
-  map.set(key, value);
 }
 
 export function links(id: string) {
