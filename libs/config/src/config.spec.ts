@@ -32,7 +32,7 @@ describe('loadConfig', () => {
       },
       taskQueues: { io: 'vidflow-io', render: 'vidflow-render', llm: 'vidflow-llm', stt: 'vidflow-stt' },
       llmRequestsPerSecond: 5,
-      api: { host: '127.0.0.1', port: 3000, publicUrl: 'http://localhost:3000', corsOrigins: [] },
+      api: { host: '127.0.0.1', port: 3000, publicUrl: 'http://localhost:3000', corsOrigins: [], slowRequestMs: 1000 },
       uploads: { dir: '/srv/vidflow/.data/uploads', maxBytes: 2 * 1024 ** 3, expirySeconds: 86400 },
       worker: {
         ioConcurrency: 16,
@@ -100,7 +100,7 @@ describe('loadConfig', () => {
       { API_PORT: '8080', LOG_PRETTY: 'yes', WORKER_RENDER_CONCURRENCY: '3', API_PUBLIC_URL: 'https://v.example.com/', TEMPORAL_UI_URL: 'http://t:8233/' },
       cwd,
     );
-    expect(c.api).toEqual({ host: '127.0.0.1', port: 8080, publicUrl: 'https://v.example.com', corsOrigins: [] });
+    expect(c.api).toEqual({ host: '127.0.0.1', port: 8080, publicUrl: 'https://v.example.com', corsOrigins: [], slowRequestMs: 1000 });
     expect(c.log.pretty).toBe(true);
     expect(c.worker.renderConcurrency).toBe(3);
     expect(c.temporal.uiUrl).toBe('http://t:8233');
@@ -110,6 +110,8 @@ describe('loadConfig', () => {
   it('reads CORS_ORIGINS as a comma-separated list without trailing slashes or empty entries', () => {
     expect(loadConfig({ CORS_ORIGINS: ' https://a.example/, ,http://b.example:8080' }, cwd).api.corsOrigins).toEqual(['https://a.example', 'http://b.example:8080']);
     expect(loadConfig({ CORS_ORIGINS: '*' }, cwd).api.corsOrigins).toEqual(['*']);
+    expect(loadConfig({ SLOW_REQUEST_MS: '250' }, cwd).api.slowRequestMs).toBe(250);
+    expect(() => loadConfig({ SLOW_REQUEST_MS: '-1' }, cwd)).toThrow(/SLOW_REQUEST_MS/);
   });
 
   it.each(['abc', '0', '65536', '80.5', '-1'])('rejects API_PORT=%j with a ConfigError naming API_PORT', (value) => {

@@ -38,6 +38,7 @@ export const envSchema = z.object({
   API_PORT: port.default(3000),
   API_PUBLIC_URL: z.string().url().optional(),
   CORS_ORIGINS: z.string().default(''),
+  SLOW_REQUEST_MS: z.coerce.number().int().min(0).default(1000),
   UPLOAD_MAX_BYTES: positiveInt.default(2 * 1024 ** 3),
   UPLOAD_EXPIRY_SECONDS: positiveInt.default(24 * 3600),
   WORKER_IO_CONCURRENCY: positiveInt.default(16),
@@ -131,6 +132,8 @@ export interface VidflowConfig {
     publicUrl: string;
     /** Origins allowed by CORS (`https://a.example`, or `*` for reads without credentials); empty: none. */
     corsOrigins: readonly string[];
+    /** Requests that take longer than this are logged (warn) with their route; 0 turns it off. */
+    slowRequestMs: number;
   };
   /** Resumable (tus) uploads, stored under `dir` (DATA_DIR/uploads). */
   uploads: {
@@ -280,6 +283,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       corsOrigins: e.CORS_ORIGINS.split(',')
         .map((o) => o.trim().replace(/\/$/, ''))
         .filter(Boolean),
+      slowRequestMs: e.SLOW_REQUEST_MS,
     },
     uploads: { dir: join(dataDir, 'uploads'), maxBytes: e.UPLOAD_MAX_BYTES, expirySeconds: e.UPLOAD_EXPIRY_SECONDS },
     worker: {
