@@ -3,6 +3,8 @@ import {
   ArtifactStore,
   createOpenAiClient,
   EspeakSpeechProvider,
+  FestivalSpeechProvider,
+  FliteSpeechProvider,
   OfflineScriptWriter,
   OpenAiScriptWriter,
   OpenAiSpeechProvider,
@@ -18,7 +20,11 @@ import { FfmpegRunner } from '@vidflow/media';
 
 /** Builds the activities' adapters from configuration: the worker's composition root. */
 export function createActivityDeps(config: VidflowConfig, cache?: ArtifactCache): ActivityDeps {
-  const speech: Record<string, SpeechProvider> = { espeak: new EspeakSpeechProvider(config.tools.espeak) };
+  const speech: Record<string, SpeechProvider> = {
+    espeak: new EspeakSpeechProvider(config.tools.espeak),
+    flite: new FliteSpeechProvider(config.tools.flite),
+    festival: new FestivalSpeechProvider(config.tools.festival),
+  };
   const scriptWriters: Record<string, ScriptWriter> = { offline: new OfflineScriptWriter() };
   // One client per provider kind, hence one connection pool bounded by OPENAI_MAX_CONNECTIONS per server
   // (each kind may name its own: Ollama for text, Kokoro-FastAPI for speech). Its sockets are unref'd while

@@ -45,7 +45,7 @@ describe('loadConfig', () => {
         sweepGraceSeconds: 900,
       },
       ttsParallelism: 8,
-      tools: { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe', espeak: 'espeak-ng' },
+      tools: { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe', espeak: 'espeak-ng', flite: 'flite', festival: 'festival' },
       renderPreset: 'veryfast',
       renderCfr: false,
       auth: {},

@@ -52,6 +52,8 @@ export const envSchema = z.object({
   FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
   FFPROBE_PATH: z.string().min(1).default('ffprobe'),
   ESPEAK_PATH: z.string().min(1).default('espeak-ng'),
+  FLITE_PATH: z.string().min(1).default('flite'),
+  FESTIVAL_PATH: z.string().min(1).default('festival'),
   RENDER_PRESET: z
     .enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow'])
     .default('veryfast'),
@@ -161,7 +163,7 @@ export interface VidflowConfig {
     sweepGraceSeconds: number;
   };
   ttsParallelism: number;
-  tools: { ffmpeg: string; ffprobe: string; espeak: string };
+  tools: { ffmpeg: string; ffprobe: string; espeak: string; flite: string; festival: string };
   renderPreset: string;
   /** Write every frame at the declared fps (constant frame rate) instead of only the frames that change. */
   renderCfr: boolean;
@@ -298,7 +300,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       sweepGraceSeconds: e.SWEEP_GRACE_SECONDS,
     },
     ttsParallelism: e.TTS_PARALLELISM,
-    tools: { ffmpeg: e.FFMPEG_PATH, ffprobe: e.FFPROBE_PATH, espeak: e.ESPEAK_PATH },
+    tools: { ffmpeg: e.FFMPEG_PATH, ffprobe: e.FFPROBE_PATH, espeak: e.ESPEAK_PATH, flite: e.FLITE_PATH, festival: e.FESTIVAL_PATH },
     renderPreset: e.RENDER_PRESET,
     renderCfr: e.RENDER_CFR,
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },

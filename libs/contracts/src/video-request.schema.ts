@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const HEX_COLOR = /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/;
 /** BCP-47-like language tag ("en", "en-GB", "zh-Hans-CN"). */
 const LANGUAGE_TAG = /^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8}){0,3}$/;
-/** Voice names are passed to espeak-ng or OpenAI as one argument; keep them boring (and never "-x"). */
+/** Voice names are passed to espeak-ng, flite, festival or OpenAI as one argument; keep them boring (and never "-x"). */
 const VOICE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_+.-]{0,63}$/;
 
 const mediaRef = z
@@ -32,7 +32,7 @@ export const LlmOptionsSchema = z.strictObject({
 });
 
 export const VoiceOptionsSchema = z.strictObject({
-  provider: z.enum(['espeak', 'openai']).default('espeak'),
+  provider: z.enum(['espeak', 'flite', 'festival', 'openai']).default('espeak'),
   name: z.string().regex(VOICE_NAME, 'must be 1-64 letters, digits or _+.- starting with a letter or digit').optional(),
   speed: z.number().min(0.5).max(2).default(1),
 });

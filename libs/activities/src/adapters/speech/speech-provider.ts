@@ -17,7 +17,20 @@ export interface SpeechProvider {
    * speech cache key, so that changing the model does not serve audio made by the old one.
    */
   readonly identity: string;
-  synthesize(request: SynthesizeRequest): Promise<void>;
+  /** Resolves with what the engine knows besides the audio (word times), or nothing. */
+  synthesize(request: SynthesizeRequest): Promise<SynthesizeResult | void>;
+}
+
+/** A word as spoken, in seconds from the start of the written audio. */
+export interface SpokenWord {
+  text: string;
+  start: number;
+  end: number;
+}
+
+export interface SynthesizeResult {
+  /** Exact word times when the engine reports them (Festival's utterance structure); otherwise absent. */
+  words?: SpokenWord[];
 }
 
 export class SpeechError extends Error {
