@@ -9,6 +9,10 @@ export interface SynthesizeRequest {
   signal?: AbortSignal;
 }
 
+export interface SynthesizeResult {
+  words?: Array<{ text: string; start: number; end: number }>;
+}
+
 /** Text-to-speech engine. Implementations throw `SpeechError` with `retryable` decided where they fail. */
 export interface SpeechProvider {
   readonly name: string;
@@ -17,7 +21,8 @@ export interface SpeechProvider {
    * speech cache key, so that changing the model does not serve audio made by the old one.
    */
   readonly identity: string;
-  synthesize(request: SynthesizeRequest): Promise<void>;
+  /** Writes the audio; an engine that knows when each word is spoken returns the times (seconds from the file's start). */
+  synthesize(request: SynthesizeRequest): Promise<void | SynthesizeResult>;
 }
 
 export class SpeechError extends Error {
