@@ -55,6 +55,7 @@ export function toStatusView(p: StatusParts): VideoStatusView {
     stages,
     cacheHit: p.progress?.cacheHit ?? false,
     ...(error ? { error } : {}),
+    ...(p.progress?.scenes ? { scenes: p.progress.scenes } : {}),
     ...(result && p.status === 'completed'
       ? {
           result: {

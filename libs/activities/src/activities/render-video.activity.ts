@@ -1,16 +1,16 @@
 import { Context } from '@temporalio/activity';
 import { CancelledFailure, ApplicationFailure } from '@temporalio/common';
-import { ErrorTypes, type Background, type RenderHeartbeat, type RenderVideoInput, type RenderVideoOutput } from '@vidflow/contracts';
+import { ErrorTypes, type Background, type RenderHeartbeat, type WordTimeSource, type RenderVideoInput, type RenderVideoOutput } from '@vidflow/contracts';
 import {
   type BackgroundRun,
-  buildAssSubtitles,
-  buildCaptionCues,
   buildConcatList,
   buildRenderArgs,
-  captionLayout,
+  buildStyledCaptions,
   type CaptionCue,
+  resolveCaptionStyle,
   type ProbeResult,
   type RenderMusic,
+  SCENE_PAUSE_SECONDS,
   runRenderPlan,
 } from '@vidflow/media';
 import { join } from 'node:path';
@@ -34,6 +34,7 @@ interface CachedRender {
   width: number;
   height: number;
   bytes: number;
+  wordTimes?: WordTimeSource[];
 }
 
 /**
@@ -97,14 +98,23 @@ export function makeRenderVideo(deps: RenderDeps) {
       const narrationList = await deps.store.writeScratchFile(scratch, 'narration.txt', buildConcatList(input.scenes.map((s) => deps.store.resolve(s.audioPath))));
 
       let captions: { subtitlesPath: string; cues: CaptionCue[] } | undefined;
+      let wordTimes: WordTimeSource[] | undefined;
       if (render.captions) {
-        const cues = buildCaptionCues({
-          scenes: input.scenes.map((s) => ({ text: s.text, durationSeconds: s.durationSeconds })),
-          maxChars: captionLayout(render.width, render.height).maxChars,
+        const styled = buildStyledCaptions({
+          scenes: input.scenes.map((s) => ({
+            text: s.text,
+            durationSeconds: s.durationSeconds,
+            speechSeconds: s.durationSeconds - SCENE_PAUSE_SECONDS,
+            ...(s.words ? { words: s.words } : {}),
+          })),
+          style: resolveCaptionStyle(render.captionOptions, { width: render.width, height: render.height }),
+          width: render.width,
+          height: render.height,
           language: input.language,
         });
-        const subtitlesPath = await deps.store.writeScratchFile(scratch, 'captions.ass', buildAssSubtitles(cues, { width: render.width, height: render.height }));
-        captions = { subtitlesPath, cues };
+        const subtitlesPath = await deps.store.writeScratchFile(scratch, 'captions.ass', styled.ass);
+        captions = { subtitlesPath, cues: styled.events };
+        wordTimes = styled.wordTimes;
       }
 
       const output = join(scratch, 'video.mp4');
@@ -124,7 +134,13 @@ export function makeRenderVideo(deps: RenderDeps) {
       await runRenderPlan({ ffmpeg: deps.ffmpeg, plan, totalSeconds: durationSeconds, signal: ctx.cancellationSignal, onProgress: heartbeat });
       const probe = await deps.ffmpeg.probe(output);
       checkOutput(probe, { width: render.width, height: render.height, durationSeconds });
-      const file: CachedRender = { durationSeconds: round(probe.durationSeconds), width: render.width, height: render.height, bytes: probe.bytes };
+      const file: CachedRender = {
+        durationSeconds: round(probe.durationSeconds),
+        width: render.width,
+        height: render.height,
+        bytes: probe.bytes,
+        ...(wordTimes ? { wordTimes } : {}),
+      };
       // Cached before the move (the cache links or copies the file in), so the entry never points at a moved file.
       if (cacheKey) await whileHeartbeating(heartbeat, () => cache.write('render', cacheKey, input.cache, file, { video: output }), 1);
       await deps.store.commit(output, videoPath);
@@ -158,7 +174,7 @@ export async function renderCacheKey(o: {
   const { render } = o.input;
   const scenes = [];
   for (const scene of o.input.scenes) {
-    scenes.push({ text: scene.text, durationSeconds: scene.durationSeconds, audio: await sha(o.deps.store.resolve(scene.audioPath)) });
+    scenes.push({ text: scene.text, durationSeconds: scene.durationSeconds, words: scene.words ?? null, audio: await sha(o.deps.store.resolve(scene.audioPath)) });
   }
   const backgrounds = [];
   for (const run of o.backgrounds) {
@@ -171,6 +187,7 @@ export async function renderCacheKey(o: {
     height: render.height,
     fps: render.fps,
     captions: render.captions,
+    captionOptions: render.captionOptions ?? null,
     language: o.input.language,
     scenes,
     backgrounds,
@@ -181,7 +198,13 @@ export async function renderCacheKey(o: {
 }
 
 function pickCachedRender(value: CachedRender): CachedRender {
-  return { durationSeconds: value.durationSeconds, width: value.width, height: value.height, bytes: value.bytes };
+  return {
+    durationSeconds: value.durationSeconds,
+    width: value.width,
+    height: value.height,
+    bytes: value.bytes,
+    ...(value.wordTimes ? { wordTimes: value.wordTimes } : {}),
+  };
 }
 
 /** Runs `work` with a heartbeat every few seconds: copying or verifying a large MP4 must not look like a dead worker. */
