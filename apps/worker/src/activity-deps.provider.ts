@@ -18,7 +18,7 @@ import { FfmpegRunner } from '@vidflow/media';
 
 /** Builds the activities' adapters from configuration: the worker's composition root. */
 export function createActivityDeps(config: VidflowConfig, cache?: ArtifactCache): ActivityDeps {
-  const speech: Record<string, SpeechProvider> = { espeak: new EspeakSpeechProvider(config.tools.espeak) };
+  const speech: Record<string, SpeechProvider> = { espeak: new EspeakSpeechProvider(config.tools.espeak, config.childNice) };
   const scriptWriters: Record<string, ScriptWriter> = { offline: new OfflineScriptWriter() };
   if (config.openai) {
     // One client, hence one connection pool bounded by OPENAI_MAX_CONNECTIONS, for every activity
@@ -32,7 +32,7 @@ export function createActivityDeps(config: VidflowConfig, cache?: ArtifactCache)
     scriptWriters.openai = new OpenAiScriptWriter(client, config.openai.model);
     speech.openai = new OpenAiSpeechProvider(client, { model: config.openai.ttsModel, voice: config.openai.ttsVoice });
   }
-  const speechToText: Record<string, SpeechToTextProvider> = { offline: new PocketsphinxSpeechToTextProvider(config.stt.pocketsphinxPath) };
+  const speechToText: Record<string, SpeechToTextProvider> = { offline: new PocketsphinxSpeechToTextProvider(config.stt.pocketsphinxPath, config.childNice) };
   if (config.stt.openai) {
     // Its own client: another server (STT_BASE_URL), key and timeout than the script and speech providers.
     const { client } = createOpenAiClient({
@@ -46,7 +46,7 @@ export function createActivityDeps(config: VidflowConfig, cache?: ArtifactCache)
   return {
     speechToText,
     store: new ArtifactStore(config.dataDir),
-    ffmpeg: new FfmpegRunner({ ffmpegPath: config.tools.ffmpeg, ffprobePath: config.tools.ffprobe }),
+    ffmpeg: new FfmpegRunner({ ffmpegPath: config.tools.ffmpeg, ffprobePath: config.tools.ffprobe, childNice: config.childNice }),
     speech,
     scriptWriters,
     renderPreset: config.renderPreset,

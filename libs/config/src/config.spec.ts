@@ -46,6 +46,7 @@ describe('loadConfig', () => {
       },
       ttsParallelism: 8,
       tools: { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe', espeak: 'espeak-ng' },
+      childNice: 10,
       renderPreset: 'veryfast',
       renderCfr: false,
       auth: {},
@@ -119,6 +120,13 @@ describe('loadConfig', () => {
   it('names every invalid setting at once', () => {
     const err = configError({ API_PORT: 'x', TTS_PARALLELISM: '65', RENDER_PRESET: 'turbo', LOG_PRETTY: 'maybe' });
     for (const key of ['API_PORT', 'TTS_PARALLELISM', 'RENDER_PRESET', 'LOG_PRETTY']) expect(err.message).toContain(`${key}:`);
+  });
+
+  it('reads CHILD_NICE (0 turns it off) and refuses values setpriority cannot take', () => {
+    expect(loadConfig({ CHILD_NICE: '0' }, cwd).childNice).toBe(0);
+    expect(loadConfig({ CHILD_NICE: '19' }, cwd).childNice).toBe(19);
+    expect(configError({ CHILD_NICE: '20' }).message).toContain('CHILD_NICE');
+    expect(configError({ CHILD_NICE: '-5' }).message).toContain('CHILD_NICE');
   });
 
   it('treats empty strings as unset', () => {

@@ -47,6 +47,7 @@ export const envSchema = z.object({
   FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
   FFPROBE_PATH: z.string().min(1).default('ffprobe'),
   ESPEAK_PATH: z.string().min(1).default('espeak-ng'),
+  CHILD_NICE: z.coerce.number().int().min(0).max(19).default(10),
   RENDER_PRESET: z
     .enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow'])
     .default('veryfast'),
@@ -144,6 +145,11 @@ export interface VidflowConfig {
   };
   ttsParallelism: number;
   tools: { ffmpeg: string; ffprobe: string; espeak: string };
+  /**
+   * Nice value (0..19) of the CPU-heavy children the worker starts (ffmpeg, espeak-ng, pocketsphinx), so that
+   * the API, Temporal and the worker's event loop stay responsive while they run; 0 leaves them at the worker's.
+   */
+  childNice: number;
   renderPreset: string;
   /** Write every frame at the declared fps (constant frame rate) instead of only the frames that change. */
   renderCfr: boolean;
@@ -266,6 +272,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     ttsParallelism: e.TTS_PARALLELISM,
     tools: { ffmpeg: e.FFMPEG_PATH, ffprobe: e.FFPROBE_PATH, espeak: e.ESPEAK_PATH },
+    childNice: e.CHILD_NICE,
     renderPreset: e.RENDER_PRESET,
     renderCfr: e.RENDER_CFR,
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
