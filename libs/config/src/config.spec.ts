@@ -32,7 +32,7 @@ describe('loadConfig', () => {
       },
       taskQueues: { io: 'vidflow-io', render: 'vidflow-render', llm: 'vidflow-llm', stt: 'vidflow-stt' },
       llmRequestsPerSecond: 5,
-      api: { host: '127.0.0.1', port: 3000, publicUrl: 'http://localhost:3000', corsOrigins: [], slowRequestMs: 1000 },
+      api: { host: '127.0.0.1', port: 3000, publicUrl: 'http://localhost:3000', corsOrigins: [], slowRequestMs: 1000, statusRefreshMs: 250 },
       uploads: { dir: '/srv/vidflow/.data/uploads', maxBytes: 2 * 1024 ** 3, expirySeconds: 86400 },
       worker: {
         ioConcurrency: 16,
@@ -101,7 +101,7 @@ describe('loadConfig', () => {
       { API_PORT: '8080', LOG_PRETTY: 'yes', WORKER_RENDER_CONCURRENCY: '3', API_PUBLIC_URL: 'https://v.example.com/', TEMPORAL_UI_URL: 'http://t:8233/' },
       cwd,
     );
-    expect(c.api).toEqual({ host: '127.0.0.1', port: 8080, publicUrl: 'https://v.example.com', corsOrigins: [], slowRequestMs: 1000 });
+    expect(c.api).toEqual({ host: '127.0.0.1', port: 8080, publicUrl: 'https://v.example.com', corsOrigins: [], slowRequestMs: 1000, statusRefreshMs: 250 });
     expect(c.log.pretty).toBe(true);
     expect(c.worker.renderConcurrency).toBe(3);
     expect(c.temporal.uiUrl).toBe('http://t:8233');

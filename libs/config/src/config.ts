@@ -38,6 +38,7 @@ export const envSchema = z.object({
   API_PORT: port.default(3000),
   API_PUBLIC_URL: z.string().url().optional(),
   CORS_ORIGINS: z.string().default(''),
+  STATUS_REFRESH_MS: z.coerce.number().int().min(0).max(60_000).default(250),
   SLOW_REQUEST_MS: z.coerce.number().int().min(0).default(1000),
   UPLOAD_MAX_BYTES: positiveInt.default(2 * 1024 ** 3),
   UPLOAD_EXPIRY_SECONDS: positiveInt.default(24 * 3600),
@@ -133,6 +134,11 @@ export interface VidflowConfig {
     corsOrigins: readonly string[];
     /** Requests that take longer than this are logged (warn) with their route; 0 turns it off. */
     slowRequestMs: number;
+    /**
+     * A running video's status is read from Temporal at most once per this many ms for all its readers and event
+     * streams together; its close is pushed at once. 0: every read asks Temporal.
+     */
+    statusRefreshMs: number;
   };
   /** Resumable (tus) uploads, stored under `dir` (DATA_DIR/uploads). */
   uploads: {
@@ -288,6 +294,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         .map((o) => o.trim().replace(/\/$/, ''))
         .filter(Boolean),
       slowRequestMs: e.SLOW_REQUEST_MS,
+      statusRefreshMs: e.STATUS_REFRESH_MS,
     },
     uploads: { dir: join(dataDir, 'uploads'), maxBytes: e.UPLOAD_MAX_BYTES, expirySeconds: e.UPLOAD_EXPIRY_SECONDS },
     worker: {
