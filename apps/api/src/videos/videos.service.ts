@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { ArtifactCache } from '@vidflow/cache';
 import type { VidflowConfig } from '@vidflow/config';
 import { PipelineCacheReader, type PipelineHit } from '@vidflow/pipeline-cache';
@@ -17,6 +17,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
+import { ApiMetrics } from '../metrics/api-metrics';
 import { ConflictError, NotFoundError, UnprocessableError } from '../common/api-errors';
 import { checkIdempotencyKey, requestHash } from '../common/idempotency';
 import { policyAvailability, requestPolicyIssues, summarizePolicyIssues } from '../common/request-policy';
@@ -70,6 +71,7 @@ export class VideosService {
     @Inject(CONFIG) private readonly config: VidflowConfig,
     private readonly temporal: TemporalGateway,
     @Inject(CACHE) cache: ArtifactCache,
+    @Optional() private readonly metrics?: ApiMetrics,
   ) {
     this.pipeline = new PipelineCacheReader(cache, config.mediaDir);
     this.reads = new RefreshedReads({
@@ -81,6 +83,7 @@ export class VideosService {
       pollMs: Math.max(EVENTS_POLL_MS, config.api.statusRefreshMs),
       onClose: (listener) => this.reads.onClose(listener),
     });
+    metrics?.reportStreams('video', () => this.events.stats());
   }
 
   onModuleDestroy(): void {
@@ -189,6 +192,7 @@ export class VideosService {
   }
 
   private async read(id: string): Promise<StatusRead<RunStatusRead>> {
+    this.metrics?.statusReads.inc({ kind: 'video' });
     const desc = await this.temporal.describe('video', id);
     const runKey = `${id}/${desc.runId}`;
     const known = this.completed.get(runKey) ?? (this.ended.has(runKey) ? { view: this.ended.get(runKey)! } : undefined);
