@@ -14,7 +14,7 @@ import {
 } from '@vidflow/activities';
 import type { ArtifactCache } from '@vidflow/cache';
 import type { OpenAiEndpoint, VidflowConfig } from '@vidflow/config';
-import { FfmpegRunner } from '@vidflow/media';
+import { chooseH264Encoder, execFfmpeg, FfmpegRunner } from '@vidflow/media';
 
 /** Builds the activities' adapters from configuration: the worker's composition root. */
 export function createActivityDeps(config: VidflowConfig, cache?: ArtifactCache): ActivityDeps {
@@ -41,8 +41,11 @@ export function createActivityDeps(config: VidflowConfig, cache?: ArtifactCache)
     });
     speechToText.openai = new OpenAiSpeechToTextProvider(client, { model: config.stt.openai.model, baseUrl: config.stt.openai.baseUrl });
   }
+  // Probed once, now (worker start), not on the first render: a few one-frame ffmpeg runs, never an error.
+  const encoder = chooseH264Encoder({ wanted: config.renderEncoder, run: execFfmpeg(config.tools.ffmpeg) });
   return {
     speechToText,
+    renderEncoder: async () => (await encoder).encoder,
     store: new ArtifactStore(config.dataDir),
     ffmpeg: new FfmpegRunner({ ffmpegPath: config.tools.ffmpeg, ffprobePath: config.tools.ffprobe, childNice: config.childNice }),
     speech,

@@ -47,6 +47,7 @@ describe('loadConfig', () => {
       ttsParallelism: 8,
       tools: { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe', espeak: 'espeak-ng' },
       childNice: 10,
+      renderEncoder: 'auto',
       renderPreset: 'veryfast',
       renderCfr: false,
       auth: {},

@@ -58,6 +58,7 @@ export const envSchema = z.object({
     .enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow'])
     .default('veryfast'),
   RENDER_CFR: bool.default(false),
+  RENDER_ENCODER: z.enum(['auto', 'libx264', 'h264_nvenc', 'h264_qsv', 'h264_vaapi']).default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: bool.default(false),
   API_KEYS: z.string().optional(),
@@ -175,6 +176,8 @@ export interface VidflowConfig {
    */
   childNice: number;
   renderPreset: string;
+  /** H.264 encoder of renders: `auto` uses a hardware one that a test encode at worker start finds working, else libx264. */
+  renderEncoder: 'auto' | 'libx264' | 'h264_nvenc' | 'h264_qsv' | 'h264_vaapi';
   /** Write every frame at the declared fps (constant frame rate) instead of only the frames that change. */
   renderCfr: boolean;
   log: { level: string; pretty: boolean };
@@ -314,6 +317,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     tools: { ffmpeg: e.FFMPEG_PATH, ffprobe: e.FFPROBE_PATH, espeak: e.ESPEAK_PATH },
     childNice: e.CHILD_NICE,
     renderPreset: e.RENDER_PRESET,
+    renderEncoder: e.RENDER_ENCODER,
     renderCfr: e.RENDER_CFR,
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
     auth: authConfig(e.API_KEYS),

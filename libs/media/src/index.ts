@@ -12,3 +12,4 @@ export * from './media-errors';
 export * from './ffmpeg-runner';
 export * from './transcription';
 export * from './process-priority';
+export * from './encoders';
