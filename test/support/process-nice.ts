@@ -19,7 +19,7 @@ export function niceOfThreads(pid: number): number[] {
 }
 
 /** Polls (on the event loop, no timing assertion) until `find` returns something; undefined after `attempts`. */
-export async function waitFor<T>(find: () => T | undefined, attempts = 500): Promise<T | undefined> {
+export async function waitFor<T>(find: () => T | undefined, attempts = 3000): Promise<T | undefined> {
   for (let i = 0; i < attempts; i++) {
     const found = find();
     if (found !== undefined) return found;

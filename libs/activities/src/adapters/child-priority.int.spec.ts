@@ -9,6 +9,8 @@ import { PocketsphinxSpeechToTextProvider } from './speech-to-text/pocketsphinx-
  * The speech engines get CHILD_NICE like ffmpeg does. A stand-in binary that blocks until it is killed lets the
  * test read the priority of the very process the provider spawned (the real engines finish too fast to catch).
  */
+jest.setTimeout(90_000);
+
 describe('CHILD_NICE on the speech engines (read back from /proc)', () => {
   let dir: string;
   let blocking: string;

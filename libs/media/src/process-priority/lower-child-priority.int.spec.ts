@@ -9,6 +9,8 @@ const endlessEncode = {
   output: '-',
 };
 
+jest.setTimeout(90_000);
+
 describe('CHILD_NICE on ffmpeg (real ffmpeg, read back from /proc)', () => {
   it.each([7, 0])('runs every thread of ffmpeg at nice %i above the worker', async (nice) => {
     const base = getPriority(process.pid);
