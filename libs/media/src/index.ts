@@ -12,3 +12,5 @@ export * from './media-errors';
 export * from './ffmpeg-runner';
 export * from './transcription';
 export * from './captions';
+export * from './process-priority';
+export * from './encoders';

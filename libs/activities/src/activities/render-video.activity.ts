@@ -8,6 +8,7 @@ import {
   buildStyledCaptions,
   type CaptionCue,
   resolveCaptionStyle,
+  type H264Encoder,
   type ProbeResult,
   type RenderMusic,
   SCENE_PAUSE_SECONDS,
@@ -26,7 +27,7 @@ const DURATION_TOLERANCE = 0.02;
 /** While the cache copies or verifies a large MP4, heartbeats keep going at this interval (the timeout is 30 s). */
 const CACHE_HEARTBEAT_MS = 5_000;
 
-type RenderDeps = Pick<ActivityDeps, 'store' | 'ffmpeg' | 'renderPreset' | 'mediaDir' | 'renderCfr' | 'cache' | 'mediaDownload'>;
+type RenderDeps = Pick<ActivityDeps, 'store' | 'ffmpeg' | 'renderPreset' | 'mediaDir' | 'renderCfr' | 'cache' | 'mediaDownload' | 'renderEncoder'>;
 
 /** What a cached render keeps besides the MP4. */
 interface CachedRender {
@@ -118,7 +119,7 @@ export function makeRenderVideo(deps: RenderDeps) {
       }
 
       const output = join(scratch, 'video.mp4');
-      const plan = buildRenderArgs({
+      const planFor = (encoder: H264Encoder) => buildRenderArgs({
         width: render.width,
         height: render.height,
         fps: render.fps,
@@ -129,9 +130,22 @@ export function makeRenderVideo(deps: RenderDeps) {
         music,
         cfr: deps.renderCfr ?? false,
         preset: deps.renderPreset,
+        encoder,
         output,
       });
-      await runRenderPlan({ ffmpeg: deps.ffmpeg, plan, totalSeconds: durationSeconds, signal: ctx.cancellationSignal, onProgress: heartbeat });
+      const run = (encoder: H264Encoder) =>
+        runRenderPlan({ ffmpeg: deps.ffmpeg, plan: planFor(encoder), totalSeconds: durationSeconds, signal: ctx.cancellationSignal, onProgress: heartbeat });
+      const encoder = (await deps.renderEncoder?.()) ?? 'libx264';
+      try {
+        await run(encoder);
+      } catch (err) {
+        // A hardware encoder that passed the start-up probe can still fail (driver reset, a size it refuses, the
+        // GPU busy): this render is done again with libx264, within the same attempt, and the video never fails
+        // for it. Cancellation is not retried.
+        if (encoder === 'libx264' || ctx.cancellationSignal.aborted) throw err;
+        ctx.log.warn('render failed with the hardware encoder; rendering with libx264', { encoder, error: (err as Error).message });
+        await run('libx264');
+      }
       const probe = await deps.ffmpeg.probe(output);
       checkOutput(probe, { width: render.width, height: render.height, durationSeconds });
       const file: CachedRender = {

@@ -65,7 +65,11 @@ export class FestivalSpeechProvider implements SpeechProvider {
   readonly name = 'festival';
   readonly identity = 'festival-2.5-hts';
 
-  constructor(private readonly binary = 'festival') {}
+  constructor(
+    private readonly binary = 'festival',
+    /** The nice value festival runs at (CHILD_NICE); 0 leaves it at the worker's. */
+    private readonly childNice = 0,
+  ) {}
 
   async synthesize(request: SynthesizeRequest): Promise<SynthesizeResult> {
     if (!/^en(-|$)/i.test(request.language)) {
@@ -83,6 +87,7 @@ export class FestivalSpeechProvider implements SpeechProvider {
         args: ['--pipe'],
         stdin: buildFestivalScript({ voice, speed: request.voice.speed, text: request.text, output: request.output }),
         signal: request.signal,
+        nice: this.childNice,
       });
       // Festival's Scheme errors (a voice package missing, a failed write) still exit 0: they show on stderr/stdout.
       const schemeError = /SIOD ERROR[^\n]*/.exec(`${stderr}\n${stdout}`)?.[0];

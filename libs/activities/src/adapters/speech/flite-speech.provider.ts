@@ -41,7 +41,11 @@ export class FliteSpeechProvider implements SpeechProvider {
   readonly name = 'flite';
   readonly identity = 'flite-2.2';
 
-  constructor(private readonly binary = 'flite') {}
+  constructor(
+    private readonly binary = 'flite',
+    /** The nice value flite runs at (CHILD_NICE); 0 leaves it at the worker's. */
+    private readonly childNice = 0,
+  ) {}
 
   async synthesize(request: SynthesizeRequest): Promise<void> {
     const voice = fliteVoiceFor(request);
@@ -55,6 +59,7 @@ export class FliteSpeechProvider implements SpeechProvider {
         packageName: 'flite',
         args: buildFliteArgs({ voice, speed: request.voice.speed, textFile, output: request.output }),
         signal: request.signal,
+        nice: this.childNice,
       });
       // flite exits 0 when it could not write the file (it only prints a warning).
       const written = await stat(request.output).catch(() => undefined);

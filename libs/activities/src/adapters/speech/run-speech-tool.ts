@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { lowerChildPriority } from '@vidflow/media';
 import { SpeechError } from './speech-provider';
 
 export interface SpeechToolRun {
@@ -9,6 +10,8 @@ export interface SpeechToolRun {
   /** Written to the tool's stdin, then closed. */
   stdin?: string;
   signal?: AbortSignal;
+  /** The nice value the tool runs at (CHILD_NICE); 0 leaves it at the worker's. */
+  nice?: number;
 }
 
 /**
@@ -18,6 +21,7 @@ export interface SpeechToolRun {
  */
 export async function runSpeechTool(run: SpeechToolRun): Promise<{ stdout: string; stderr: string }> {
   const child = spawn(run.binary, run.args, { stdio: ['pipe', 'pipe', 'pipe'], signal: run.signal });
+  lowerChildPriority(child.pid, run.nice ?? 0);
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
