@@ -57,7 +57,11 @@ export class BatchesService {
         for (const issue of describeIssues(parsed.error)) issues.push({ field: `items.${i}.${issue.field}`, message: issue.message });
         continue;
       }
-      const available = { openai: this.config.openai !== undefined, privateMediaUrls: this.config.mediaDownload.allowPrivate };
+      const available = {
+        openai: this.config.openai !== undefined,
+        privateMediaUrls: this.config.mediaDownload.allowPrivate,
+        privateCallbackUrls: this.config.webhooks.allowPrivate,
+      };
       for (const d of requestPolicyIssues(parsed.data, available)) unsupported.push({ field: `items.${i}.${d.field}`, message: d.message });
     }
     if (issues.length) throw new ValidationFailedError(`invalid batch: ${summarizeIssues(issues.slice(0, 5))}`, issues);

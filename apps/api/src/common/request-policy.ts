@@ -1,11 +1,11 @@
-import { isHttpUrl, looksLikeUrl, parseMediaUrl, type FieldIssue, type VideoRequest } from '@vidflow/contracts';
+import { callbackUrlProblem, isHttpUrl, looksLikeUrl, parseMediaUrl, type FieldIssue, type VideoRequest } from '@vidflow/contracts';
 
 /**
  * Options of the contract that this version's worker cannot carry out yet. They are refused up front
  * with 422 (well-formed but impossible) instead of being accepted and failing later. Returns the issues (none:
  * the request can be carried out); POST /api/videos refuses a request with any, a batch names each item's.
  */
-export function requestPolicyIssues(request: VideoRequest, available: { openai?: boolean; privateMediaUrls?: boolean } = {}): FieldIssue[] {
+export function requestPolicyIssues(request: VideoRequest, available: { openai?: boolean; privateMediaUrls?: boolean; privateCallbackUrls?: boolean } = {}): FieldIssue[] {
   const issues: FieldIssue[] = [];
   // The workers get the same settings; with neither OPENAI_API_KEY nor OPENAI_BASE_URL they have no OpenAI providers.
   const notConfigured = 'is not configured on this server (set OPENAI_API_KEY or OPENAI_BASE_URL)';
@@ -21,6 +21,11 @@ export function requestPolicyIssues(request: VideoRequest, available: { openai?:
   for (const [field, ref] of mediaRefs(request)) {
     const problem = mediaRefProblem(ref, available.privateMediaUrls);
     if (problem) issues.push({ field, message: problem });
+  }
+  // The worker checks every address it connects to; a literal private IP is refused here already.
+  if (request.callbackUrl) {
+    const problem = callbackUrlProblem(request.callbackUrl, available.privateCallbackUrls !== false);
+    if (problem) issues.push({ field: 'callbackUrl', message: problem });
   }
   return issues;
 }

@@ -25,6 +25,7 @@ import { validate } from '../common/zod-validation';
 import { TemporalGateway, type StartPolicy } from '../temporal/temporal-gateway';
 import { assertVideoId, idempotentId } from '../temporal/workflow-ids';
 import { CACHE, CONFIG } from '../tokens';
+import { WebhooksService } from '../webhooks/webhooks.service';
 import { toStatusView } from './video-status.mapper';
 
 /** How long the POST of a repeated request waits for its run to record the pipeline-cache hit (see completesAtOnce). */
@@ -63,6 +64,7 @@ export class VideosService {
     @Inject(CONFIG) private readonly config: VidflowConfig,
     private readonly temporal: TemporalGateway,
     @Inject(CACHE) cache: ArtifactCache,
+    private readonly webhooks: WebhooksService,
   ) {
     this.pipeline = new PipelineCacheReader(cache, config.mediaDir);
   }
@@ -158,7 +160,9 @@ export class VideosService {
    * watching one video cost what one does, and no answer is older than the request that received it.
    */
   async get(id: string): Promise<VideoStatusView> {
-    return (await this.current(id)).view;
+    const { view } = await this.current(id);
+    // The run records only that it started the delivery; how it is going is the delivery workflow's.
+    return view.webhook ? { ...view, webhook: await this.webhooks.state(id, view.webhook) } : view;
   }
 
   private current(id: string): Promise<RunStatusRead> {
@@ -247,7 +251,11 @@ export class VideosService {
   }
 
   private policy() {
-    return { openai: this.config.openai !== undefined, privateMediaUrls: this.config.mediaDownload.allowPrivate };
+    return {
+      openai: this.config.openai !== undefined,
+      privateMediaUrls: this.config.mediaDownload.allowPrivate,
+      privateCallbackUrls: this.config.webhooks.allowPrivate,
+    };
   }
 }
 
