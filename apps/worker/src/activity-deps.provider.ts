@@ -60,6 +60,7 @@ export function createActivityDeps(config: VidflowConfig, cache?: ArtifactCache)
     mediaDir: config.mediaDir,
     renderCfr: config.renderCfr,
     mediaDownload: config.mediaDownload,
+    webhooks: config.webhooks,
     sweepGraceSeconds: config.worker.sweepGraceSeconds,
     cache,
   };

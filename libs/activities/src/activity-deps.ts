@@ -5,6 +5,7 @@ import type { MediaDownloadSettings } from './adapters/media-download/download-m
 import type { ScriptWriter } from './adapters/llm/script-writer';
 import type { SpeechProvider } from './adapters/speech/speech-provider';
 import type { SpeechToTextProvider } from './adapters/speech-to-text/speech-to-text-provider';
+import type { WebhookSettings } from './adapters/webhook/send-webhook';
 import type { WorkflowRuns } from './adapters/workflow-runs/workflow-runs';
 
 /** Everything the activities touch, injected so that tests can pass fakes and strict mocks. */
@@ -33,4 +34,6 @@ export interface ActivityDeps {
   workflowRuns?: WorkflowRuns;
   /** The sweeper leaves folders that changed within this many seconds (config.worker.sweepGraceSeconds). */
   sweepGraceSeconds?: number;
+  /** Signing secrets, attempt timeout and address rules of webhooks (config.webhooks); DEFAULT_WEBHOOKS when not given. */
+  webhooks?: WebhookSettings;
 }

@@ -31,3 +31,6 @@ export * from './adapters/speech-to-text/pocketsphinx-speech-to-text.provider';
 export * from './adapters/speech-to-text/speech-to-text-provider';
 export * from './adapters/speech-to-text/word-error-rate';
 export * from './adapters/workflow-runs/workflow-runs';
+export * from './adapters/webhook/send-webhook';
+export * from './adapters/webhook/sign-webhook';
+export * from './activities/deliver-webhook.activity';

@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       dataDir: '/srv/vidflow/.data',
       mediaDir: '/srv/vidflow/.data/media',
       mediaDownload: { allowPrivate: false, maxBytes: 200 * 1024 ** 2, timeoutSeconds: 60 },
+      webhooks: { retryHours: 24, timeoutSeconds: 15, allowPrivate: false },
       temporal: {
         address: '127.0.0.1:7233',
         external: false,
@@ -86,6 +87,16 @@ describe('loadConfig', () => {
     expect(configError({ MEDIA_ALLOW_PRIVATE_URLS: 'sure' }).message).toMatch(/^\s*MEDIA_ALLOW_PRIVATE_URLS: /m);
     expect(configError({ MEDIA_DOWNLOAD_MAX_BYTES: '0' }).message).toMatch(/^\s*MEDIA_DOWNLOAD_MAX_BYTES: /m);
     expect(configError({ MEDIA_DOWNLOAD_TIMEOUT_SECONDS: '3601' }).message).toMatch(/^\s*MEDIA_DOWNLOAD_TIMEOUT_SECONDS: /m);
+  });
+
+  it('reads the webhook settings: several secrets for rotation, kept out of serialisation', () => {
+    const c = loadConfig({ WEBHOOK_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw whsec_bmV3', WEBHOOK_RETRY_HOURS: '0.5', WEBHOOK_ALLOW_PRIVATE_URLS: 'true' }, cwd);
+    expect(c.webhooks.secrets).toEqual(['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'whsec_bmV3']);
+    expect(c.webhooks).toMatchObject({ retryHours: 0.5, allowPrivate: true });
+    expect(JSON.stringify(c)).not.toContain('whsec_');
+    expect(loadConfig({}, cwd).webhooks.secrets).toEqual([]);
+    expect(configError({ WEBHOOK_SECRET: 'hunter2' }).message).toMatch(/^\s*WEBHOOK_SECRET: must be one or more/m);
+    expect(configError({ WEBHOOK_RETRY_HOURS: '0' }).message).toMatch(/^\s*WEBHOOK_RETRY_HOURS: /m);
   });
 
   it('uses an external Temporal when TEMPORAL_ADDRESS is set', () => {

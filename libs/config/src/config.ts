@@ -23,6 +23,13 @@ export const envSchema = z.object({
   MEDIA_ALLOW_PRIVATE_URLS: bool.default(false),
   MEDIA_DOWNLOAD_MAX_BYTES: positiveInt.default(200 * 1024 ** 2),
   MEDIA_DOWNLOAD_TIMEOUT_SECONDS: positiveInt.max(3600).default(60),
+  WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/]+={0,2}( +whsec_[A-Za-z0-9+/]+={0,2})*$/, 'must be one or more space-separated whsec_<base64> secrets')
+    .optional(),
+  WEBHOOK_RETRY_HOURS: z.coerce.number().gt(0).max(24 * 30).default(24),
+  WEBHOOK_TIMEOUT_SECONDS: positiveInt.max(300).default(15),
+  WEBHOOK_ALLOW_PRIVATE_URLS: bool.default(false),
   TEMPORAL_ADDRESS: z.string().min(1).optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_PORT: port.default(7233),
@@ -116,6 +123,8 @@ export interface VidflowConfig {
     /** Whole download of one URL, redirects included. */
     timeoutSeconds: number;
   };
+  /** Completion webhooks (callbackUrl): signing, retries and which addresses they may reach. */
+  webhooks: WebhookConfig;
   temporal: {
     /** host:port of the frontend; the launcher starts a dev server there unless TEMPORAL_ADDRESS was set. */
     address: string;
@@ -255,6 +264,21 @@ export interface SttOpenAiConfig {
   timeoutMs: number;
 }
 
+export interface WebhookConfig {
+  /**
+   * WEBHOOK_SECRET split at spaces: every delivery is signed with each (one `v1,` signature per secret), so a
+   * receiver can move to a new secret while the old one still verifies. Secret: non-enumerable, never logged.
+   * Empty when unset: deliveries then carry no signature and the worker logs a warning once.
+   */
+  readonly secrets: string[];
+  /** How long a delivery keeps being retried after the terminal status (5xx, 429, network errors). */
+  retryHours: number;
+  /** One attempt: connect, send and the receiver's answer. */
+  timeoutSeconds: number;
+  /** Let callback URLs reach loopback, private and other non-public addresses (tests, development). */
+  allowPrivate: boolean;
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -275,6 +299,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   return {
     dataDir,
     mediaDir: e.MEDIA_DIR ? absolute(e.MEDIA_DIR, cwd) : join(dataDir, 'media'),
+    webhooks: webhookConfig(e),
     mediaDownload: {
       allowPrivate: e.MEDIA_ALLOW_PRIVATE_URLS,
       maxBytes: e.MEDIA_DOWNLOAD_MAX_BYTES,
@@ -330,6 +355,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     images: { openai: openAiEndpoint(e, { baseUrl: e.IMAGES_BASE_URL, apiKey: e.IMAGES_API_KEY, model: e.IMAGES_MODEL }) },
     stt: { parallelism: e.STT_PARALLELISM, pocketsphinxPath: e.POCKETSPHINX_PATH, openai: sttOpenAiConfig(e) },
   };
+}
+
+function webhookConfig(e: z.output<typeof envSchema>): WebhookConfig {
+  const config = { retryHours: e.WEBHOOK_RETRY_HOURS, timeoutSeconds: e.WEBHOOK_TIMEOUT_SECONDS, allowPrivate: e.WEBHOOK_ALLOW_PRIVATE_URLS } as WebhookConfig;
+  const secrets = (e.WEBHOOK_SECRET ?? '').split(' ').filter(Boolean);
+  return Object.defineProperty(config, 'secrets', { value: secrets, enumerable: false });
 }
 
 /** A kind's own base URL and key, else OPENAI_BASE_URL and OPENAI_API_KEY; a kind's own server never gets OPENAI_API_KEY. */

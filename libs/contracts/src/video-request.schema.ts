@@ -1,3 +1,4 @@
+import { CallbackUrlSchema } from './callback-url.schema';
 import { z } from 'zod';
 
 /** `#rgb` or `#rrggbb`. Only hex is accepted: colours end up inside an ffmpeg filter graph. */
@@ -125,6 +126,8 @@ export const VideoRequestSchema = z
     voice: VoiceOptionsSchema.default(() => VoiceOptionsSchema.parse({})),
     render: RenderOptionsSchema.default(() => RenderOptionsSchema.parse({})),
     cache: CacheOptionsSchema.default(() => CacheOptionsSchema.parse({})),
+    /** Where the completion webhook goes (API.md "Webhooks"); not part of what the video is, so no cache key holds it. */
+    callbackUrl: CallbackUrlSchema.optional(),
   })
   .superRefine((value, ctx) => {
     const given = (['topic', 'script', 'scenes'] as const).filter((k) => value[k] !== undefined);

@@ -1,3 +1,4 @@
+import type { WebhookState } from './webhook';
 import type { Background, CaptionOptions, RenderOptions, VideoRequest } from './video-request.schema';
 
 export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
@@ -74,6 +75,8 @@ export interface VideoProgress {
   sceneCount?: number;
   scenes?: SceneStatus[];
   result?: VideoFileInfo;
+  /** Set once the run has started its webhook's delivery (a request with callbackUrl); the API reads its state. */
+  webhook?: WebhookState;
 }
 
 /** The public status object of `GET /api/videos/:id`. */
@@ -86,6 +89,8 @@ export interface VideoStatusView {
   cacheHit: boolean;
   error?: VideoError;
   scenes?: SceneStatus[];
+  /** The completion webhook's delivery, for a request with callbackUrl. */
+  webhook?: WebhookState;
   result?: {
     file: string;
     durationSeconds: number;
@@ -128,6 +133,8 @@ export interface VideoWorkflowInput {
    * the workflow looks the request up itself.
    */
   pipelineCache?: { hit?: VideoProgress; found?: { progress: VideoProgress; videoFile: string } };
+  /** How long the completion webhook (request.callbackUrl) is retried: WEBHOOK_RETRY_HOURS; 24 when absent. */
+  webhookRetryHours?: number;
 }
 
 /** The placePipelineHit activity's input: the API's pipeline hit, to be placed at `videoId`'s path. */

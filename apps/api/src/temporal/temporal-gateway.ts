@@ -22,6 +22,11 @@ import {
   transcriptionStatusQuery,
   VIDEO_WORKFLOW,
   videoStatusQuery,
+  WEBHOOK_WORKFLOW,
+  webhookStatusQuery,
+  webhookWorkflowId,
+  type WebhookDeliveryInput,
+  type WebhookState,
   type BatchProgress,
   type BatchWorkflowInput,
   type RenderHeartbeat,
@@ -354,6 +359,52 @@ export class TemporalGateway {
     const payload = history.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
     if (!payload) throw new Error(`${id}: its start event carries no input`);
     return defaultPayloadConverter.fromPayload<T>(payload);
+  }
+
+  // --- webhooks ------------------------------------------------------------------------------------
+
+  /**
+   * The state of the delivery workflow of `subjectId`'s webhook: its result once closed (`final`), the status
+   * query's answer while it retries, undefined when it does not exist (yet) or no worker answers the query.
+   */
+  async webhookState(subjectId: string): Promise<{ state: WebhookState; final: boolean } | undefined> {
+    const handle = this.client.workflow.getHandle(webhookWorkflowId(subjectId));
+    let status: string;
+    try {
+      status = (await handle.describe()).status.name;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw toApiError(err);
+    }
+    if (status === 'RUNNING') {
+      const state = await this.query(() => handle.query(webhookStatusQuery));
+      return state ? { state, final: false } : undefined;
+    }
+    if (status === 'COMPLETED') return { state: await this.call(() => handle.result() as Promise<WebhookState>), final: true };
+    // Terminated or timed out by an operator: no more attempts will be made.
+    return { state: { status: 'failed', attempts: 0, lastError: `the delivery workflow was ${status.toLowerCase()}` }, final: true };
+  }
+
+  /**
+   * Sends one webhook event through a delivery workflow (the worker's signing secrets and address rules) and
+   * waits up to `waitMs` for its outcome; past that, the state so far.
+   */
+  async deliverOnce(workflowId: string, input: WebhookDeliveryInput, waitMs: number): Promise<WebhookState> {
+    const handle = await this.withDeadline(() =>
+      this.call(() =>
+        this.client.workflow.start(WEBHOOK_WORKFLOW, {
+        workflowId,
+        taskQueue: this.config.taskQueues.io,
+        args: [input],
+          typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.kind, value: 'webhook' }],
+        }),
+      ),
+    );
+    try {
+      return (await this.client.withAbortSignal(AbortSignal.timeout(waitMs), () => handle.result())) as WebhookState;
+    } catch {
+      return (await this.query(() => handle.query(webhookStatusQuery))) ?? { status: 'pending', attempts: 0 };
+    }
   }
 
   async cancel(id: string): Promise<void> {

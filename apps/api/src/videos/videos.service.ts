@@ -29,6 +29,7 @@ import { TemporalGateway, type StartPolicy } from '../temporal/temporal-gateway'
 import { assertVideoId, idempotentId } from '../temporal/workflow-ids';
 import { CACHE, CONFIG } from '../tokens';
 import { EVENTS_POLL_MS } from './video-events';
+import { WebhooksService } from '../webhooks/webhooks.service';
 import { toStatusView } from './video-status.mapper';
 
 /** How long the POST of a repeated request waits for its run to record the pipeline-cache hit (see completesAtOnce). */
@@ -71,6 +72,7 @@ export class VideosService {
     @Inject(CONFIG) private readonly config: VidflowConfig,
     private readonly temporal: TemporalGateway,
     @Inject(CACHE) cache: ArtifactCache,
+    private readonly webhooks: WebhooksService,
     @Optional() private readonly metrics?: ApiMetrics,
   ) {
     this.pipeline = new PipelineCacheReader(cache, config.mediaDir);
@@ -183,7 +185,9 @@ export class VideosService {
    * answer at once (RefreshedReads), so no reader is answered `running` from memory after the API saw the end.
    */
   async get(id: string): Promise<VideoStatusView> {
-    return (await this.current(id)).view;
+    const { view } = await this.current(id);
+    // The run records only that it started the delivery; how it is going is the delivery workflow's.
+    return view.webhook ? { ...view, webhook: await this.webhooks.state(id, view.webhook) } : view;
   }
 
   private current(id: string): Promise<RunStatusRead> {
