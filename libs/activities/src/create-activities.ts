@@ -13,6 +13,7 @@ import { makePlanTranscriptionChunks } from './activities/plan-transcription-chu
 import { makeProbeTranscriptionMedia } from './activities/probe-transcription-media.activity';
 import { makeTranscribeChunk } from './activities/transcribe-chunk.activity';
 import { makeWriteTranscript } from './activities/write-transcript.activity';
+import { makeProbeLibraryMedia } from './activities/probe-library-media.activity';
 
 /** Script writing: its own task queue, whose activities-per-second limit rate-limits LLM calls. */
 export function createLlmActivities(deps: ActivityDeps) {
@@ -31,6 +32,7 @@ export function createIoActivities(deps: ActivityDeps) {
     maintainCache: makeMaintainCache(deps),
     cleanupVideo: makeCleanupVideo(deps),
     sweepRunFolders: makeSweepRunFolders(deps),
+    probeLibraryMedia: makeProbeLibraryMedia(deps),
   };
 }
 

@@ -11,3 +11,4 @@ export * from './build-decode-check-args';
 export * from './media-errors';
 export * from './ffmpeg-runner';
 export * from './transcription';
+export * from './classify-media-probe';
