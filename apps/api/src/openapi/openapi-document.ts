@@ -13,6 +13,9 @@ import {
   CreatedTranscriptionSchema,
   CreatedVideoSchema,
   HealthSchema,
+  MediaDeletedSchema,
+  MediaItemSchema,
+  MediaListSchema,
   ScheduleListSchema,
   ScheduleRequestSchema,
   ScheduleSchema,
@@ -28,6 +31,7 @@ import {
 import { z } from 'zod';
 import { BatchPageQuerySchema } from '../batches/batches.controller';
 import { TranscriptionListQuerySchema } from '../transcriptions/transcriptions.service';
+import { MediaListQuerySchema } from '../media/media.service';
 import { CacheStageQuerySchema } from '../cache/cache.service';
 import { ListQuerySchema } from '../videos/video-list.service';
 
@@ -160,6 +164,8 @@ interface RouteDoc {
   /** Errors in the route's own shape; they replace the envelope's for the same status. */
   ownErrors?: Record<string, OwnError>;
   body?: string;
+  /** A body that is not one JSON schema (POST /api/media: multipart or JSON); `body` then only marks that there is one. */
+  bodyContent?: Record<string, unknown>;
   idempotent?: boolean;
   parameters?: Array<Record<string, unknown>>;
   /** Outside /api: no key, no rate limit, no Temporal deadline. */
@@ -295,6 +301,39 @@ export const ROUTES: Record<string, RouteDoc> = {
   'get /api/studio/config': {
     success: [{ status: '200', description: 'The Studio settings', schema: 'StudioConfig', headers: READ }, NOT_MODIFIED],
     parameters: [ifNoneMatch],
+  },
+  'post /api/media': {
+    success: [{ status: '201', description: 'Stored (or the same content stored before): the item', schema: 'MediaItem', headers: ['Location'] }],
+    errors: ['415', '422'],
+    body: 'MediaUpload',
+    bodyContent: {
+      'multipart/form-data': {
+        schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary', description: 'The media file (at most MEDIA_MAX_BYTES)' } } },
+      },
+      'application/json': {
+        schema: { type: 'object', required: ['upload'], additionalProperties: false, properties: { upload: { type: 'string', description: 'The id of a finished tus upload (/api/uploads)' } } },
+      },
+    },
+  },
+  'get /api/media': {
+    success: [{ status: '200', description: 'Items, newest first', schema: 'MediaList', headers: READ }, NOT_MODIFIED],
+    parameters: [...queryParameters(MediaListQuerySchema, { kind: 'Only items of this kind', limit: 'Items per page', cursor: 'nextCursor of the previous page' }), ifNoneMatch],
+  },
+  'get /api/media/{id}': {
+    success: [{ status: '200', description: 'The item', schema: 'MediaItem', headers: READ }, NOT_MODIFIED],
+    parameters: [ifNoneMatch],
+  },
+  'delete /api/media/{id}': {
+    success: [{ status: '200', description: 'Removed', schema: 'MediaDeleted' }],
+  },
+  'get /api/media/{id}/file': {
+    success: [
+      { status: '200', description: "The item's bytes", content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } }, headers: ['ETag', 'Last-Modified', 'Accept-Ranges', 'Content-Length', 'Cache-Control'] },
+      { status: '206', description: 'The requested byte range', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } }, headers: ['Content-Range', 'ETag', 'Accept-Ranges', 'Content-Length', 'Cache-Control'] },
+      { status: '304', description: "Not modified: If-None-Match names the file's ETag", empty: true, headers: ['ETag', 'Cache-Control'] },
+      { status: '416', description: 'Range not satisfiable', empty: true, headers: ['Content-Range'] },
+    ],
+    parameters: [{ name: 'Range', in: 'header', required: false, description: 'One byte range (`bytes=0-99`)', schema: { type: 'string' } }, ifNoneMatch],
   },
   'post /api/transcriptions': {
     success: [{ status: '202', description: 'Accepted; poll links.self', schema: 'CreatedTranscription', headers: ['Location'] }],
@@ -444,6 +483,7 @@ export function buildOpenApiDocument(app: NestExpressApplication, config: Vidflo
       .addTag('cache', 'The content-addressed artifact cache')
       .addTag('uploads', 'Resumable uploads (tus 1.0.0)')
       .addTag('studio', 'What the Studio web app reads')
+      .addTag('media', 'The media library: images, videos and audio referenced as media:<id>')
       .addTag('transcriptions', 'Speech to subtitles: SRT, WebVTT, JSON, text, burned-in MP4')
       .addTag('system', 'This machine, the task queues and the limits')
       .addTag('operations', 'Health and metrics (no API key)')
@@ -480,6 +520,9 @@ export function buildOpenApiDocument(app: NestExpressApplication, config: Vidflo
       TranscriptionStatus: responseSchema(TranscriptionStatusSchema),
       TranscriptionList: responseSchema(TranscriptionListSchema),
       System: responseSchema(SystemSchema),
+      MediaItem: responseSchema(MediaItemSchema),
+      MediaList: responseSchema(MediaListSchema),
+      MediaDeleted: responseSchema(MediaDeletedSchema),
     } as never,
     headers: HEADERS as never,
     responses: Object.fromEntries(
@@ -538,7 +581,7 @@ export function buildOpenApiDocument(app: NestExpressApplication, config: Vidflo
       }
       op.parameters = parameters;
       if (route.body) {
-        op.requestBody = { required: true, content: json(route.body) };
+        op.requestBody = { required: true, content: route.bodyContent ?? json(route.body) };
       }
     }
   }

@@ -19,7 +19,8 @@ import { existsSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { ConflictError, NotFoundError, UnprocessableError } from '../common/api-errors';
 import { checkIdempotencyKey, requestHash } from '../common/idempotency';
-import { requestPolicyIssues, summarizePolicyIssues } from '../common/request-policy';
+import { mediaLibraryRefs, requestPolicyIssues, summarizePolicyIssues } from '../common/request-policy';
+import { MediaService } from '../media/media.service';
 import { remember } from '../common/remember';
 import { validate } from '../common/zod-validation';
 import { TemporalGateway, type StartPolicy } from '../temporal/temporal-gateway';
@@ -63,6 +64,7 @@ export class VideosService {
     @Inject(CONFIG) private readonly config: VidflowConfig,
     private readonly temporal: TemporalGateway,
     @Inject(CACHE) cache: ArtifactCache,
+    private readonly media: MediaService,
   ) {
     this.pipeline = new PipelineCacheReader(cache, config.mediaDir);
   }
@@ -71,6 +73,7 @@ export class VideosService {
     const key = checkIdempotencyKey(idempotencyKey);
     const request = validate(VideoRequestSchema, body);
     const issues = requestPolicyIssues(request, this.policy());
+    issues.push(...(await this.media.unknownRefs(mediaLibraryRefs(request))));
     if (issues.length) throw new UnprocessableError(summarizePolicyIssues(issues), issues);
     const run = videoRunSettings(this.config);
     const start = (videoId: string, pipelineCache?: VideoWorkflowInput['pipelineCache'], policy?: StartPolicy) =>
