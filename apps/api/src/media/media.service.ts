@@ -11,7 +11,7 @@ import { validate } from '../common/zod-validation';
 import { TemporalGateway } from '../temporal/temporal-gateway';
 import { CONFIG } from '../tokens';
 import { UploadsService } from '../uploads/uploads.service';
-import { MediaLibraryStore, TooLargeError, type ReceivedFile } from './media-library.store';
+import { MediaLibraryStore, type ReceivedFile } from './media-library.store';
 
 export const MediaListQuerySchema = z.strictObject({
   kind: z.enum(MEDIA_KINDS).optional(),
@@ -97,6 +97,8 @@ export class MediaService {
       }
       let receiving: Promise<{ received: ReceivedFile; name: string }> | undefined;
       let failed: Error | undefined;
+      let tooLarge = false;
+      let current: NodeJS.ReadableStream & { destroy(err?: Error): void } | undefined;
       parser.on('file', (field, stream, info) => {
         if (field !== 'file' || receiving) {
           stream.resume();
@@ -104,8 +106,11 @@ export class MediaService {
           return;
         }
         const name = cleanName(info.filename);
-        stream.on('limit', () => stream.destroy(new TooLargeError(`larger than ${max} bytes`)));
-        receiving = this.store.receive(stream, max).then((received) => ({ received, name }));
+        // Past fileSize busboy stops passing data on (the file ends truncated) and reads the rest of the body
+        // away; the truncated file is dropped once the body is done.
+        stream.on('limit', () => (tooLarge = true));
+        current = stream;
+        receiving = this.store.receive(stream).then((received) => ({ received, name }));
         receiving.catch(() => undefined);
       });
       parser.on('error', (err: Error) => {
@@ -116,18 +121,23 @@ export class MediaService {
           if (!receiving) return reject(failed ?? badRequest('file', 'required: a multipart field "file" with the media'));
           try {
             const got = await receiving;
+            if (tooLarge) failed = new PayloadTooLargeError(`file: larger than MEDIA_MAX_BYTES (${max} bytes); send bigger files as a resumable upload (/api/uploads) and then { "upload": "<id>" }`, [{ field: 'file', message: `larger than ${max} bytes` }]);
             if (failed) {
               await this.store.discard(got.received);
               return reject(failed);
             }
             resolve(got);
           } catch (err) {
-            if (err instanceof TooLargeError) {
-              return reject(new PayloadTooLargeError(`file: larger than MEDIA_MAX_BYTES (${max} bytes); send bigger files as a resumable upload (/api/uploads) and then { "upload": "<id>" }`, [{ field: 'file', message: `larger than ${max} bytes` }]));
-            }
             reject(err);
           }
         })();
+      });
+      // A client that goes away mid-body: the partial file goes (receive removes it when its stream fails).
+      req.on('close', () => {
+        if (req.complete) return;
+        failed ??= badRequest('file', 'the request ended before the whole file arrived');
+        current?.destroy(failed);
+        if (!receiving) reject(failed);
       });
       req.pipe(parser);
     });
