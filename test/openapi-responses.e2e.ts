@@ -162,7 +162,7 @@ describe('real answers of every route validate against the OpenAPI document', ()
     check('get', '/api/system', system);
   });
 
-  it('media library: add (multipart and tus upload), get, list, file (full, range, 304, 416), delete, and their errors', async () => {
+  it('media library: add (multipart, JSON), get, list, file (full, range, 304, 416), delete, and their errors', async () => {
     const dir = mkdtempSync(join(process.env.VIDFLOW_TEST_ROOT!, 'oa-media-'));
     execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=green:s=64x48', '-frames:v', '1', join(dir, 'green.png')]);
     writeFileSync(join(dir, 'notes.txt'), 'plain text\n');

@@ -41,6 +41,9 @@ const CONTENT_TYPES: Array<[RegExp, Partial<Record<MediaItem['kind'], string>>]>
   [/(^|,)flac(,|$)/, { audio: 'audio/flac' }],
 ];
 
+/** Every content type a library file may be served with (the OpenAPI document lists them). */
+export const MEDIA_FILE_CONTENT_TYPES = [...new Set(CONTENT_TYPES.flatMap(([, types]) => Object.values(types))), 'application/octet-stream'];
+
 export function contentTypeOf(kind: MediaItem['kind'], format: string): string {
   for (const [pattern, types] of CONTENT_TYPES) if (pattern.test(format) && types[kind]) return types[kind];
   return 'application/octet-stream';

@@ -31,7 +31,7 @@ import {
 import { z } from 'zod';
 import { BatchPageQuerySchema } from '../batches/batches.controller';
 import { TranscriptionListQuerySchema } from '../transcriptions/transcriptions.service';
-import { MediaListQuerySchema } from '../media/media.service';
+import { MEDIA_FILE_CONTENT_TYPES, MediaListQuerySchema } from '../media/media.service';
 import { CacheStageQuerySchema } from '../cache/cache.service';
 import { ListQuerySchema } from '../videos/video-list.service';
 
@@ -183,6 +183,8 @@ const TEXT = (type: string) => ({ [type]: { schema: { type: 'string' } } });
 /** What the tus server (@tus/server, apps/api/src/uploads) answers when it refuses: a line of text. */
 const tusError = (description: string): OwnError => ({ description, content: TEXT('text/plain'), headers: ['Tus-Resumable'] });
 
+const MEDIA_FILE_CONTENT = Object.fromEntries(MEDIA_FILE_CONTENT_TYPES.map((t) => [t, { schema: { type: 'string', format: 'binary' } }]));
+
 /**
  * What each route answers, by `method path` as the document names them: the success statuses with their
  * zod response schema, headers and route-specific errors. openapi-document.spec.ts checks that every route
@@ -328,8 +330,8 @@ export const ROUTES: Record<string, RouteDoc> = {
   },
   'get /api/media/{id}/file': {
     success: [
-      { status: '200', description: "The item's bytes", content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } }, headers: ['ETag', 'Last-Modified', 'Accept-Ranges', 'Content-Length', 'Cache-Control'] },
-      { status: '206', description: 'The requested byte range', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } }, headers: ['Content-Range', 'ETag', 'Accept-Ranges', 'Content-Length', 'Cache-Control'] },
+      { status: '200', description: "The item's bytes, with the content type its sniffed format has", content: MEDIA_FILE_CONTENT, headers: ['ETag', 'Last-Modified', 'Accept-Ranges', 'Content-Length', 'Cache-Control'] },
+      { status: '206', description: 'The requested byte range', content: MEDIA_FILE_CONTENT, headers: ['Content-Range', 'ETag', 'Accept-Ranges', 'Content-Length', 'Cache-Control'] },
       { status: '304', description: "Not modified: If-None-Match names the file's ETag", empty: true, headers: ['ETag', 'Cache-Control'] },
       { status: '416', description: 'Range not satisfiable', empty: true, headers: ['Content-Range'] },
     ],
