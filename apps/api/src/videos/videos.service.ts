@@ -19,7 +19,7 @@ import { existsSync } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import { ConflictError, NotFoundError, UnprocessableError } from '../common/api-errors';
 import { checkIdempotencyKey, requestHash } from '../common/idempotency';
-import { mediaLibraryRefs, requestPolicyIssues, summarizePolicyIssues } from '../common/request-policy';
+import { mediaLibraryRefs, policyAvailability, requestPolicyIssues, summarizePolicyIssues } from '../common/request-policy';
 import { MediaService } from '../media/media.service';
 import { remember } from '../common/remember';
 import { validate } from '../common/zod-validation';
@@ -250,7 +250,7 @@ export class VideosService {
   }
 
   private policy() {
-    return { openai: this.config.openai !== undefined, privateMediaUrls: this.config.mediaDownload.allowPrivate };
+    return policyAvailability(this.config);
   }
 }
 
