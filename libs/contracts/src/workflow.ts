@@ -13,3 +13,4 @@ export * from './batch-progress';
 export * from './transcription-status';
 export * from './transcription-workflow-api';
 export * from './transcription-activity-io';
+export * from './media-library';

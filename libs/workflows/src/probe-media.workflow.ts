@@ -1,6 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { IoActivities } from '@vidflow/activities';
-import { UNSUPPORTED_MEDIA, type ProbeMediaInput, type SniffedMedia } from '@vidflow/contracts';
+import { UNSUPPORTED_MEDIA, type ProbeMediaInput, type SniffedMedia } from '@vidflow/contracts/workflow';
 
 const { probeLibraryMedia } = proxyActivities<IoActivities>({
   // One ffprobe and a one-frame decode: seconds. The API waits for the answer, so a lost worker's attempt
