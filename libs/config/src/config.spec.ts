@@ -35,6 +35,7 @@ describe('loadConfig', () => {
       llmRequestsPerSecond: 5,
       api: { host: '127.0.0.1', port: 3000, publicUrl: 'http://localhost:3000', corsOrigins: [], slowRequestMs: 1000, statusRefreshMs: 250 },
       uploads: { dir: '/srv/vidflow/.data/uploads', maxBytes: 2 * 1024 ** 3, expirySeconds: 86400 },
+      library: { dir: '/srv/vidflow/.data/library', maxBytes: 512 * 1024 ** 2 },
       worker: {
         ioConcurrency: 16,
         renderConcurrency: Math.max(1, Math.floor(availableParallelism() / 2)),

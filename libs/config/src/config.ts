@@ -49,6 +49,7 @@ export const envSchema = z.object({
   SLOW_REQUEST_MS: z.coerce.number().int().min(0).default(1000),
   UPLOAD_MAX_BYTES: positiveInt.default(2 * 1024 ** 3),
   UPLOAD_EXPIRY_SECONDS: positiveInt.default(24 * 3600),
+  MEDIA_MAX_BYTES: positiveInt.default(512 * 1024 ** 2),
   WORKER_IO_CONCURRENCY: positiveInt.default(16),
   WORKER_RENDER_CONCURRENCY: positiveInt.optional(),
   WORKER_WORKFLOW_CONCURRENCY: positiveInt.default(100),
@@ -159,6 +160,12 @@ export interface VidflowConfig {
     maxBytes: number;
     /** An unfinished upload is removed this long after its creation. */
     expirySeconds: number;
+  };
+  /** The media library (/api/media) under DATA_DIR/library. */
+  library: {
+    dir: string;
+    /** Largest file a multipart POST /api/media takes; over it 413 and nothing is kept (bigger files: a tus upload). */
+    maxBytes: number;
   };
   worker: {
     ioConcurrency: number;
@@ -327,6 +334,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       statusRefreshMs: e.STATUS_REFRESH_MS,
     },
     uploads: { dir: join(dataDir, 'uploads'), maxBytes: e.UPLOAD_MAX_BYTES, expirySeconds: e.UPLOAD_EXPIRY_SECONDS },
+    library: { dir: join(dataDir, 'library'), maxBytes: e.MEDIA_MAX_BYTES },
     worker: {
       ioConcurrency: e.WORKER_IO_CONCURRENCY,
       // x264 already spreads one encode over several threads; one render per two cores keeps the
