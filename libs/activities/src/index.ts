@@ -31,3 +31,4 @@ export * from './adapters/speech-to-text/pocketsphinx-speech-to-text.provider';
 export * from './adapters/speech-to-text/speech-to-text-provider';
 export * from './adapters/speech-to-text/word-error-rate';
 export * from './adapters/workflow-runs/workflow-runs';
+export * from './adapters/speech/list-voices';

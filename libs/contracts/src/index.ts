@@ -17,3 +17,4 @@ export * from './transcription-request.schema';
 export * from './transcription-status';
 export * from './transcription-workflow-api';
 export * from './transcription-activity-io';
+export * from './voices';

@@ -1,5 +1,5 @@
 import type { VidflowConfig } from '@vidflow/config';
-import { isHttpUrl, looksLikeUrl, parseMediaUrl, type FieldIssue, type VideoRequest } from '@vidflow/contracts';
+import { isHttpUrl, looksLikeUrl, parseMediaUrl, voiceNameIssue, type FieldIssue, type VideoRequest, type VoiceCatalog } from '@vidflow/contracts';
 
 /** Which optional providers this deployment has (from the same settings the workers read). */
 export interface PolicyAvailability {
@@ -8,11 +8,13 @@ export interface PolicyAvailability {
   /** An OpenAI-compatible speech server (TTS_* or OPENAI_*). */
   tts?: boolean;
   privateMediaUrls?: boolean;
+  /** The voices the workers published (GET /api/voices); undefined: not known yet, voice names are left to the worker. */
+  voices?: VoiceCatalog;
 }
 
 /** What the configuration makes available, for `requestPolicyIssues`. */
-export function policyAvailability(config: VidflowConfig): PolicyAvailability {
-  return { llm: config.llm.openai !== undefined, tts: config.tts.openai !== undefined, privateMediaUrls: config.mediaDownload.allowPrivate };
+export function policyAvailability(config: VidflowConfig, voices?: VoiceCatalog): PolicyAvailability {
+  return { llm: config.llm.openai !== undefined, tts: config.tts.openai !== undefined, privateMediaUrls: config.mediaDownload.allowPrivate, voices };
 }
 
 /**
@@ -30,6 +32,8 @@ export function requestPolicyIssues(request: VideoRequest, available: PolicyAvai
   if (request.voice.provider === 'openai' && !available.tts) {
     issues.push({ field: 'voice.provider', message: `"openai" ${notConfigured('TTS')}; use "espeak"` });
   }
+  const voiceIssue = available.voices && voiceNameIssue(available.voices, request.voice);
+  if (voiceIssue) issues.push(voiceIssue);
   // Media files are resolved (URLs downloaded) and decoded by the render worker, which fails the video
   // at once (BadMedia, naming the field) when one is missing, unreadable, outside MEDIA_DIR or on a
   // refused address; what the text alone shows to be impossible is refused here.

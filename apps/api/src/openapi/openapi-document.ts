@@ -18,6 +18,7 @@ import {
   ScheduleSchema,
   StudioConfigSchema,
   SystemSchema,
+  VoiceCatalogSchema,
   TranscriptionListSchema,
   TranscriptionRequestSchema,
   TranscriptionStatusSchema,
@@ -352,6 +353,9 @@ export const ROUTES: Record<string, RouteDoc> = {
     errors: ['409'],
     parameters: [{ name: 'Range', in: 'header', required: false, description: 'One byte range', schema: { type: 'string' } }, ifNoneMatch],
   },
+  'get /api/voices': {
+    success: [{ status: '200', description: "Each speech provider's voices (ids for voice.name), as the workers published them at boot", schema: 'Voices' }],
+  },
   'get /api/system': {
     success: [{ status: '200', description: 'Machine, task queues (pollers, backlog), tuner settings and limits', schema: 'System' }],
   },
@@ -446,6 +450,7 @@ export function buildOpenApiDocument(app: NestExpressApplication, config: Vidflo
       .addTag('studio', 'What the Studio web app reads')
       .addTag('transcriptions', 'Speech to subtitles: SRT, WebVTT, JSON, text, burned-in MP4')
       .addTag('system', 'This machine, the task queues and the limits')
+    .addTag('voices', 'Speech providers and their voices')
       .addTag('operations', 'Health and metrics (no API key)')
       .build(),
   );
@@ -480,6 +485,7 @@ export function buildOpenApiDocument(app: NestExpressApplication, config: Vidflo
       TranscriptionStatus: responseSchema(TranscriptionStatusSchema),
       TranscriptionList: responseSchema(TranscriptionListSchema),
       System: responseSchema(SystemSchema),
+      Voices: responseSchema(VoiceCatalogSchema),
     } as never,
     headers: HEADERS as never,
     responses: Object.fromEntries(

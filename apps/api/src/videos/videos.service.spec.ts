@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TemporalGateway } from '../temporal/temporal-gateway';
+import { VoicesService } from '../voices/voices.service';
 import { VideosService } from './videos.service';
 
 /**
@@ -33,7 +34,7 @@ describe('VideosService.create and the pipeline cache', () => {
     } as unknown as Client;
     const cache = { get } as unknown as ArtifactCache;
     const config = loadConfig({ DATA_DIR: dataDir });
-    return { videos: new VideosService(config, new TemporalGateway(config, client), cache), starts };
+    return { videos: new VideosService(config, new TemporalGateway(config, client), cache, new VoicesService(config)), starts };
   }
 
   const finished = (path: string): VideoProgress => ({
@@ -149,7 +150,7 @@ describe('VideosService.get follows the current run', () => {
       },
     } as unknown as TemporalGateway;
     const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'vidflow-videos-')) });
-    return { videos: new VideosService(config, gateway, {} as ArtifactCache), run, results, calls };
+    return { videos: new VideosService(config, gateway, {} as ArtifactCache, new VoicesService(config)), run, results, calls };
   }
 
   it('after a reset of a completed video, the new run is answered, not the remembered one', async () => {

@@ -20,6 +20,7 @@ import { resolve, sep } from 'node:path';
 import { ConflictError, NotFoundError, UnprocessableError } from '../common/api-errors';
 import { checkIdempotencyKey, requestHash } from '../common/idempotency';
 import { policyAvailability, requestPolicyIssues, summarizePolicyIssues } from '../common/request-policy';
+import { VoicesService } from '../voices/voices.service';
 import { remember } from '../common/remember';
 import { validate } from '../common/zod-validation';
 import { TemporalGateway, type StartPolicy } from '../temporal/temporal-gateway';
@@ -63,6 +64,7 @@ export class VideosService {
     @Inject(CONFIG) private readonly config: VidflowConfig,
     private readonly temporal: TemporalGateway,
     @Inject(CACHE) cache: ArtifactCache,
+    private readonly voices: VoicesService,
   ) {
     this.pipeline = new PipelineCacheReader(cache, config.mediaDir);
   }
@@ -247,7 +249,7 @@ export class VideosService {
   }
 
   private policy() {
-    return policyAvailability(this.config);
+    return policyAvailability(this.config, this.voices.current());
   }
 }
 
