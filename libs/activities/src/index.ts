@@ -32,3 +32,7 @@ export * from './adapters/speech-to-text/speech-to-text-provider';
 export * from './adapters/speech-to-text/word-error-rate';
 export * from './adapters/workflow-runs/workflow-runs';
 export * from './adapters/speech/list-voices';
+export * from './adapters/stock-media/pexels-stock.provider';
+export * from './adapters/stock-media/pixabay-stock.provider';
+export * from './adapters/stock-media/scene-queries';
+export * from './adapters/stock-media/stock-media-provider';
