@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { createApp } from '../apps/api/src/create-app';
 import { OpenApiResponses, type OpenApiDoc } from './support/openapi-responses';
-import { startTestStack, waitForVideo, type TestStack } from './support/test-stack';
+import { startTestStack, waitForVideo, waitForVoices, type TestStack } from './support/test-stack';
 
 /**
  * Every route of the OpenAPI document, its successes and its errors, answered by the real stack (API,
@@ -157,6 +157,9 @@ describe('real answers of every route validate against the OpenAPI document', ()
     check('delete', '/api/transcriptions/{id}', cancelled);
     check('delete', '/api/transcriptions/{id}', await api().delete('/api/transcriptions/trn-nope')); // 404
 
+    const voices = await waitForVoices(api());
+    check('get', '/api/voices', voices);
+
     const system = await api().get('/api/system');
     expect(system.status).toBe(200);
     check('get', '/api/system', system);
@@ -200,7 +203,7 @@ describe('real answers of every route validate against the OpenAPI document', ()
 
   it('batches: submit, status, cancel, retry, and their errors', async () => {
     const key = `k-${randomUUID()}`;
-    const body = { items: [{ script: 'One.' }, { script: 'Two.', voice: { name: 'zz-nope' } }], defaults: { render: { height: 240 } } };
+    const body = { items: [{ script: 'One.' }, { script: 'Two.', language: 'zz' }], defaults: { render: { height: 240 } } };
     const created = await api().post('/api/batches').set('Idempotency-Key', key).send(body);
     check('post', '/api/batches', created);
     const id = (created.body as { id: string }).id;

@@ -30,6 +30,8 @@ import { VideoListService } from './videos/video-list.service';
 import { VideosService } from './videos/videos.service';
 import { WebhooksController } from './webhooks/webhooks.controller';
 import { WebhooksService } from './webhooks/webhooks.service';
+import { VoicesController } from './voices/voices.controller';
+import { VoicesService } from './voices/voices.service';
 
 @Module({})
 export class AppModule {
@@ -38,7 +40,7 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [loggingModule(config, options.silent), TemporalModule, TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' }), MetricsModule],
-      controllers: [VideosController, BatchesController, SchedulesController, CacheController, HealthController, StudioConfigController, UploadsController, TranscriptionsController, SystemController, WebhooksController, MediaController],
+      controllers: [VideosController, BatchesController, SchedulesController, CacheController, HealthController, StudioConfigController, UploadsController, TranscriptionsController, SystemController, WebhooksController, MediaController, VoicesController],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: CACHE, useFactory: () => openCache(config.cache) },
@@ -54,6 +56,7 @@ export class AppModule {
         SystemService,
         WebhooksService,
         MediaService,
+        VoicesService,
       ],
       exports: [CONFIG],
     };

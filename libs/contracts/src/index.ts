@@ -21,3 +21,4 @@ export * from './webhook';
 export * from './callback-url.schema';
 export * from './video-status-view';
 export * from './media-library';
+export * from './voices';

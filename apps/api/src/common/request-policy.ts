@@ -1,5 +1,5 @@
 import type { VidflowConfig } from '@vidflow/config';
-import { callbackUrlProblem, isHttpUrl, looksLikeUrl, MEDIA_ID, mediaRefId, parseMediaUrl, type FieldIssue, type VideoRequest } from '@vidflow/contracts';
+import { callbackUrlProblem, isHttpUrl, looksLikeUrl, MEDIA_ID, mediaRefId, parseMediaUrl, voiceNameIssue, type FieldIssue, type VideoRequest, type VoiceCatalog } from '@vidflow/contracts';
 
 /** Which optional providers this deployment has (from the same settings the workers read). */
 export interface PolicyAvailability {
@@ -10,15 +10,18 @@ export interface PolicyAvailability {
   privateMediaUrls?: boolean;
   /** WEBHOOK_ALLOW_PRIVATE_URLS: callbackUrl may name a literal private address. */
   privateCallbackUrls?: boolean;
+  /** The voices the workers published (GET /api/voices); undefined: not known yet, voice names are left to the worker. */
+  voices?: VoiceCatalog;
 }
 
 /** What the configuration makes available, for `requestPolicyIssues`. */
-export function policyAvailability(config: VidflowConfig): PolicyAvailability {
+export function policyAvailability(config: VidflowConfig, voices?: VoiceCatalog): PolicyAvailability {
   return {
     llm: config.llm.openai !== undefined,
     tts: config.tts.openai !== undefined,
     privateMediaUrls: config.mediaDownload.allowPrivate,
     privateCallbackUrls: config.webhooks.allowPrivate,
+    voices,
   };
 }
 
@@ -37,6 +40,8 @@ export function requestPolicyIssues(request: VideoRequest, available: PolicyAvai
   if (request.voice.provider === 'openai' && !available.tts) {
     issues.push({ field: 'voice.provider', message: `"openai" ${notConfigured('TTS')}; use "espeak"` });
   }
+  const voiceIssue = available.voices && voiceNameIssue(available.voices, request.voice);
+  if (voiceIssue) issues.push(voiceIssue);
   // Media files are resolved (URLs downloaded) and decoded by the render worker, which fails the video
   // at once (BadMedia, naming the field) when one is missing, unreadable, outside MEDIA_DIR or on a
   // refused address; what the text alone shows to be impossible is refused here.

@@ -21,6 +21,7 @@ import {
   ScheduleSchema,
   StudioConfigSchema,
   SystemSchema,
+  VoiceCatalogSchema,
   TranscriptionListSchema,
   TranscriptionRequestSchema,
   WebhookTestRequestSchema,
@@ -400,6 +401,9 @@ export const ROUTES: Record<string, RouteDoc> = {
     errors: ['409'],
     parameters: [{ name: 'Range', in: 'header', required: false, description: 'One byte range', schema: { type: 'string' } }, ifNoneMatch],
   },
+  'get /api/voices': {
+    success: [{ status: '200', description: "Each speech provider's voices (ids for voice.name), as the workers published them at boot", schema: 'Voices' }],
+  },
   'get /api/system': {
     success: [{ status: '200', description: 'Machine, task queues (pollers, backlog), tuner settings and limits', schema: 'System' }],
   },
@@ -495,6 +499,7 @@ export function buildOpenApiDocument(app: NestExpressApplication, config: Vidflo
       .addTag('media', 'The media library: images, videos and audio referenced as media:<id>')
       .addTag('transcriptions', 'Speech to subtitles: SRT, WebVTT, JSON, text, burned-in MP4')
       .addTag('system', 'This machine, the task queues and the limits')
+    .addTag('voices', 'Speech providers and their voices')
       .addTag('operations', 'Health and metrics (no API key)')
       .build(),
   );
@@ -534,6 +539,7 @@ export function buildOpenApiDocument(app: NestExpressApplication, config: Vidflo
       MediaItem: responseSchema(MediaItemSchema),
       MediaList: responseSchema(MediaListSchema),
       MediaDeleted: responseSchema(MediaDeletedSchema),
+      Voices: responseSchema(VoiceCatalogSchema),
     } as never,
     headers: HEADERS as never,
     responses: Object.fromEntries(

@@ -22,6 +22,7 @@ import { ConflictError, NotFoundError, UnprocessableError } from '../common/api-
 import { checkIdempotencyKey, requestHash } from '../common/idempotency';
 import { mediaLibraryRefs, policyAvailability, requestPolicyIssues, summarizePolicyIssues } from '../common/request-policy';
 import { MediaService } from '../media/media.service';
+import { VoicesService } from '../voices/voices.service';
 import { remember } from '../common/remember';
 import { RefreshedReads, type StatusRead } from '../status-refresh/refreshed-reads';
 import { StatusWatchHub } from '../status-refresh/status-watch-hub';
@@ -75,6 +76,7 @@ export class VideosService {
     @Inject(CACHE) cache: ArtifactCache,
     private readonly webhooks: WebhooksService,
     private readonly media: MediaService,
+    private readonly voices: VoicesService,
     @Optional() private readonly metrics?: ApiMetrics,
   ) {
     this.pipeline = new PipelineCacheReader(cache, config.mediaDir);
@@ -276,7 +278,7 @@ export class VideosService {
   }
 
   private policy() {
-    return policyAvailability(this.config);
+    return policyAvailability(this.config, this.voices.current());
   }
 }
 
