@@ -11,7 +11,7 @@ import type TestAgent from 'supertest/lib/agent';
 import { createApp } from '../apps/api/src/create-app';
 import { TemporalWorkerService } from '../apps/worker/src/temporal-worker.service';
 import { WorkerModule } from '../apps/worker/src/worker.module';
-import { quietTemporalLogs, testEnv, waitForVideo } from './support/test-stack';
+import { quietTemporalLogs, testEnv, waitForVideo, writeSlowBackground } from './support/test-stack';
 
 // Two secrets: the worker signs with both (a rotation in progress); the receiver verifies with each on its own.
 const OLD_SECRET = 'whsec_' + Buffer.from('the old secret, thirty-two bytes').toString('base64');
@@ -170,6 +170,26 @@ describe('completion webhooks end to end (real Temporal, worker, receiver verify
     const got = receiver.for(id);
     expect(got).toHaveLength(1);
     expect(got[0]!.event).toMatchObject({ type: 'video.failed', data: { id, status: 'failed', error: { type: 'BadMedia' } } });
+  });
+
+  it('a cancelled video: video.cancelled, delivered although the run was cancelled', async () => {
+    const created = await stack.api
+      .post('/api/videos')
+      .send({
+        topic: 'the history of clocks',
+        llm: { targetSeconds: 60 },
+        render: { height: 240, background: { video: writeSlowBackground(stack.config.mediaDir) } },
+        callbackUrl: `${receiver.url}/hooks/cancel`,
+      })
+      .expect(202);
+    const id = (created.body as { id: string }).id;
+    await waitForVideo(stack.api, id, (s) => s.stage === 'render');
+    await stack.api.delete(`/api/videos/${id}`).expect(202);
+    expect((await waitForVideo(stack.api, id)).status).toBe('cancelled');
+    expect((await webhookSettled(id)).webhook).toMatchObject({ status: 'delivered', attempts: 1 });
+    expect(receiver.for(id).map((d) => d.event)).toEqual([
+      expect.objectContaining({ type: 'video.cancelled', data: expect.objectContaining({ id, status: 'cancelled', stage: 'render' }) }),
+    ]);
   });
 
   it('a worker stopped while a delivery waits to retry: delivered after the worker is back', async () => {
