@@ -1,5 +1,5 @@
 import type { ArtifactCache } from '@vidflow/cache';
-import type { FfmpegRunner } from '@vidflow/media';
+import type { FfmpegRunner, H264Encoder } from '@vidflow/media';
 import type { ArtifactStore } from './adapters/artifact-store/artifact-store';
 import type { MediaDownloadSettings } from './adapters/media-download/download-media';
 import type { ScriptWriter } from './adapters/llm/script-writer';
@@ -15,6 +15,11 @@ export interface ActivityDeps {
   speech: Record<string, SpeechProvider>;
   scriptWriters: Record<string, ScriptWriter>;
   renderPreset: string;
+  /**
+   * The H.264 encoder RENDER_ENCODER chose at worker start (chooseH264Encoder); libx264 when not given. A render
+   * that fails with another encoder is done again with libx264.
+   */
+  renderEncoder?: () => Promise<H264Encoder>;
   /** The content-addressed cache; without one every stage computes (as with cache.mode "bypass"). */
   cache?: ArtifactCache;
   /** Where relative media paths in requests resolve (config.mediaDir); `DATA_DIR/media` when not given. */

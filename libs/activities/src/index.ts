@@ -21,6 +21,8 @@ export * from './adapters/openai/openai-client';
 export * from './adapters/openai/openai-errors';
 export * from './adapters/provider-error';
 export * from './adapters/speech/espeak-speech.provider';
+export * from './adapters/speech/festival-speech.provider';
+export * from './adapters/speech/flite-speech.provider';
 export * from './adapters/speech/openai-speech.provider';
 export * from './adapters/speech/speech-provider';
 export * from './adapters/speech-to-text/openai-speech-to-text.provider';

@@ -45,6 +45,7 @@ export const envSchema = z.object({
   API_PORT: port.default(3000),
   API_PUBLIC_URL: z.string().url().optional(),
   CORS_ORIGINS: z.string().default(''),
+  STATUS_REFRESH_MS: z.coerce.number().int().min(0).max(60_000).default(250),
   SLOW_REQUEST_MS: z.coerce.number().int().min(0).default(1000),
   UPLOAD_MAX_BYTES: positiveInt.default(2 * 1024 ** 3),
   UPLOAD_EXPIRY_SECONDS: positiveInt.default(24 * 3600),
@@ -59,10 +60,14 @@ export const envSchema = z.object({
   FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
   FFPROBE_PATH: z.string().min(1).default('ffprobe'),
   ESPEAK_PATH: z.string().min(1).default('espeak-ng'),
+  FLITE_PATH: z.string().min(1).default('flite'),
+  FESTIVAL_PATH: z.string().min(1).default('festival'),
+  CHILD_NICE: z.coerce.number().int().min(0).max(19).default(10),
   RENDER_PRESET: z
     .enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow'])
     .default('veryfast'),
   RENDER_CFR: bool.default(false),
+  RENDER_ENCODER: z.enum(['auto', 'libx264', 'h264_nvenc', 'h264_qsv', 'h264_vaapi']).default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: bool.default(false),
   API_KEYS: z.string().optional(),
@@ -141,6 +146,11 @@ export interface VidflowConfig {
     corsOrigins: readonly string[];
     /** Requests that take longer than this are logged (warn) with their route; 0 turns it off. */
     slowRequestMs: number;
+    /**
+     * A running video's status is read from Temporal at most once per this many ms for all its readers and event
+     * streams together; its close is pushed at once. 0: every read asks Temporal.
+     */
+    statusRefreshMs: number;
   };
   /** Resumable (tus) uploads, stored under `dir` (DATA_DIR/uploads). */
   uploads: {
@@ -170,8 +180,15 @@ export interface VidflowConfig {
     sweepGraceSeconds: number;
   };
   ttsParallelism: number;
-  tools: { ffmpeg: string; ffprobe: string; espeak: string };
+  tools: { ffmpeg: string; ffprobe: string; espeak: string; flite: string; festival: string };
+  /**
+   * Nice value (0..19) of the CPU-heavy children the worker starts (ffmpeg, espeak-ng, pocketsphinx), so that
+   * the API, Temporal and the worker's event loop stay responsive while they run; 0 leaves them at the worker's.
+   */
+  childNice: number;
   renderPreset: string;
+  /** H.264 encoder of renders: `auto` uses a hardware one that a test encode at worker start finds working, else libx264. */
+  renderEncoder: 'auto' | 'libx264' | 'h264_nvenc' | 'h264_qsv' | 'h264_vaapi';
   /** Write every frame at the declared fps (constant frame rate) instead of only the frames that change. */
   renderCfr: boolean;
   log: { level: string; pretty: boolean };
@@ -307,6 +324,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         .map((o) => o.trim().replace(/\/$/, ''))
         .filter(Boolean),
       slowRequestMs: e.SLOW_REQUEST_MS,
+      statusRefreshMs: e.STATUS_REFRESH_MS,
     },
     uploads: { dir: join(dataDir, 'uploads'), maxBytes: e.UPLOAD_MAX_BYTES, expirySeconds: e.UPLOAD_EXPIRY_SECONDS },
     worker: {
@@ -323,8 +341,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       sweepGraceSeconds: e.SWEEP_GRACE_SECONDS,
     },
     ttsParallelism: e.TTS_PARALLELISM,
-    tools: { ffmpeg: e.FFMPEG_PATH, ffprobe: e.FFPROBE_PATH, espeak: e.ESPEAK_PATH },
+    tools: { ffmpeg: e.FFMPEG_PATH, ffprobe: e.FFPROBE_PATH, espeak: e.ESPEAK_PATH, flite: e.FLITE_PATH, festival: e.FESTIVAL_PATH },
+    childNice: e.CHILD_NICE,
     renderPreset: e.RENDER_PRESET,
+    renderEncoder: e.RENDER_ENCODER,
     renderCfr: e.RENDER_CFR,
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
     auth: authConfig(e.API_KEYS),

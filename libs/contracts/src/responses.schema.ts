@@ -55,6 +55,7 @@ export const VideoStatusSchema = z.strictObject({
   cacheHit: z.boolean(),
   error: VideoErrorSchema.optional(),
   webhook: WebhookStateSchema.optional(),
+  scenes: z.array(z.strictObject({ index: z.number().int(), wordTimes: z.enum(['provider', 'alignment', 'estimate']).optional() })).optional(),
   result: z
     .strictObject({ file: z.string(), durationSeconds: z.number(), width: z.number().int(), height: z.number().int(), bytes: z.number().int() })
     .optional(),

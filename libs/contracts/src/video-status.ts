@@ -1,5 +1,5 @@
 import type { WebhookState } from './webhook';
-import type { Background, RenderOptions, VideoRequest } from './video-request.schema';
+import type { Background, CaptionOptions, RenderOptions, VideoRequest } from './video-request.schema';
 
 export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
 
@@ -56,6 +56,16 @@ export interface VideoError {
   stage?: Stage;
 }
 
+/** Where a scene's caption word times came from: the speech provider, forced alignment, or a syllable estimate. */
+export type WordTimeSource = 'provider' | 'alignment' | 'estimate';
+
+/** Per scene facts of a finished render (the contract's `scenes[]`). */
+export interface SceneStatus {
+  index: number;
+  /** Only when captions were drawn. */
+  wordTimes?: WordTimeSource;
+}
+
 /** What the video workflow answers to the `status` query, and (with `result`) what it returns. */
 export interface VideoProgress {
   stage: Stage;
@@ -63,6 +73,7 @@ export interface VideoProgress {
   stages: StageStates;
   cacheHit: boolean;
   sceneCount?: number;
+  scenes?: SceneStatus[];
   result?: VideoFileInfo;
   /** Set once the run has started its webhook's delivery (a request with callbackUrl); the API reads its state. */
   webhook?: WebhookState;
@@ -79,6 +90,7 @@ export interface VideoStatusView {
   error?: VideoError;
   /** The completion webhook's delivery, for a request with callbackUrl. */
   webhook?: WebhookState;
+  scenes?: SceneStatus[];
   result?: {
     file: string;
     durationSeconds: number;
@@ -96,6 +108,8 @@ export interface ResolvedRender {
   height: number;
   fps: number;
   captions: boolean;
+  /** The request's caption options (preset and overrides); absent in runs started before caption styles (the renderer then uses the defaults). */
+  captionOptions?: CaptionOptions;
   background: Background;
   music?: RenderOptions['music'];
 }
@@ -164,6 +178,7 @@ export function resolveRender(render: RenderOptions): ResolvedRender {
     height,
     fps: render.fps,
     captions: render.captions.enabled,
+    ...(render.captions.enabled ? { captionOptions: render.captions } : {}),
     background: render.background,
     music: render.music,
   };

@@ -166,7 +166,12 @@ export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoPro
       videoId,
       language: request.language,
       render: resolveRender(request.render),
-      scenes: script.scenes.map((scene, i) => ({ ...scene, audioPath: audio[i]!.audioPath, durationSeconds: audio[i]!.durationSeconds })),
+      scenes: script.scenes.map((scene, i) => ({
+        ...scene,
+        audioPath: audio[i]!.audioPath,
+        durationSeconds: audio[i]!.durationSeconds,
+        ...(audio[i]!.words ? { words: audio[i]!.words } : {}),
+      })),
       cache,
     });
     Object.assign(state.stages.render, {
@@ -176,7 +181,8 @@ export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoPro
       attempt: rendered.attempt,
       seconds: (now() - t0) / 1000,
     });
-    const { cacheHit: _cacheHit, attempt: _attempt, ...file } = rendered;
+    const { cacheHit: _cacheHit, attempt: _attempt, wordTimes, ...file } = rendered;
+    if (wordTimes) state.scenes = wordTimes.map((source, index) => ({ index, wordTimes: source }));
     state.result = file;
     enter('done');
     const final = { ...state, progress: 1 };

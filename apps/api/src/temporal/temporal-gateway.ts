@@ -5,6 +5,7 @@ import {
   ScheduleNotFoundError,
   ScheduleOverlapPolicy,
   WorkflowExecutionAlreadyStartedError,
+  WorkflowContinuedAsNewError,
   WorkflowFailedError,
   WorkflowNotFoundError,
   type ScheduleDescription,
@@ -301,6 +302,22 @@ export class TemporalGateway {
   /** The result of a completed run. */
   result<T>(id: string): Promise<T> {
     return this.call(() => this.client.workflow.getHandle(id).result() as Promise<T>);
+  }
+
+  /**
+   * Resolves once run `runId` of `id` has closed, however it ended (true), or false when `maxMs` passed, `signal`
+   * aborted or Temporal could not be asked. Never rejects. The SDK long-polls the history for the close event, so
+   * the API learns of the end within a round trip instead of at its next status read (issue #18). Its own deadline
+   * replaces the one of the request that happened to start it (withDeadline overrides the async-local one).
+   */
+  async waitForClose(id: string, runId: string, options: { maxMs: number; signal: AbortSignal }): Promise<boolean> {
+    const handle = this.client.workflow.getHandle(id, runId, { followRuns: false });
+    try {
+      await this.client.withDeadline(Date.now() + options.maxMs, () => this.client.withAbortSignal(options.signal, () => handle.result()));
+      return true;
+    } catch (err) {
+      return err instanceof WorkflowFailedError || err instanceof WorkflowContinuedAsNewError;
+    }
   }
 
   /** Waits up to `ms` for the run to complete; false when it is still running then (or failed). */

@@ -144,12 +144,15 @@ describe('VideosService.get follows the current run', () => {
         calls.push('query');
         return rendering();
       },
+      // The close watch of a running run: it never reports a close here.
+      waitForClose: () => new Promise<boolean>(() => undefined),
       outcome: async () => {
         calls.push('outcome');
         return { status: 'failed', type: 'Terminated', message: 'by operator', closedBy: 'operator' };
       },
     } as unknown as TemporalGateway;
-    const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'vidflow-videos-')) });
+    // Every read asks Temporal (STATUS_REFRESH_MS=0): these tests change the run between two reads.
+    const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'vidflow-videos-')), STATUS_REFRESH_MS: '0' });
     return { videos: new VideosService(config, gateway, {} as ArtifactCache, new WebhooksService(config, gateway)), run, results, calls };
   }
 
