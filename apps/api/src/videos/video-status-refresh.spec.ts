@@ -3,6 +3,7 @@ import type { ArtifactCache } from '@vidflow/cache';
 import { loadConfig } from '@vidflow/config';
 import { initialStages, type VideoProgress } from '@vidflow/contracts';
 import { TemporalGateway } from '../temporal/temporal-gateway';
+import { WebhooksService } from '../webhooks/webhooks.service';
 import { VideosService } from './videos.service';
 
 /**
@@ -58,7 +59,8 @@ describe('VideosService status reads under STATUS_REFRESH_MS', () => {
       withAbortSignal: (_signal: AbortSignal, fn: () => Promise<unknown>) => fn(),
     } as unknown as Client;
     const config = loadConfig({ STATUS_REFRESH_MS: refreshMs, DATA_DIR: '/tmp/vidflow-refresh-unused' });
-    const videos = new VideosService(config, new TemporalGateway(config, client), {} as ArtifactCache);
+    const gateway = new TemporalGateway(config, client);
+    const videos = new VideosService(config, gateway, {} as ArtifactCache, new WebhooksService(config, gateway));
     const end = async () => {
       status = 'COMPLETED';
       close();
