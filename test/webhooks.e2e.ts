@@ -1,7 +1,8 @@
 import { NestFactory } from '@nestjs/core';
+import { Client, Connection } from '@temporalio/client';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfig, type VidflowConfig } from '@vidflow/config';
-import type { VideoStatusView, WebhookEvent } from '@vidflow/contracts';
+import { WEBHOOK_WORKFLOW, type VideoStatusView, type WebhookDeliveryInput, type WebhookEvent, type WebhookState } from '@vidflow/contracts';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
@@ -10,7 +11,7 @@ import type TestAgent from 'supertest/lib/agent';
 import { createApp } from '../apps/api/src/create-app';
 import { TemporalWorkerService } from '../apps/worker/src/temporal-worker.service';
 import { WorkerModule } from '../apps/worker/src/worker.module';
-import { quietTemporalLogs, testEnv, waitForVideo } from './support/test-stack';
+import { quietTemporalLogs, testEnv, waitForVideo, writeSlowBackground } from './support/test-stack';
 
 // Two secrets: the worker signs with both (a rotation in progress); the receiver verifies with each on its own.
 const OLD_SECRET = 'whsec_' + Buffer.from('the old secret, thirty-two bytes').toString('base64');
@@ -171,6 +172,26 @@ describe('completion webhooks end to end (real Temporal, worker, receiver verify
     expect(got[0]!.event).toMatchObject({ type: 'video.failed', data: { id, status: 'failed', error: { type: 'BadMedia' } } });
   });
 
+  it('a cancelled video: video.cancelled, delivered although the run was cancelled', async () => {
+    const created = await stack.api
+      .post('/api/videos')
+      .send({
+        topic: 'the history of clocks',
+        llm: { targetSeconds: 60 },
+        render: { height: 240, background: { video: writeSlowBackground(stack.config.mediaDir) } },
+        callbackUrl: `${receiver.url}/hooks/cancel`,
+      })
+      .expect(202);
+    const id = (created.body as { id: string }).id;
+    await waitForVideo(stack.api, id, (s) => s.stage === 'render');
+    await stack.api.delete(`/api/videos/${id}`).expect(202);
+    expect((await waitForVideo(stack.api, id)).status).toBe('cancelled');
+    expect((await webhookSettled(id)).webhook).toMatchObject({ status: 'delivered', attempts: 1 });
+    expect(receiver.for(id).map((d) => d.event)).toEqual([
+      expect.objectContaining({ type: 'video.cancelled', data: expect.objectContaining({ id, status: 'cancelled', stage: 'render' }) }),
+    ]);
+  });
+
   it('a worker stopped while a delivery waits to retry: delivered after the worker is back', async () => {
     receiver.answers = [(res) => res.writeHead(503).end()];
     const created = await stack.api
@@ -202,5 +223,30 @@ describe('completion webhooks end to end (real Temporal, worker, receiver verify
     expect(bad.body.error.details).toEqual([expect.objectContaining({ field: 'url' })]);
     const badVideo = await stack.api.post('/api/videos').send({ script: 'x', callbackUrl: 'ftp://example.com/hook' }).expect(400);
     expect(badVideo.body.error.details).toEqual([{ field: 'callbackUrl', message: 'only http and https URLs are accepted' }]);
+  });
+
+  it('gives up once the next wait would pass retryHours, after waiting at least the backoff (Retry-After shorter than it)', async () => {
+    receiver.answers = [(res) => res.writeHead(429, { 'retry-after': '1' }).end(), (res) => res.writeHead(503).end()];
+    const connection = await Connection.connect({ address: stack.config.temporal.address });
+    try {
+      const client = new Client({ connection, namespace: stack.config.temporal.namespace });
+      const subject = `give-up-${Date.now()}`;
+      const input: WebhookDeliveryInput = {
+        messageId: `msg_${subject}`,
+        url: `${receiver.url}/hooks/give-up`,
+        event: { type: 'ping', timestamp: new Date().toISOString(), data: { id: subject } },
+        // 10.8 s: the 5 s wait after the first attempt fits, the 10 s one after the second does not.
+        retryHours: 0.003,
+      };
+      const state = (await client.workflow.execute(WEBHOOK_WORKFLOW, { workflowId: `whk-${subject}`, taskQueue: stack.config.taskQueues.io, args: [input] })) as WebhookState;
+      expect(state).toEqual({ status: 'failed', attempts: 2, lastError: 'HTTP 503 Service Unavailable (gave up after 2 attempts within WEBHOOK_RETRY_HOURS=0.003)' });
+      const got = receiver.for(subject);
+      expect(got).toHaveLength(2);
+      // The retry came after the 5 s backoff (a durable timer), not after the receiver's shorter Retry-After.
+      const at = got.map((d) => Number(d.headers['webhook-timestamp']));
+      expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(4);
+    } finally {
+      await connection.close();
+    }
   });
 });

@@ -71,6 +71,7 @@ export function toStatusView(p: StatusParts): VideoStatusView {
           },
         }
       : {}),
+    ...(p.progress?.scenes ? { scenes: p.progress.scenes } : {}),
     ...(p.progress?.webhook ? { webhook: p.progress.webhook } : {}),
     createdAt: p.desc.startTime.toISOString(),
     updatedAt: updated.toISOString(),

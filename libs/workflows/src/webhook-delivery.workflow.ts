@@ -48,7 +48,8 @@ export async function webhookDeliveryWorkflow(input: WebhookDeliveryInput): Prom
     const wait = Math.max(Math.min(FIRST_RETRY_MS * 2 ** (state.attempts - 1), MAX_WAIT_MS), (result.retryAfterSeconds ?? 0) * 1000);
     if (Date.now() + wait > giveUpAt) {
       state.status = 'failed';
-      state.lastError = `${result.error} (gave up after ${state.attempts} attempts within WEBHOOK_RETRY_HOURS=${input.retryHours})`;
+      // A test ping (retryHours 0) is one attempt by design: its error needs no explanation.
+      state.lastError = input.retryHours > 0 ? `${result.error} (gave up after ${state.attempts} attempts within WEBHOOK_RETRY_HOURS=${input.retryHours})` : result.error;
       return { ...state };
     }
     await sleep(wait);
