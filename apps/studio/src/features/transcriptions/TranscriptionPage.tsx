@@ -51,12 +51,15 @@ export function TranscriptionPage({ id }: { id: string }) {
   }, [id]);
 
   const jsonFile = status?.result?.files.json;
+  const [attempt, setAttempt] = useState(0);
   useEffect(() => {
     if (!jsonFile) return;
-    fetch(jsonFile, { headers: { Accept: 'application/json', ...authHeaders() } })
+    const ctrl = new AbortController();
+    fetch(jsonFile, { headers: { Accept: 'application/json', ...authHeaders() }, signal: ctrl.signal })
       .then((res) => (res.ok ? res.json() : Promise.reject(new Error(`the transcript answered ${res.status}`))))
-      .then((json) => setSegments(parseTranscript(json)), (err) => setProblem(messageOf(err)));
-  }, [jsonFile]);
+      .then((json) => setSegments(parseTranscript(json)), (err) => { if (!ctrl.signal.aborted) setProblem(messageOf(err)); });
+    return () => ctrl.abort();
+  }, [jsonFile, attempt]);
 
   if (!status) return <section aria-busy="true"><h1>Transcription <span class="mono">{id}</span></h1><p>{problem ?? 'Connecting…'}</p></section>;
   const done = TERMINAL.has(status.status);
@@ -135,6 +138,7 @@ export function TranscriptionPage({ id }: { id: string }) {
           )}
         </>
       )}
+      {jsonFile && !segments && <p><button type="button" onClick={() => setAttempt(attempt + 1)}>Load the transcript again</button></p>}
       <p class="row">
         {!done && <button type="button" onClick={() => void unwrap(client.DELETE('/api/transcriptions/{id}', { params: { path: { id } } })).catch((e) => setProblem(messageOf(e)))}>Cancel</button>}
         <a href="/transcriptions" onClick={onLinkClick}>All transcriptions</a>
