@@ -54,7 +54,7 @@ test('upload a recording, follow its chunks, read the transcript, click a line t
   const last = transcript.segments.length - 1;
   await expect(lines.nth(last).textContent()).resolves.toContain(transcript.segments[last]!.text.trim().split(/\s+/)[0]);
   await lines.nth(last).click();
-  const position = await page.locator('video.player').evaluate((v) => (v as HTMLVideoElement).currentTime);
+  const position = await page.locator('video.player').evaluate((v) => (v as unknown as { currentTime: number }).currentTime);
   expect(Math.abs(position - transcript.segments[last]!.start)).toBeLessThan(0.5);
   await expect(page.locator('.transcript li').nth(last).getAttribute('aria-current')).resolves.toBe('true');
 
