@@ -210,6 +210,15 @@ describe('real answers of every route validate against the OpenAPI document', ()
     check('delete', '/api/schedules/{id}', await api().delete(`/api/schedules/${id}`)); // 404
   });
 
+  it('webhooks: a test ping (an unresolvable host: 200 with the failed attempt) and its errors', async () => {
+    const sent = await api().post('/api/webhooks/test').send({ url: 'http://hooks.invalid/vidflow' });
+    check('post', '/api/webhooks/test', sent);
+    expect(sent.status).toBe(200);
+    expect(sent.body).toMatchObject({ webhook: { status: 'failed', attempts: 1, lastError: expect.stringContaining('not found') } });
+    check('post', '/api/webhooks/test', await api().post('/api/webhooks/test').send({ url: 'ftp://example.com/' })); // 400
+    check('post', '/api/webhooks/test', await api().post('/api/webhooks/test').send({ url: 'http://10.0.0.1/hook' })); // 422
+  });
+
   it('cache, Studio config, health and metrics', async () => {
     check('get', '/api/cache/stats', await api().get('/api/cache/stats'));
     const cache = await openCache(stack.config.cache);

@@ -26,6 +26,8 @@ import { CACHE, CONFIG } from './tokens';
 import { VideosController } from './videos/videos.controller';
 import { VideoListService } from './videos/video-list.service';
 import { VideosService } from './videos/videos.service';
+import { WebhooksController } from './webhooks/webhooks.controller';
+import { WebhooksService } from './webhooks/webhooks.service';
 
 @Module({})
 export class AppModule {
@@ -34,7 +36,7 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [loggingModule(config, options.silent), TemporalModule, TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' }), MetricsModule],
-      controllers: [VideosController, BatchesController, SchedulesController, CacheController, HealthController, StudioConfigController, UploadsController, TranscriptionsController, SystemController],
+      controllers: [VideosController, BatchesController, SchedulesController, CacheController, HealthController, StudioConfigController, UploadsController, TranscriptionsController, SystemController, WebhooksController],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: CACHE, useFactory: () => openCache(config.cache) },
@@ -48,6 +50,7 @@ export class AppModule {
         UploadsService,
         TranscriptionsService,
         SystemService,
+        WebhooksService,
       ],
       exports: [CONFIG],
     };

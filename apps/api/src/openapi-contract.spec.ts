@@ -58,7 +58,6 @@ const NOT_YET_SERVED: Record<string, string> = {
   'GET /api/media/{id}/file': '#14 media library',
   'POST /api/media': '#14 media library',
   'GET /api/voices': '#14/#16 voices',
-  'POST /api/webhooks/test': '#17 webhooks',
   'POST /mcp': '#17 MCP',
 };
 

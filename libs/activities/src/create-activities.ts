@@ -1,4 +1,5 @@
 import type { ActivityDeps } from './activity-deps';
+import { makeDeliverWebhook } from './activities/deliver-webhook.activity';
 import { makeCleanupVideo } from './activities/cleanup-video.activity';
 import { makeMaintainCache } from './activities/maintain-cache.activity';
 import { makeLookupPipeline, makePlacePipelineHit, makeStorePipeline } from './activities/pipeline-cache.activity';
@@ -31,6 +32,7 @@ export function createIoActivities(deps: ActivityDeps) {
     maintainCache: makeMaintainCache(deps),
     cleanupVideo: makeCleanupVideo(deps),
     sweepRunFolders: makeSweepRunFolders(deps),
+    deliverWebhook: makeDeliverWebhook(deps),
   };
 }
 

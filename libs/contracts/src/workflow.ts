@@ -13,3 +13,5 @@ export * from './batch-progress';
 export * from './transcription-status';
 export * from './transcription-workflow-api';
 export * from './transcription-activity-io';
+export * from './webhook';
+export * from './video-status-view';

@@ -1,5 +1,5 @@
 import type { VidflowConfig } from '@vidflow/config';
-import { isHttpUrl, looksLikeUrl, parseMediaUrl, type FieldIssue, type VideoRequest } from '@vidflow/contracts';
+import { callbackUrlProblem, isHttpUrl, looksLikeUrl, parseMediaUrl, type FieldIssue, type VideoRequest } from '@vidflow/contracts';
 
 /** Which optional providers this deployment has (from the same settings the workers read). */
 export interface PolicyAvailability {
@@ -8,11 +8,18 @@ export interface PolicyAvailability {
   /** An OpenAI-compatible speech server (TTS_* or OPENAI_*). */
   tts?: boolean;
   privateMediaUrls?: boolean;
+  /** WEBHOOK_ALLOW_PRIVATE_URLS: callbackUrl may name a literal private address. */
+  privateCallbackUrls?: boolean;
 }
 
 /** What the configuration makes available, for `requestPolicyIssues`. */
 export function policyAvailability(config: VidflowConfig): PolicyAvailability {
-  return { llm: config.llm.openai !== undefined, tts: config.tts.openai !== undefined, privateMediaUrls: config.mediaDownload.allowPrivate };
+  return {
+    llm: config.llm.openai !== undefined,
+    tts: config.tts.openai !== undefined,
+    privateMediaUrls: config.mediaDownload.allowPrivate,
+    privateCallbackUrls: config.webhooks.allowPrivate,
+  };
 }
 
 /**
@@ -36,6 +43,11 @@ export function requestPolicyIssues(request: VideoRequest, available: PolicyAvai
   for (const [field, ref] of mediaRefs(request)) {
     const problem = mediaRefProblem(ref, available.privateMediaUrls);
     if (problem) issues.push({ field, message: problem });
+  }
+  // The worker checks every address it connects to; a literal private IP is refused here already.
+  if (request.callbackUrl) {
+    const problem = callbackUrlProblem(request.callbackUrl, available.privateCallbackUrls !== false);
+    if (problem) issues.push({ field: 'callbackUrl', message: problem });
   }
   return issues;
 }

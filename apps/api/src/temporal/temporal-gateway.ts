@@ -5,6 +5,7 @@ import {
   ScheduleNotFoundError,
   ScheduleOverlapPolicy,
   WorkflowExecutionAlreadyStartedError,
+  WorkflowContinuedAsNewError,
   WorkflowFailedError,
   WorkflowNotFoundError,
   type ScheduleDescription,
@@ -21,6 +22,11 @@ import {
   transcriptionStatusQuery,
   VIDEO_WORKFLOW,
   videoStatusQuery,
+  WEBHOOK_WORKFLOW,
+  webhookStatusQuery,
+  webhookWorkflowId,
+  type WebhookDeliveryInput,
+  type WebhookState,
   type BatchProgress,
   type BatchWorkflowInput,
   type RenderHeartbeat,
@@ -298,6 +304,22 @@ export class TemporalGateway {
     return this.call(() => this.client.workflow.getHandle(id).result() as Promise<T>);
   }
 
+  /**
+   * Resolves once run `runId` of `id` has closed, however it ended (true), or false when `maxMs` passed, `signal`
+   * aborted or Temporal could not be asked. Never rejects. The SDK long-polls the history for the close event, so
+   * the API learns of the end within a round trip instead of at its next status read (issue #18). Its own deadline
+   * replaces the one of the request that happened to start it (withDeadline overrides the async-local one).
+   */
+  async waitForClose(id: string, runId: string, options: { maxMs: number; signal: AbortSignal }): Promise<boolean> {
+    const handle = this.client.workflow.getHandle(id, runId, { followRuns: false });
+    try {
+      await this.client.withDeadline(Date.now() + options.maxMs, () => this.client.withAbortSignal(options.signal, () => handle.result()));
+      return true;
+    } catch (err) {
+      return err instanceof WorkflowFailedError || err instanceof WorkflowContinuedAsNewError;
+    }
+  }
+
   /** Waits up to `ms` for the run to complete; false when it is still running then (or failed). */
   async completesWithin(id: string, ms: number): Promise<boolean> {
     try {
@@ -337,6 +359,52 @@ export class TemporalGateway {
     const payload = history.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
     if (!payload) throw new Error(`${id}: its start event carries no input`);
     return defaultPayloadConverter.fromPayload<T>(payload);
+  }
+
+  // --- webhooks ------------------------------------------------------------------------------------
+
+  /**
+   * The state of the delivery workflow of `subjectId`'s webhook: its result once closed (`final`), the status
+   * query's answer while it retries, undefined when it does not exist (yet) or no worker answers the query.
+   */
+  async webhookState(subjectId: string): Promise<{ state: WebhookState; final: boolean } | undefined> {
+    const handle = this.client.workflow.getHandle(webhookWorkflowId(subjectId));
+    let status: string;
+    try {
+      status = (await handle.describe()).status.name;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw toApiError(err);
+    }
+    if (status === 'RUNNING') {
+      const state = await this.query(() => handle.query(webhookStatusQuery));
+      return state ? { state, final: false } : undefined;
+    }
+    if (status === 'COMPLETED') return { state: await this.call(() => handle.result() as Promise<WebhookState>), final: true };
+    // Terminated or timed out by an operator: no more attempts will be made.
+    return { state: { status: 'failed', attempts: 0, lastError: `the delivery workflow was ${status.toLowerCase()}` }, final: true };
+  }
+
+  /**
+   * Sends one webhook event through a delivery workflow (the worker's signing secrets and address rules) and
+   * waits up to `waitMs` for its outcome; past that, the state so far.
+   */
+  async deliverOnce(workflowId: string, input: WebhookDeliveryInput, waitMs: number): Promise<WebhookState> {
+    const handle = await this.withDeadline(() =>
+      this.call(() =>
+        this.client.workflow.start(WEBHOOK_WORKFLOW, {
+        workflowId,
+        taskQueue: this.config.taskQueues.io,
+        args: [input],
+          typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.kind, value: 'webhook' }],
+        }),
+      ),
+    );
+    try {
+      return (await this.client.withAbortSignal(AbortSignal.timeout(waitMs), () => handle.result())) as WebhookState;
+    } catch {
+      return (await this.query(() => handle.query(webhookStatusQuery))) ?? { status: 'pending', attempts: 0 };
+    }
   }
 
   async cancel(id: string): Promise<void> {

@@ -75,6 +75,8 @@ export function fakeActivities(overrides: Partial<AllActivities> = {}): AllActiv
     burnInSubtitles: async (i) => ({ video: transcriptionFilePath(i.transcriptionId, 'video') }),
     cleanupTranscription: async () => undefined,
     sweepRunFolders: async () => ({ removed: [], kept: 0 }),
+    // Fakes ask for no callbackUrl; a run that does is tested against a real receiver (test/webhooks.e2e.ts).
+    deliverWebhook: async () => ({ outcome: 'delivered' as const, status: 200 }),
   };
   return { ...base, ...overrides };
 }
