@@ -193,7 +193,7 @@ describe('vidflow CLI against a running stack', () => {
   });
 
   it('batch --wait runs a CSV file with an overall progress bar and a per-item summary; exits 1 when an item failed', async () => {
-    writeFileSync(join(work, 'two.csv'), 'script,voice,height\n"One, two. Three.",,480\nHello there.,zz-nope,480\n');
+    writeFileSync(join(work, 'two.csv'), 'script,language,height\n"One, two. Three.",,480\nHello there.,zz,480\n');
     const run = await vidflow(['batch', 'two.csv', '--max-concurrent', '2', '--wait']);
     expect(run.code).toBe(1);
     const lines = run.stdout.trim().split('\n');
@@ -203,7 +203,7 @@ describe('vidflow CLI against a running stack', () => {
     const table = lines.slice(lines.findIndex((l) => l.startsWith('index')));
     expect(table[0]).toMatch(/^index {2}videoId +status +error$/);
     expect(table[1]).toMatch(/^0 +vid-\S+ +completed$/);
-    expect(table[2]).toMatch(/^1 +vid-\S+ +failed +.*zz-nope/);
+    expect(table[2]).toMatch(/^1 +vid-\S+ +failed +.*no voice "zz"/);
     expect(run.stderr).toBe(`error: batch ${batchId} completed: 1 failed, 0 cancelled of 2\n`);
 
     const status = await vidflow(['batch-status', batchId, '--json']);

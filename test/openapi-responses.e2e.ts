@@ -2,12 +2,13 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { cacheKey, openCache } from '@vidflow/cache';
 import { loadConfig } from '@vidflow/config';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { createApp } from '../apps/api/src/create-app';
 import { OpenApiResponses, type OpenApiDoc } from './support/openapi-responses';
-import { startTestStack, waitForVideo, type TestStack } from './support/test-stack';
+import { startTestStack, waitForVideo, waitForVoices, type TestStack } from './support/test-stack';
 
 /**
  * Every route of the OpenAPI document, its successes and its errors, answered by the real stack (API,
@@ -156,14 +157,53 @@ describe('real answers of every route validate against the OpenAPI document', ()
     check('delete', '/api/transcriptions/{id}', cancelled);
     check('delete', '/api/transcriptions/{id}', await api().delete('/api/transcriptions/trn-nope')); // 404
 
+    const voices = await waitForVoices(api());
+    check('get', '/api/voices', voices);
+
     const system = await api().get('/api/system');
     expect(system.status).toBe(200);
     check('get', '/api/system', system);
   });
 
+  it('media library: add (multipart, JSON), get, list, file (full, range, 304, 416), delete, and their errors', async () => {
+    const dir = mkdtempSync(join(process.env.VIDFLOW_TEST_ROOT!, 'oa-media-'));
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=green:s=64x48', '-frames:v', '1', join(dir, 'green.png')]);
+    writeFileSync(join(dir, 'notes.txt'), 'plain text\n');
+    const created = await api().post('/api/media').attach('file', join(dir, 'green.png'));
+    check('post', '/api/media', created);
+    expect(created.status).toBe(201);
+    const item = created.body as { id: string; links: { self: string; file: string } };
+    check('post', '/api/media', await api().post('/api/media').attach('file', join(dir, 'notes.txt'))); // 415
+    check('post', '/api/media', await api().post('/api/media').send({ upload: 'nope' })); // 400
+    check('post', '/api/media', await api().post('/api/media').send({ upload: 'upl-00000000000000000000000000000000' })); // 422
+
+    const got = await api().get(item.links.self);
+    check('get', '/api/media/{id}', got);
+    check('get', '/api/media/{id}', await api().get(item.links.self).set('If-None-Match', got.headers.etag!)); // 304
+    check('get', '/api/media/{id}', await api().get('/api/media/not-an-id')); // 400
+    check('get', '/api/media/{id}', await api().get('/api/media/med-00000000000000000000000000000000')); // 404
+
+    const list = await api().get('/api/media?kind=image&limit=10');
+    check('get', '/api/media', list);
+    check('get', '/api/media', await api().get('/api/media?kind=image&limit=10').set('If-None-Match', list.headers.etag!)); // 304
+    check('get', '/api/media', await api().get('/api/media?limit=0')); // 400
+
+    const full = await api().get(item.links.file).buffer(true);
+    check('get', '/api/media/{id}/file', full);
+    const size = Number(full.headers['content-length']);
+    check('get', '/api/media/{id}/file', await api().get(item.links.file).set('Range', 'bytes=0-9').buffer(true)); // 206
+    check('get', '/api/media/{id}/file', await api().get(item.links.file).set('If-None-Match', full.headers.etag!)); // 304
+    check('get', '/api/media/{id}/file', await api().get(item.links.file).set('Range', `bytes=${size + 10}-`)); // 416
+    check('get', '/api/media/{id}/file', await api().get('/api/media/med-00000000000000000000000000000000/file')); // 404
+
+    check('delete', '/api/media/{id}', await api().delete(item.links.self));
+    check('delete', '/api/media/{id}', await api().delete(item.links.self)); // 404
+    check('delete', '/api/media/{id}', await api().delete('/api/media/not-an-id')); // 400
+  });
+
   it('batches: submit, status, cancel, retry, and their errors', async () => {
     const key = `k-${randomUUID()}`;
-    const body = { items: [{ script: 'One.' }, { script: 'Two.', voice: { name: 'zz-nope' } }], defaults: { render: { height: 240 } } };
+    const body = { items: [{ script: 'One.' }, { script: 'Two.', language: 'zz' }], defaults: { render: { height: 240 } } };
     const created = await api().post('/api/batches').set('Idempotency-Key', key).send(body);
     check('post', '/api/batches', created);
     const id = (created.body as { id: string }).id;

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ffprobe } from './support/ffprobe';
 import { ffmpegProcessesWriting } from './support/processes';
-import { startTestStack, type TestStack, waitForVideo, writeSlowBackground } from './support/test-stack';
+import type { VoiceCatalog } from '@vidflow/contracts';
+import { startTestStack, type TestStack, waitForVideo, waitForVoices, writeSlowBackground } from './support/test-stack';
 
 /** End to end: REST API -> Temporal -> real worker -> espeak-ng + ffmpeg -> MP4 checked with ffprobe. */
 describe('videos end to end', () => {
@@ -62,15 +63,42 @@ describe('videos end to end', () => {
     expect(probed.video).toEqual({ codec: 'h264', width: 1920, height: 1080 });
   });
 
-  it('fails fast, in the tts stage, when espeak-ng has no such voice', async () => {
+  it('refuses a voice.name the workers do not have with 422, and lists the voices they have', async () => {
+    const voices = await waitForVoices(stack.api);
+    expect(voices.status).toBe(200);
+    const names = (voices.body as VoiceCatalog).providers.map((p) => p.name);
+    expect(names).toEqual(expect.arrayContaining(['espeak', 'flite', 'festival']));
+    const refused = await stack.api.post('/api/videos').send({ script: 'Hello there.', voice: { name: 'zz-nope' } }).expect(422);
+    expect(refused.body.error.details).toEqual([expect.objectContaining({ field: 'voice.name' })]);
+    expect(refused.body.error.message).toContain('zz-nope');
+    // A listed name passes (an alias of espeak-ng's, and a flite voice).
+    for (const voice of [{ name: 'en' }, { provider: 'flite', name: 'rms' }]) {
+      const accepted = await stack.api.post('/api/videos').send({ script: 'Hi.', voice, render: { height: 240 } }).expect(202);
+      expect((await waitForVideo(stack.api, accepted.body.id)).status).toBe('completed');
+    }
+    await stack.api.post('/api/videos').send({ script: 'Hi.', voice: { provider: 'flite', name: 'zz' } }).expect(422);
+  });
+
+  it('speaks with flite and festival end to end', async () => {
+    for (const voice of [{ provider: 'flite', name: 'slt' }, { provider: 'festival' }]) {
+      const created = await stack.api.post('/api/videos').send({ script: 'The deep sea is dark. Life is everywhere.', voice, render: { height: 240 } }).expect(202);
+      const status = await waitForVideo(stack.api, created.body.id);
+      expect(status.status).toBe('completed');
+      expect(status.result!.durationSeconds).toBeGreaterThan(1.5);
+      const probed = ffprobe(join(stack.config.dataDir, 'videos', `${created.body.id}.mp4`));
+      expect(probed.audio).toBeDefined();
+    }
+  });
+
+  it('fails fast, in the tts stage, when espeak-ng has no voice for the language', async () => {
     const created = await stack.api
       .post('/api/videos')
-      .send({ script: 'Hello there.', voice: { name: 'zz-nope' } })
+      .send({ script: 'Hello there.', language: 'zz' })
       .expect(202);
     const status = await waitForVideo(stack.api, created.body.id);
     expect(status.status).toBe('failed');
     expect(status.error).toMatchObject({ type: 'BadInput', stage: 'tts' });
-    expect(status.error!.message).toContain('zz-nope');
+    expect(status.error!.message).toContain('no voice "zz"');
     expect(status.stages.tts.status).toBe('failed');
     expect(leftovers(created.body.id)).toEqual([]);
     await stack.api.get(`/api/videos/${created.body.id}/file`).expect(409);

@@ -107,3 +107,13 @@ export function writeSlowBackground(mediaDir: string, name = 'moving.mp4'): stri
     '-c:v', 'libx264', '-pix_fmt', 'yuv420p', join(mediaDir, name)]);
   return name;
 }
+
+/** GET /api/voices once the stack's worker has published its voices (it does so as it starts, in the background). */
+export async function waitForVoices(api: TestAgent): Promise<request.Response> {
+  for (let i = 0; i < 200; i++) {
+    const res = await api.get('/api/voices');
+    if (res.status !== 503) return res;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('the worker did not publish its voices');
+}

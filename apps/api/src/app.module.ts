@@ -11,6 +11,8 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { loggingModule } from './common/logging';
 import { HealthChecksService } from './health/health-checks.service';
 import { HealthController } from './health/health.controller';
+import { MediaController } from './media/media.controller';
+import { MediaService } from './media/media.service';
 import { MetricsModule } from './metrics/metrics.module';
 import { SchedulesController } from './schedules/schedules.controller';
 import { SchedulesService } from './schedules/schedules.service';
@@ -28,6 +30,8 @@ import { VideoListService } from './videos/video-list.service';
 import { VideosService } from './videos/videos.service';
 import { WebhooksController } from './webhooks/webhooks.controller';
 import { WebhooksService } from './webhooks/webhooks.service';
+import { VoicesController } from './voices/voices.controller';
+import { VoicesService } from './voices/voices.service';
 
 @Module({})
 export class AppModule {
@@ -36,7 +40,7 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [loggingModule(config, options.silent), TemporalModule, TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' }), MetricsModule],
-      controllers: [VideosController, BatchesController, SchedulesController, CacheController, HealthController, StudioConfigController, UploadsController, TranscriptionsController, SystemController, WebhooksController],
+      controllers: [VideosController, BatchesController, SchedulesController, CacheController, HealthController, StudioConfigController, UploadsController, TranscriptionsController, SystemController, WebhooksController, MediaController, VoicesController],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: CACHE, useFactory: () => openCache(config.cache) },
@@ -51,6 +55,8 @@ export class AppModule {
         TranscriptionsService,
         SystemService,
         WebhooksService,
+        MediaService,
+        VoicesService,
       ],
       exports: [CONFIG],
     };

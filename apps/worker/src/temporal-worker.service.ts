@@ -15,6 +15,7 @@ import { ensureMaintenanceSchedule } from './ensure-maintenance-schedule';
 import { activityMetricsInterceptors } from './activity-metrics.interceptor';
 import { ensureSearchAttributes } from './ensure-search-attributes';
 import { keepAliveHeartbeatInterceptors } from './keep-alive-heartbeat.interceptor';
+import { publishVoices } from './publish-voices';
 import { ACTIVITY_DEPS, CONFIG } from './tokens';
 import type { ReadinessReport } from './worker-http-server';
 import { WorkerMetrics } from './worker-metrics';
@@ -39,6 +40,11 @@ export class TemporalWorkerService implements OnApplicationShutdown {
 
   async run(): Promise<void> {
     const { temporal, taskQueues, worker } = this.config;
+    // Before connecting: the API can list and check voices while this worker still waits for Temporal.
+    await publishVoices(this.config).then(
+      (catalog) => this.logger.log(`published voices: ${catalog.providers.map((p) => `${p.name} (${p.voices.length})`).join(', ')}`),
+      (err: Error) => this.logger.warn(`could not publish voices to DATA_DIR: ${err.message}`),
+    );
     this.connection = await NativeConnection.connect({ address: temporal.address });
     const added = await ensureSearchAttributes(this.connection, temporal.namespace);
     if (added.length) this.logger.log(`registered search attributes: ${added.join(', ')}`);

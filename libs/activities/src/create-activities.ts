@@ -14,6 +14,7 @@ import { makePlanTranscriptionChunks } from './activities/plan-transcription-chu
 import { makeProbeTranscriptionMedia } from './activities/probe-transcription-media.activity';
 import { makeTranscribeChunk } from './activities/transcribe-chunk.activity';
 import { makeWriteTranscript } from './activities/write-transcript.activity';
+import { makeProbeLibraryMedia } from './activities/probe-library-media.activity';
 
 /** Script writing: its own task queue, whose activities-per-second limit rate-limits LLM calls. */
 export function createLlmActivities(deps: ActivityDeps) {
@@ -33,6 +34,7 @@ export function createIoActivities(deps: ActivityDeps) {
     cleanupVideo: makeCleanupVideo(deps),
     sweepRunFolders: makeSweepRunFolders(deps),
     deliverWebhook: makeDeliverWebhook(deps),
+    probeLibraryMedia: makeProbeLibraryMedia(deps),
   };
 }
 

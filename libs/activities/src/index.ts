@@ -34,3 +34,8 @@ export * from './adapters/workflow-runs/workflow-runs';
 export * from './adapters/webhook/send-webhook';
 export * from './adapters/webhook/sign-webhook';
 export * from './activities/deliver-webhook.activity';
+export * from './adapters/speech/list-voices';
+export * from './adapters/stock-media/pexels-stock.provider';
+export * from './adapters/stock-media/pixabay-stock.provider';
+export * from './adapters/stock-media/scene-queries';
+export * from './adapters/stock-media/stock-media-provider';

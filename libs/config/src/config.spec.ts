@@ -35,6 +35,7 @@ describe('loadConfig', () => {
       llmRequestsPerSecond: 5,
       api: { host: '127.0.0.1', port: 3000, publicUrl: 'http://localhost:3000', corsOrigins: [], slowRequestMs: 1000, statusRefreshMs: 250 },
       uploads: { dir: '/srv/vidflow/.data/uploads', maxBytes: 2 * 1024 ** 3, expirySeconds: 86400 },
+      library: { dir: '/srv/vidflow/.data/library', maxBytes: 512 * 1024 ** 2 },
       worker: {
         ioConcurrency: 16,
         renderConcurrency: Math.max(1, Math.floor(availableParallelism() / 2)),
@@ -64,6 +65,7 @@ describe('loadConfig', () => {
       llm: { openai: undefined },
       tts: { openai: undefined },
       images: { openai: undefined },
+      stockMedia: { pexels: undefined, pixabay: undefined },
       stt: { parallelism: 8, pocketsphinxPath: 'pocketsphinx_continuous', openai: undefined },
     });
   });
@@ -257,6 +259,18 @@ describe('loadConfig', () => {
       ['OPENAI_MAX_CONNECTIONS', 'many'],
     ])('rejects %s=%j naming the variable', (key, value) => {
       expect(configError({ [key]: value }).message).toMatch(new RegExp(`^\\s*${key}: `, 'm'));
+    });
+  });
+
+  describe('stock media', () => {
+    it('has a provider per key, with the public API as the default base URL, and hides the keys', () => {
+      const c = loadConfig({ PEXELS_API_KEY: 'px-secret', PIXABAY_API_KEY: 'pb-secret', PIXABAY_BASE_URL: 'http://127.0.0.1:7811/' }, cwd);
+      expect(c.stockMedia.pexels).toEqual({ baseUrl: 'https://api.pexels.com', timeoutMs: 60_000 });
+      expect(c.stockMedia.pexels!.apiKey).toBe('px-secret');
+      expect(c.stockMedia.pixabay).toEqual({ baseUrl: 'http://127.0.0.1:7811', timeoutMs: 60_000 });
+      expect(JSON.stringify(c)).not.toMatch(/px-secret|pb-secret/);
+      expect(loadConfig({ PEXELS_BASE_URL: 'http://127.0.0.1:1' }, cwd).stockMedia.pexels).toBeUndefined();
+      expect(configError({ PEXELS_BASE_URL: 'api.pexels.com' }).message).toMatch(/^\s*PEXELS_BASE_URL: /m);
     });
   });
 

@@ -49,6 +49,7 @@ export const envSchema = z.object({
   SLOW_REQUEST_MS: z.coerce.number().int().min(0).default(1000),
   UPLOAD_MAX_BYTES: positiveInt.default(2 * 1024 ** 3),
   UPLOAD_EXPIRY_SECONDS: positiveInt.default(24 * 3600),
+  MEDIA_MAX_BYTES: positiveInt.default(512 * 1024 ** 2),
   WORKER_IO_CONCURRENCY: positiveInt.default(16),
   WORKER_RENDER_CONCURRENCY: positiveInt.optional(),
   WORKER_WORKFLOW_CONCURRENCY: positiveInt.default(100),
@@ -95,6 +96,10 @@ export const envSchema = z.object({
   IMAGES_BASE_URL: httpUrl('http://127.0.0.1:7860/v1').optional(),
   IMAGES_API_KEY: z.string().min(1).optional(),
   IMAGES_MODEL: z.string().min(1).default('dall-e-3'),
+  PEXELS_API_KEY: z.string().min(1).optional(),
+  PEXELS_BASE_URL: httpUrl('https://api.pexels.com').default('https://api.pexels.com'),
+  PIXABAY_API_KEY: z.string().min(1).optional(),
+  PIXABAY_BASE_URL: httpUrl('https://pixabay.com').default('https://pixabay.com'),
   OPENAI_TIMEOUT_MS: positiveInt.default(60_000),
   OPENAI_MAX_CONNECTIONS: positiveInt.max(1024).default(16),
   STT_BASE_URL: httpUrl('http://127.0.0.1:8000/v1').optional(),
@@ -160,6 +165,12 @@ export interface VidflowConfig {
     /** An unfinished upload is removed this long after its creation. */
     expirySeconds: number;
   };
+  /** The media library (/api/media) under DATA_DIR/library. */
+  library: {
+    dir: string;
+    /** Largest file a multipart POST /api/media takes; over it 413 and nothing is kept (bigger files: a tus upload). */
+    maxBytes: number;
+  };
   worker: {
     ioConcurrency: number;
     renderConcurrency: number;
@@ -213,6 +224,8 @@ export interface VidflowConfig {
   tts: { openai?: OpenAiTtsEndpoint };
   /** Scene images: visuals provider `openai-images` (`images.generations`). */
   images: { openai?: OpenAiEndpoint };
+  /** Stock video search per scene; each provider is there when its key is set. */
+  stockMedia: { pexels?: StockMediaEndpoint; pixabay?: StockMediaEndpoint };
   stt: SttConfig;
 }
 
@@ -234,6 +247,14 @@ export interface OpenAiEndpoint {
   timeoutMs: number;
   /** Upper bound on open connections to this server from one worker process (OPENAI_MAX_CONNECTIONS). */
   maxConnections: number;
+}
+
+export interface StockMediaEndpoint {
+  /** Secret: non-enumerable, never logged. */
+  readonly apiKey: string;
+  baseUrl: string;
+  /** Per search request (OPENAI_TIMEOUT_MS: one setting for every remote provider's requests). */
+  timeoutMs: number;
 }
 
 export interface OpenAiTtsEndpoint extends OpenAiEndpoint {
@@ -327,6 +348,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       statusRefreshMs: e.STATUS_REFRESH_MS,
     },
     uploads: { dir: join(dataDir, 'uploads'), maxBytes: e.UPLOAD_MAX_BYTES, expirySeconds: e.UPLOAD_EXPIRY_SECONDS },
+    library: { dir: join(dataDir, 'library'), maxBytes: e.MEDIA_MAX_BYTES },
     worker: {
       ioConcurrency: e.WORKER_IO_CONCURRENCY,
       // x264 already spreads one encode over several threads; one render per two cores keeps the
@@ -353,6 +375,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     llm: { openai: openAiEndpoint(e, { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY, model: e.LLM_MODEL ?? e.OPENAI_MODEL }) },
     tts: { openai: openAiTtsEndpoint(e) },
     images: { openai: openAiEndpoint(e, { baseUrl: e.IMAGES_BASE_URL, apiKey: e.IMAGES_API_KEY, model: e.IMAGES_MODEL }) },
+    stockMedia: {
+      pexels: stockMediaEndpoint(e.PEXELS_API_KEY, e.PEXELS_BASE_URL, e.OPENAI_TIMEOUT_MS),
+      pixabay: stockMediaEndpoint(e.PIXABAY_API_KEY, e.PIXABAY_BASE_URL, e.OPENAI_TIMEOUT_MS),
+    },
     stt: { parallelism: e.STT_PARALLELISM, pocketsphinxPath: e.POCKETSPHINX_PATH, openai: sttOpenAiConfig(e) },
   };
 }
@@ -385,6 +411,13 @@ function openAiTtsEndpoint(e: z.output<typeof envSchema>): OpenAiTtsEndpoint | u
   if (!endpoint) return undefined;
   // Assigned, not spread: a spread would drop the non-enumerable key.
   return Object.assign(endpoint, { voice: e.TTS_VOICE ?? e.OPENAI_TTS_VOICE });
+}
+
+function stockMediaEndpoint(apiKey: string | undefined, baseUrl: string, timeoutMs: number): StockMediaEndpoint | undefined {
+  if (apiKey === undefined) return undefined;
+  const config = { baseUrl: baseUrl.replace(/\/$/, ''), timeoutMs } as StockMediaEndpoint;
+  Object.defineProperty(config, 'apiKey', { value: apiKey, enumerable: false });
+  return config;
 }
 
 function sttOpenAiConfig(e: z.output<typeof envSchema>): SttOpenAiConfig | undefined {

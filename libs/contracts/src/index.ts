@@ -20,3 +20,5 @@ export * from './transcription-activity-io';
 export * from './webhook';
 export * from './callback-url.schema';
 export * from './video-status-view';
+export * from './media-library';
+export * from './voices';

@@ -263,3 +263,21 @@ const sameTranscription: Same<z.output<typeof TranscriptionStatusSchema>, Transc
 void sameTranscription;
 void sameBatch;
 void sameSchedule;
+
+/** A media-library item (POST/GET /api/media). */
+export const MediaItemSchema = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(['image', 'video', 'audio']),
+  bytes: z.number().int(),
+  sha256: z.string(),
+  width: z.number().int().optional(),
+  height: z.number().int().optional(),
+  durationSeconds: z.number().optional(),
+  createdAt: z.string(),
+  links: z.strictObject({ self: z.string(), file: z.string() }),
+});
+
+export const MediaListSchema = z.strictObject({ items: z.array(MediaItemSchema), nextCursor: z.string().nullable() });
+
+export const MediaDeletedSchema = z.strictObject({ id: z.string(), deleted: z.literal(true) });

@@ -15,3 +15,4 @@ export * from './transcription-workflow-api';
 export * from './transcription-activity-io';
 export * from './webhook';
 export * from './video-status-view';
+export * from './media-library';

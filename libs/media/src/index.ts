@@ -14,3 +14,4 @@ export * from './transcription';
 export * from './captions';
 export * from './process-priority';
 export * from './encoders';
+export * from './classify-media-probe';

@@ -19,6 +19,7 @@ import { randomUUID } from 'node:crypto';
 import { ConflictError, UnprocessableError, ValidationFailedError } from '../common/api-errors';
 import { checkIdempotencyKey, requestHash } from '../common/idempotency';
 import { policyAvailability, requestPolicyIssues } from '../common/request-policy';
+import { VoicesService } from '../voices/voices.service';
 import { validate } from '../common/zod-validation';
 import { TemporalGateway, type RunInfo } from '../temporal/temporal-gateway';
 import { assertBatchId, idempotentId } from '../temporal/workflow-ids';
@@ -44,12 +45,14 @@ export class BatchesService {
   constructor(
     @Inject(CONFIG) private readonly config: VidflowConfig,
     private readonly temporal: TemporalGateway,
+    private readonly voices: VoicesService,
   ) {}
 
   /** Validates every item merged over the defaults, so a bad item is a 400 now, not a failed video later. */
   parse(body: unknown): BatchRequest {
     const batch = validate(BatchRequestSchema, body);
     const issues: FieldIssue[] = [];
+    const available = policyAvailability(this.config, this.voices.current());
     const unsupported: FieldIssue[] = [];
     for (let i = 0; i < batch.items.length && issues.length < MAX_REPORTED_ISSUES; i++) {
       const parsed = VideoRequestSchema.safeParse(mergeOverDefaults(batch.defaults, batch.items[i]!));
@@ -57,7 +60,7 @@ export class BatchesService {
         for (const issue of describeIssues(parsed.error)) issues.push({ field: `items.${i}.${issue.field}`, message: issue.message });
         continue;
       }
-      for (const d of requestPolicyIssues(parsed.data, policyAvailability(this.config))) unsupported.push({ field: `items.${i}.${d.field}`, message: d.message });
+      for (const d of requestPolicyIssues(parsed.data, available)) unsupported.push({ field: `items.${i}.${d.field}`, message: d.message });
     }
     if (issues.length) throw new ValidationFailedError(`invalid batch: ${summarizeIssues(issues.slice(0, 5))}`, issues);
     if (unsupported.length) throw new UnprocessableError(summarizeIssues(unsupported.slice(0, 5)), unsupported);

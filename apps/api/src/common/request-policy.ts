@@ -1,5 +1,5 @@
 import type { VidflowConfig } from '@vidflow/config';
-import { callbackUrlProblem, isHttpUrl, looksLikeUrl, parseMediaUrl, type FieldIssue, type VideoRequest } from '@vidflow/contracts';
+import { callbackUrlProblem, isHttpUrl, looksLikeUrl, MEDIA_ID, mediaRefId, parseMediaUrl, voiceNameIssue, type FieldIssue, type VideoRequest, type VoiceCatalog } from '@vidflow/contracts';
 
 /** Which optional providers this deployment has (from the same settings the workers read). */
 export interface PolicyAvailability {
@@ -10,15 +10,18 @@ export interface PolicyAvailability {
   privateMediaUrls?: boolean;
   /** WEBHOOK_ALLOW_PRIVATE_URLS: callbackUrl may name a literal private address. */
   privateCallbackUrls?: boolean;
+  /** The voices the workers published (GET /api/voices); undefined: not known yet, voice names are left to the worker. */
+  voices?: VoiceCatalog;
 }
 
 /** What the configuration makes available, for `requestPolicyIssues`. */
-export function policyAvailability(config: VidflowConfig): PolicyAvailability {
+export function policyAvailability(config: VidflowConfig, voices?: VoiceCatalog): PolicyAvailability {
   return {
     llm: config.llm.openai !== undefined,
     tts: config.tts.openai !== undefined,
     privateMediaUrls: config.mediaDownload.allowPrivate,
     privateCallbackUrls: config.webhooks.allowPrivate,
+    voices,
   };
 }
 
@@ -37,6 +40,8 @@ export function requestPolicyIssues(request: VideoRequest, available: PolicyAvai
   if (request.voice.provider === 'openai' && !available.tts) {
     issues.push({ field: 'voice.provider', message: `"openai" ${notConfigured('TTS')}; use "espeak"` });
   }
+  const voiceIssue = available.voices && voiceNameIssue(available.voices, request.voice);
+  if (voiceIssue) issues.push(voiceIssue);
   // Media files are resolved (URLs downloaded) and decoded by the render worker, which fails the video
   // at once (BadMedia, naming the field) when one is missing, unreadable, outside MEDIA_DIR or on a
   // refused address; what the text alone shows to be impossible is refused here.
@@ -58,7 +63,7 @@ export function summarizePolicyIssues(issues: FieldIssue[]): string {
 }
 
 /** Every media reference of a request with the field it came from. */
-function mediaRefs(request: VideoRequest): Array<[string, string]> {
+export function mediaRefs(request: VideoRequest): Array<[string, string]> {
   const refs: Array<[string, string]> = [];
   const background = (bg: VideoRequest['render']['background'] | undefined, field: string) => {
     if (bg && 'image' in bg) refs.push([`${field}.image`, bg.image]);
@@ -78,9 +83,19 @@ function mediaRefs(request: VideoRequest): Array<[string, string]> {
  * addresses DNS gives it then.
  */
 function mediaRefProblem(ref: string, privateMediaUrls?: boolean): string | undefined {
+  const mediaId = mediaRefId(ref);
+  if (mediaId !== undefined) return MEDIA_ID.test(mediaId) ? undefined : 'must be media:<id> of a media-library item (media:med-<32 hex digits>)';
   if (isHttpUrl(ref)) return parseMediaUrl(ref, { allowPrivate: privateMediaUrls !== false }).problem;
-  if (looksLikeUrl(ref)) return 'must be an http(s) URL or a path under MEDIA_DIR';
+  if (looksLikeUrl(ref)) return 'must be an http(s) URL, media:<id> or a path under MEDIA_DIR';
   if (ref.includes('\0')) return 'must not contain a NUL character';
   if (ref.split(/[\\/]/).includes('..')) return 'must not contain ".." (paths are relative to MEDIA_DIR)';
   return undefined;
+}
+
+/** The `media:<id>` references of a request, with their fields (for the check that each names an item). */
+export function mediaLibraryRefs(request: VideoRequest): Array<[field: string, id: string]> {
+  return mediaRefs(request).flatMap(([field, ref]) => {
+    const id = mediaRefId(ref);
+    return id !== undefined && MEDIA_ID.test(id) ? [[field, id] as [string, string]] : [];
+  });
 }

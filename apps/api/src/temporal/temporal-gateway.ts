@@ -17,6 +17,10 @@ import type { VidflowConfig } from '@vidflow/config';
 import {
   BATCH_WORKFLOW,
   batchStatusQuery,
+  PROBE_MEDIA_WORKFLOW,
+  UNSUPPORTED_MEDIA,
+  type ProbeMediaInput,
+  type SniffedMedia,
   SEARCH_ATTRIBUTES,
   TRANSCRIPTION_WORKFLOW,
   transcriptionStatusQuery,
@@ -37,7 +41,8 @@ import {
   type VideoProgress,
   type VideoWorkflowInput,
 } from '@vidflow/contracts';
-import { NotFoundError } from '../common/api-errors';
+import { NotFoundError, UnsupportedMediaError } from '../common/api-errors';
+import { randomUUID } from 'node:crypto';
 import { CONFIG, TEMPORAL_CLIENT } from '../tokens';
 import { isGrpcInvalidArgument, isGrpcNotFound, toApiError } from './temporal-errors';
 import { scheduledBatchIdPrefix } from './workflow-ids';
@@ -48,6 +53,9 @@ import { scheduledBatchIdPrefix } from './workflow-ids';
  * fails with DEADLINE_EXCEEDED and the client gets a 503 with Retry-After in a few seconds.
  */
 export const TEMPORAL_RPC_DEADLINE_MS = 4000;
+
+/** How long POST /api/media waits for a worker to sniff the file. */
+export const PROBE_MEDIA_WAIT_MS = 60_000;
 
 /** A query needs a worker (it replays the workflow); when none answers this quickly there is no answer. */
 export const QUERY_DEADLINE_MS = 3000;
@@ -211,6 +219,33 @@ export class TemporalGateway {
         ...options,
       }),
     );
+  }
+
+  /**
+   * Sniffs a file received by the media library on a worker (probeMediaWorkflow: ffprobe and a one-frame decode)
+   * and waits for the answer, up to PROBE_MEDIA_WAIT_MS: its own deadline, not the request's few seconds for a
+   * Temporal call. A file that is no media becomes a 415 naming the file.
+   */
+  async probeMedia(input: ProbeMediaInput): Promise<SniffedMedia> {
+    try {
+      return await this.client.withDeadline(Date.now() + PROBE_MEDIA_WAIT_MS, () =>
+        this.client.workflow.execute(PROBE_MEDIA_WORKFLOW, {
+          workflowId: `med-probe-${randomUUID()}`,
+          taskQueue: this.config.taskQueues.io,
+          args: [input],
+          workflowExecutionTimeout: PROBE_MEDIA_WAIT_MS,
+        }),
+      );
+    } catch (err) {
+      let cause: unknown = err;
+      while (cause instanceof Error) {
+        if (cause instanceof ApplicationFailure && cause.type === UNSUPPORTED_MEDIA) {
+          throw new UnsupportedMediaError(cause.message, [{ field: 'file', message: cause.message.replace(/^file: /, '') }]);
+        }
+        cause = cause.cause;
+      }
+      throw toApiError(err);
+    }
   }
 
   /** What every batch start has (API, retry, schedule): type, id, queue, input and its search attribute. */

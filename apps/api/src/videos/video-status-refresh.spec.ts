@@ -4,6 +4,9 @@ import { loadConfig } from '@vidflow/config';
 import { initialStages, type VideoProgress } from '@vidflow/contracts';
 import { TemporalGateway } from '../temporal/temporal-gateway';
 import { WebhooksService } from '../webhooks/webhooks.service';
+import { MediaService } from '../media/media.service';
+import type { UploadsService } from '../uploads/uploads.service';
+import { VoicesService } from '../voices/voices.service';
 import { VideosService } from './videos.service';
 
 /**
@@ -60,7 +63,7 @@ describe('VideosService status reads under STATUS_REFRESH_MS', () => {
     } as unknown as Client;
     const config = loadConfig({ STATUS_REFRESH_MS: refreshMs, DATA_DIR: '/tmp/vidflow-refresh-unused' });
     const gateway = new TemporalGateway(config, client);
-    const videos = new VideosService(config, gateway, {} as ArtifactCache, new WebhooksService(config, gateway));
+    const videos = new VideosService(config, gateway, {} as ArtifactCache, new WebhooksService(config, gateway), new MediaService(config, gateway, {} as UploadsService), new VoicesService(config));
     const end = async () => {
       status = 'COMPLETED';
       close();

@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TemporalGateway } from '../temporal/temporal-gateway';
 import { WebhooksService } from '../webhooks/webhooks.service';
+import { MediaService } from '../media/media.service';
+import type { UploadsService } from '../uploads/uploads.service';
+import { VoicesService } from '../voices/voices.service';
 import { VideosService } from './videos.service';
 
 /**
@@ -34,7 +37,8 @@ describe('VideosService.create and the pipeline cache', () => {
     } as unknown as Client;
     const cache = { get } as unknown as ArtifactCache;
     const config = loadConfig({ DATA_DIR: dataDir });
-    return { videos: new VideosService(config, new TemporalGateway(config, client), cache, new WebhooksService(config, new TemporalGateway(config, client))), starts };
+    const gateway = new TemporalGateway(config, client);
+    return { videos: new VideosService(config, gateway, cache, new WebhooksService(config, gateway), new MediaService(config, gateway, {} as UploadsService), new VoicesService(config)), starts };
   }
 
   const finished = (path: string): VideoProgress => ({
@@ -153,7 +157,7 @@ describe('VideosService.get follows the current run', () => {
     } as unknown as TemporalGateway;
     // Every read asks Temporal (STATUS_REFRESH_MS=0): these tests change the run between two reads.
     const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'vidflow-videos-')), STATUS_REFRESH_MS: '0' });
-    return { videos: new VideosService(config, gateway, {} as ArtifactCache, new WebhooksService(config, gateway)), run, results, calls };
+    return { videos: new VideosService(config, gateway, {} as ArtifactCache, new WebhooksService(config, gateway), new MediaService(config, gateway, {} as UploadsService), new VoicesService(config)), run, results, calls };
   }
 
   it('after a reset of a completed video, the new run is answered, not the remembered one', async () => {

@@ -20,7 +20,9 @@ import { resolve, sep } from 'node:path';
 import { ApiMetrics } from '../metrics/api-metrics';
 import { ConflictError, NotFoundError, UnprocessableError } from '../common/api-errors';
 import { checkIdempotencyKey, requestHash } from '../common/idempotency';
-import { policyAvailability, requestPolicyIssues, summarizePolicyIssues } from '../common/request-policy';
+import { mediaLibraryRefs, policyAvailability, requestPolicyIssues, summarizePolicyIssues } from '../common/request-policy';
+import { MediaService } from '../media/media.service';
+import { VoicesService } from '../voices/voices.service';
 import { remember } from '../common/remember';
 import { RefreshedReads, type StatusRead } from '../status-refresh/refreshed-reads';
 import { StatusWatchHub } from '../status-refresh/status-watch-hub';
@@ -73,6 +75,8 @@ export class VideosService {
     private readonly temporal: TemporalGateway,
     @Inject(CACHE) cache: ArtifactCache,
     private readonly webhooks: WebhooksService,
+    private readonly media: MediaService,
+    private readonly voices: VoicesService,
     @Optional() private readonly metrics?: ApiMetrics,
   ) {
     this.pipeline = new PipelineCacheReader(cache, config.mediaDir);
@@ -97,6 +101,7 @@ export class VideosService {
     const key = checkIdempotencyKey(idempotencyKey);
     const request = validate(VideoRequestSchema, body);
     const issues = requestPolicyIssues(request, this.policy());
+    issues.push(...(await this.media.unknownRefs(mediaLibraryRefs(request))));
     if (issues.length) throw new UnprocessableError(summarizePolicyIssues(issues), issues);
     const run = videoRunSettings(this.config);
     const start = (videoId: string, pipelineCache?: VideoWorkflowInput['pipelineCache'], policy?: StartPolicy) =>
@@ -273,7 +278,7 @@ export class VideosService {
   }
 
   private policy() {
-    return policyAvailability(this.config);
+    return policyAvailability(this.config, this.voices.current());
   }
 }
 

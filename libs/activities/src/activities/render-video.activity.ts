@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { CancelledFailure, ApplicationFailure } from '@temporalio/common';
-import { ErrorTypes, type Background, type RenderHeartbeat, type WordTimeSource, type RenderVideoInput, type RenderVideoOutput } from '@vidflow/contracts';
+import { ErrorTypes, MEDIA_LIBRARY_LAYOUT, type Background, type RenderHeartbeat, type WordTimeSource, type RenderVideoInput, type RenderVideoOutput } from '@vidflow/contracts';
 import {
   type BackgroundRun,
   buildConcatList,
@@ -66,6 +66,7 @@ export function makeRenderVideo(deps: RenderDeps) {
           field,
           kind,
           mediaDir: mediaDir(),
+          libraryDir: join(deps.store.root, MEDIA_LIBRARY_LAYOUT.root),
           ffmpeg: deps.ffmpeg,
           signal: ctx.cancellationSignal,
           // URLs are fetched into this attempt's scratch directory (removed below, whatever happens);

@@ -37,6 +37,10 @@ export function fakeActivities(overrides: Partial<AllActivities> = {}): AllActiv
       attempt: Context.current().info.attempt,
     }),
     cleanupVideo: async () => undefined,
+    // Workflow tests never sniff library files: a call is a test bug.
+    probeLibraryMedia: async () => {
+      throw new Error('probeLibraryMedia is not faked');
+    },
     lookupPipeline: async () => undefined,
     placePipelineHit: async () => undefined,
     storePipeline: async () => undefined,
