@@ -12,6 +12,8 @@ const BatchesPage = lazy(() => import('./features/batches/BatchesPage').then((m)
 const BatchPage = lazy(() => import('./features/batches/BatchPage').then((m) => m.BatchPage));
 const SchedulesPage = lazy(() => import('./features/schedules/SchedulesPage').then((m) => m.SchedulesPage));
 const CachePage = lazy(() => import('./features/cache/CachePage').then((m) => m.CachePage));
+const TranscriptionsPage = lazy(() => import('./features/transcriptions/TranscriptionsPage').then((m) => m.TranscriptionsPage));
+const TranscriptionPage = lazy(() => import('./features/transcriptions/TranscriptionPage').then((m) => m.TranscriptionPage));
 const SystemPage = lazy(() => import('./features/system/SystemPage').then((m) => m.SystemPage));
 
 function Page({ path }: { path: string }) {
@@ -19,6 +21,9 @@ function Page({ path }: { path: string }) {
   if (video) return <VideoPage id={decodeURIComponent(video[1]!)} />;
   const batch = /^\/batches\/([^/]+)$/.exec(path);
   if (batch) return <BatchPage id={decodeURIComponent(batch[1]!)} />;
+  const transcription = /^\/transcriptions\/([^/]+)$/.exec(path);
+  if (transcription) return <TranscriptionPage id={decodeURIComponent(transcription[1]!)} />;
+  if (path === '/transcriptions') return <TranscriptionsPage />;
   if (path === '/library') return <LibraryPage />;
   if (path === '/batches') return <BatchesPage />;
   if (path === '/schedules') return <SchedulesPage />;
@@ -38,6 +43,7 @@ export function App() {
     ['/library', 'Videos'],
     ['/batches', 'Batches'],
     ['/schedules', 'Schedules'],
+    ['/transcriptions', 'Transcripts'],
     ['/cache', 'Cache'],
     ['/system', 'System'],
   ] as const;

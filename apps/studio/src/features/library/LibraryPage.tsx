@@ -4,6 +4,7 @@ import { onLinkClick } from '../../lib/router';
 import type { ApiSchemas } from '@vidflow/api-client';
 
 type Item = ApiSchemas['VideoList']['items'][number];
+const thumbnailOf = (v: Item) => (v.links as Item['links'] & { thumbnail?: string }).thumbnail;
 
 /** Every video, newest first, from GET /api/videos (cursor pages), filtered by status. */
 export function LibraryPage() {
@@ -37,6 +38,8 @@ export function LibraryPage() {
       <ul class="library">
         {items.map((v) => (
           <li key={v.id}>
+            {/* The poster frame once the API links it (contract: links.thumbnail); a placeholder until then. */}
+            {thumbnailOf(v) ? <img class="thumb" src={thumbnailOf(v)} alt="" width={64} height={64} loading="lazy" /> : <span class="thumb" aria-hidden="true" />}
             <a href={`/videos/${v.id}`} onClick={onLinkClick} class="mono">{v.id}</a> <span class={`badge ${v.status}`}>{v.status}</span>{' '}
             {v.createdAt && <time dateTime={v.createdAt}>{new Date(v.createdAt).toLocaleString()}</time>}
             {v.status === 'running' || v.status === 'queued' ? (
