@@ -1,6 +1,7 @@
 import {
   type ActivityDeps,
   ArtifactStore,
+  openObjectStore,
   createOpenAiClient,
   EspeakSpeechProvider,
   OfflineScriptWriter,
@@ -45,7 +46,7 @@ export function createActivityDeps(config: VidflowConfig, cache?: ArtifactCache)
   }
   return {
     speechToText,
-    store: new ArtifactStore(config.dataDir),
+    store: new ArtifactStore(config.dataDir, { finished: openObjectStore(config) }),
     ffmpeg: new FfmpegRunner({ ffmpegPath: config.tools.ffmpeg, ffprobePath: config.tools.ffprobe }),
     speech,
     scriptWriters,
