@@ -30,6 +30,8 @@ export interface ObjectStore {
 export interface ObjectStat {
   bytes: number;
   modifiedMs: number;
+  /** The bucket's entity tag (quoted, as S3 sends it): changes whenever the bytes do. Undefined for local files. */
+  etag?: string;
 }
 
 /** Object keys are relative paths without `..`: the same rule for both backends, so a key valid on one is on the other. */

@@ -65,7 +65,7 @@ export class S3ObjectStore implements ObjectStore {
   async stat(key: string): Promise<ObjectStat | undefined> {
     try {
       const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: checkKey(key) }));
-      return { bytes: head.ContentLength ?? 0, modifiedMs: head.LastModified?.getTime() ?? 0 };
+      return { bytes: head.ContentLength ?? 0, modifiedMs: head.LastModified?.getTime() ?? 0, etag: head.ETag };
     } catch (err) {
       if (isNotFound(err)) return undefined;
       throw err;
