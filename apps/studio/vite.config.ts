@@ -1,5 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
 
@@ -26,6 +26,8 @@ function precompress(): Plugin {
 
 export default defineConfig({
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  // The typed client from its TypeScript source (ES module, tree-shaken), not the CommonJS build the CLI uses.
+  resolve: { alias: { '@vidflow/api-client': resolve(import.meta.dirname, '../../libs/api-client/src/index.ts') } },
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
   plugins: [precompress()],
   server: { proxy: { '/api': 'http://127.0.0.1:3000' } },

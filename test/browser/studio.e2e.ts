@@ -1,64 +1,16 @@
-import type { INestApplication } from '@nestjs/common';
-import type { BrowserContext, Page } from 'playwright-core';
-import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { NestFactory } from '@nestjs/core';
-import { loadConfig } from '@vidflow/config';
-import { createApp } from '../../apps/api/src/create-app';
-import { TemporalWorkerService } from '../../apps/worker/src/temporal-worker.service';
-import { WorkerModule } from '../../apps/worker/src/worker.module';
-import { testEnv } from '../support/test-stack';
-import { launchChromium, SCREENSHOTS } from './chromium';
+import { SCREENSHOTS } from './chromium';
+import { axe, startStudioStack, type StudioStack } from './studio-stack';
 
-// The Studio in a real browser (Debian's chromium through playwright-core) against the real stack:
-// the API serving the built Studio on a port, a worker, the test Temporal server.
-let app: INestApplication;
+let stack: StudioStack;
 let base: string;
-let browser: BrowserContext;
-let stopWorker: () => Promise<void>;
-const consoleErrors: string[] = [];
+const openPage: StudioStack['openPage'] = (...args) => stack.openPage(...args);
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  const config = loadConfig(testEnv({ WORKER_HTTP_PORT: '0' }));
-  const workerCtx = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: false });
-  const worker = workerCtx.get(TemporalWorkerService);
-  const running = worker.run();
-  stopWorker = async () => {
-    worker.shutdownWorkers();
-    await running;
-    await workerCtx.close();
-  };
-  app = await createApp(config, { logger: false });
-  await app.listen(0, '127.0.0.1');
-  base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-  browser = await launchChromium();
+  stack = await startStudioStack();
+  base = stack.base;
 });
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await stopWorker?.();
-});
-
-async function openPage(path: string, viewport = { width: 1280, height: 900 }, o: { answers400?: boolean } = {}): Promise<Page> {
-  const page = await browser.newPage();
-  await page.setViewportSize(viewport);
-  page.on('console', (m) => {
-    // Chromium logs every 4xx fetch; a page that is meant to get a 400 (a refused form) is not an error.
-    if (m.type() === 'error' && !(o.answers400 && m.text().includes('status of 400'))) consoleErrors.push(`${path}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => consoleErrors.push(`${path}: ${e.message}`));
-  await page.goto(`${base}${path}`);
-  return page;
-}
-
-async function axe(page: Page): Promise<Array<{ id: string; impact: string }>> {
-  // Evaluated through the DevTools protocol: the page's CSP (script-src 'self') rightly refuses an inline <script>.
-  await page.evaluate(readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8'));
-  const result = await page.evaluate<{ violations: Array<{ id: string; impact: string }> }>('axe.run()');
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map(({ id, impact }) => ({ id, impact }));
-}
+afterAll(() => stack?.close());
 
 test('the API serves the Studio: index.html revalidated with an ETag, hashed assets immutable and precompressed', async () => {
   const index = await fetch(`${base}/`);
@@ -108,7 +60,7 @@ test('create from a script: live progress, then the video plays and offers its d
 });
 
 test('a validation error from the API is shown next to the field it names', async () => {
-  const page = await openPage('/', undefined, { answers400: true });
+  const page = await openPage('/', undefined, { expectStatus: [400] });
   await page.getByLabel('Script', { exact: true }).fill('Hello there.');
   await page.getByLabel('Frames per second').fill('500');
   await page.getByRole('button', { name: 'Make video' }).click();
@@ -124,5 +76,5 @@ test('the library lists videos newest first; the phone viewport has no serious a
   await page.screenshot({ path: join(SCREENSHOTS, 'library-phone.png'), fullPage: true });
   expect(await axe(page)).toEqual([]);
   await page.close();
-  expect(consoleErrors).toEqual([]);
+  expect(stack.consoleErrors).toEqual([]);
 });

@@ -23,6 +23,8 @@ export interface FakeRun {
   failure?: ApplicationFailure;
   startedActivity: boolean;
   cancelled: boolean;
+  /** The current run's id ('run-1' unless a test resets the run). */
+  runId?: string;
 }
 
 /** The Temporal client's surface the gateway uses, over an in-memory map of runs. */
@@ -40,7 +42,7 @@ export function fakeTemporal(options: { onStart?: (id: string, run: FakeRun) => 
         const r = run();
         return {
           status: { name: r.status },
-          runId: 'run-1',
+          runId: r.runId ?? 'run-1',
           startTime: new Date('2026-12-02T01:00:00Z'),
           closeTime: r.status === 'RUNNING' ? undefined : new Date('2026-12-02T01:05:00Z'),
           raw: { pendingActivities: r.startedActivity ? [{ lastStartedTime: { seconds: 1764637300 } }] : [] },

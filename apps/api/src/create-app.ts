@@ -1,3 +1,4 @@
+import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -13,6 +14,7 @@ import { ApiMetrics } from './metrics/api-metrics';
 import { httpMetricsMiddleware } from './metrics/http-metrics.middleware';
 import { cacheDefaultMiddleware, CachePolicyInterceptor } from './http/cache-policy.interceptor';
 import { compressionMiddleware } from './http/compression.middleware';
+import { slowRequestMiddleware } from './http/slow-request.middleware';
 import { corsMiddleware } from './http/cors.middleware';
 import { StudioAssets } from './studio/studio-assets';
 import { studioDistDir } from './studio/studio-dir';
@@ -32,6 +34,8 @@ export async function createApp(config: VidflowConfig, options: { logger?: false
   // First, so that answers given before routing (401, 413, 429) are counted and timed too.
   app.use(httpMetricsMiddleware(app.get(ApiMetrics)));
   app.use(requestIdMiddleware);
+  const slowLog = new NestLogger('SlowRequest');
+  app.use(slowRequestMiddleware({ thresholdMs: config.api.slowRequestMs, log: (entry) => slowLog.warn(entry) }));
   app.use(compressionMiddleware());
   app.use(cacheDefaultMiddleware);
   // Before authentication: a browser's preflight carries no Authorization header.

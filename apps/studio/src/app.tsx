@@ -8,11 +8,22 @@ import { onLinkClick, usePath } from './lib/router';
 const CreatePage = lazy(() => import('./features/create/CreatePage').then((m) => m.CreatePage));
 const VideoPage = lazy(() => import('./features/video/VideoPage').then((m) => m.VideoPage));
 const LibraryPage = lazy(() => import('./features/library/LibraryPage').then((m) => m.LibraryPage));
+const BatchesPage = lazy(() => import('./features/batches/BatchesPage').then((m) => m.BatchesPage));
+const BatchPage = lazy(() => import('./features/batches/BatchPage').then((m) => m.BatchPage));
+const SchedulesPage = lazy(() => import('./features/schedules/SchedulesPage').then((m) => m.SchedulesPage));
+const CachePage = lazy(() => import('./features/cache/CachePage').then((m) => m.CachePage));
+const SystemPage = lazy(() => import('./features/system/SystemPage').then((m) => m.SystemPage));
 
 function Page({ path }: { path: string }) {
   const video = /^\/videos\/([^/]+)$/.exec(path);
   if (video) return <VideoPage id={decodeURIComponent(video[1]!)} />;
+  const batch = /^\/batches\/([^/]+)$/.exec(path);
+  if (batch) return <BatchPage id={decodeURIComponent(batch[1]!)} />;
   if (path === '/library') return <LibraryPage />;
+  if (path === '/batches') return <BatchesPage />;
+  if (path === '/schedules') return <SchedulesPage />;
+  if (path === '/cache') return <CachePage />;
+  if (path === '/system') return <SystemPage />;
   if (path === '/') return <CreatePage />;
   return <section><h1>Not found</h1><p>No page at {path}.</p></section>;
 }
@@ -25,6 +36,10 @@ export function App() {
   const nav = [
     ['/', 'Create'],
     ['/library', 'Videos'],
+    ['/batches', 'Batches'],
+    ['/schedules', 'Schedules'],
+    ['/cache', 'Cache'],
+    ['/system', 'System'],
   ] as const;
   return (
     <>
@@ -33,7 +48,7 @@ export function App() {
         <a href="/" class="brand" onClick={onLinkClick}>vidflow Studio</a>
         <nav aria-label="Main">
           {nav.map(([href, label]) => (
-            <a key={href} href={href} onClick={onLinkClick} aria-current={path === href ? 'page' : undefined}>{label}</a>
+            <a key={href} href={href} onClick={onLinkClick} aria-current={path === href || (href !== '/' && path.startsWith(`${href}/`)) ? 'page' : undefined}>{label}</a>
           ))}
         </nav>
       </header>

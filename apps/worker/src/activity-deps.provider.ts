@@ -14,24 +14,22 @@ import {
   type SpeechToTextProvider,
 } from '@vidflow/activities';
 import type { ArtifactCache } from '@vidflow/cache';
-import type { VidflowConfig } from '@vidflow/config';
+import type { OpenAiEndpoint, VidflowConfig } from '@vidflow/config';
 import { FfmpegRunner } from '@vidflow/media';
 
 /** Builds the activities' adapters from configuration: the worker's composition root. */
 export function createActivityDeps(config: VidflowConfig, cache?: ArtifactCache): ActivityDeps {
   const speech: Record<string, SpeechProvider> = { espeak: new EspeakSpeechProvider(config.tools.espeak) };
   const scriptWriters: Record<string, ScriptWriter> = { offline: new OfflineScriptWriter() };
-  if (config.openai) {
-    // One client, hence one connection pool bounded by OPENAI_MAX_CONNECTIONS, for every activity
-    // of this process. Its sockets are unref'd while idle, so they never keep the process alive.
-    const { client } = createOpenAiClient({
-      apiKey: config.openai.apiKey,
-      baseUrl: config.openai.baseUrl,
-      timeoutMs: config.openai.timeoutMs,
-      maxConnections: config.openai.maxConnections,
-    });
-    scriptWriters.openai = new OpenAiScriptWriter(client, config.openai.model);
-    speech.openai = new OpenAiSpeechProvider(client, { model: config.openai.ttsModel, voice: config.openai.ttsVoice });
+  // One client per provider kind, hence one connection pool bounded by OPENAI_MAX_CONNECTIONS per server
+  // (each kind may name its own: Ollama for text, Kokoro-FastAPI for speech). Its sockets are unref'd while
+  // idle, so they never keep the process alive.
+  if (config.llm.openai) {
+    scriptWriters.openai = new OpenAiScriptWriter(openAiClientFor(config.llm.openai), config.llm.openai.model);
+  }
+  if (config.tts.openai) {
+    const { model, voice } = config.tts.openai;
+    speech.openai = new OpenAiSpeechProvider(openAiClientFor(config.tts.openai), { model, voice });
   }
   const speechToText: Record<string, SpeechToTextProvider> = { offline: new PocketsphinxSpeechToTextProvider(config.stt.pocketsphinxPath) };
   if (config.stt.openai) {
@@ -40,7 +38,7 @@ export function createActivityDeps(config: VidflowConfig, cache?: ArtifactCache)
       apiKey: config.stt.openai.apiKey,
       baseUrl: config.stt.openai.baseUrl,
       timeoutMs: config.stt.openai.timeoutMs,
-      maxConnections: config.openai?.maxConnections ?? 16,
+      maxConnections: config.llm.openai?.maxConnections ?? 16,
     });
     speechToText.openai = new OpenAiSpeechToTextProvider(client, { model: config.stt.openai.model, baseUrl: config.stt.openai.baseUrl });
   }
@@ -57,4 +55,8 @@ export function createActivityDeps(config: VidflowConfig, cache?: ArtifactCache)
     sweepGraceSeconds: config.worker.sweepGraceSeconds,
     cache,
   };
+}
+
+function openAiClientFor(endpoint: OpenAiEndpoint) {
+  return createOpenAiClient({ apiKey: endpoint.apiKey, baseUrl: endpoint.baseUrl, timeoutMs: endpoint.timeoutMs, maxConnections: endpoint.maxConnections }).client;
 }

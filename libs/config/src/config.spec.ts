@@ -32,7 +32,7 @@ describe('loadConfig', () => {
       },
       taskQueues: { io: 'vidflow-io', render: 'vidflow-render', llm: 'vidflow-llm', stt: 'vidflow-stt' },
       llmRequestsPerSecond: 5,
-      api: { host: '127.0.0.1', port: 3000, publicUrl: 'http://localhost:3000', corsOrigins: [] },
+      api: { host: '127.0.0.1', port: 3000, publicUrl: 'http://localhost:3000', corsOrigins: [], slowRequestMs: 1000 },
       uploads: { dir: '/srv/vidflow/.data/uploads', maxBytes: 2 * 1024 ** 3, expirySeconds: 86400 },
       worker: {
         ioConcurrency: 16,
@@ -58,10 +58,12 @@ describe('loadConfig', () => {
         maintenanceIntervalSeconds: 3600,
       },
       log: { level: 'info', pretty: false },
+      llm: { openai: undefined },
+      tts: { openai: undefined },
+      images: { openai: undefined },
       stt: { parallelism: 8, pocketsphinxPath: 'pocketsphinx_continuous', openai: undefined },
       artifacts: { kind: 'local' },
     });
-    expect(loadConfig({}, cwd).openai).toBeUndefined();
   });
 
   it('resolves a relative DATA_DIR against cwd and puts MEDIA_DIR under it by default', () => {
@@ -99,7 +101,7 @@ describe('loadConfig', () => {
       { API_PORT: '8080', LOG_PRETTY: 'yes', WORKER_RENDER_CONCURRENCY: '3', API_PUBLIC_URL: 'https://v.example.com/', TEMPORAL_UI_URL: 'http://t:8233/' },
       cwd,
     );
-    expect(c.api).toEqual({ host: '127.0.0.1', port: 8080, publicUrl: 'https://v.example.com', corsOrigins: [] });
+    expect(c.api).toEqual({ host: '127.0.0.1', port: 8080, publicUrl: 'https://v.example.com', corsOrigins: [], slowRequestMs: 1000 });
     expect(c.log.pretty).toBe(true);
     expect(c.worker.renderConcurrency).toBe(3);
     expect(c.temporal.uiUrl).toBe('http://t:8233');
@@ -109,6 +111,8 @@ describe('loadConfig', () => {
   it('reads CORS_ORIGINS as a comma-separated list without trailing slashes or empty entries', () => {
     expect(loadConfig({ CORS_ORIGINS: ' https://a.example/, ,http://b.example:8080' }, cwd).api.corsOrigins).toEqual(['https://a.example', 'http://b.example:8080']);
     expect(loadConfig({ CORS_ORIGINS: '*' }, cwd).api.corsOrigins).toEqual(['*']);
+    expect(loadConfig({ SLOW_REQUEST_MS: '250' }, cwd).api.slowRequestMs).toBe(250);
+    expect(() => loadConfig({ SLOW_REQUEST_MS: '-1' }, cwd)).toThrow(/SLOW_REQUEST_MS/);
   });
 
   it.each(['abc', '0', '65536', '80.5', '-1'])('rejects API_PORT=%j with a ConfigError naming API_PORT', (value) => {
@@ -150,41 +154,86 @@ describe('loadConfig', () => {
     }
   });
 
-  describe('OpenAI', () => {
-    it('is configured by a key alone, with defaults for the rest', () => {
-      const { openai } = loadConfig({ OPENAI_API_KEY: 'sk-test' }, cwd);
-      expect(openai).toEqual({
-        baseUrl: undefined,
-        model: 'gpt-4o-mini',
-        ttsModel: 'gpt-4o-mini-tts',
-        ttsVoice: 'alloy',
-        timeoutMs: 60_000,
-        maxConnections: 16,
-      });
-      expect(openai!.apiKey).toBe('sk-test');
+  describe('OpenAI-compatible endpoints per provider kind', () => {
+    it('configures every kind from OPENAI_API_KEY alone, with defaults for the rest (today\'s configuration)', () => {
+      const c = loadConfig({ OPENAI_API_KEY: 'sk-test' }, cwd);
+      const common = { baseUrl: undefined, timeoutMs: 60_000, maxConnections: 16 };
+      expect(c.llm.openai).toEqual({ ...common, model: 'gpt-4o-mini' });
+      expect(c.tts.openai).toEqual({ ...common, model: 'gpt-4o-mini-tts', voice: 'alloy' });
+      expect(c.images.openai).toEqual({ ...common, model: 'dall-e-3' });
+      for (const endpoint of [c.llm.openai, c.tts.openai, c.images.openai, c.stt.openai]) expect(endpoint!.apiKey).toBe('sk-test');
     });
 
-    it('is configured by a base URL alone (a local OpenAI-compatible server needs no key)', () => {
-      const { openai } = loadConfig(
-        { OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1/', OPENAI_MODEL: 'llama3.2', OPENAI_TIMEOUT_MS: '5000', OPENAI_MAX_CONNECTIONS: '4' },
+    it('configures every kind from OPENAI_BASE_URL alone (a local OpenAI-compatible server needs no key)', () => {
+      const c = loadConfig(
+        { OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1/', OPENAI_MODEL: 'llama3.2', OPENAI_TTS_VOICE: 'nova', OPENAI_TIMEOUT_MS: '5000', OPENAI_MAX_CONNECTIONS: '4' },
         cwd,
       );
-      expect(openai).toMatchObject({ baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3.2', timeoutMs: 5000, maxConnections: 4 });
-      expect(openai!.apiKey).toBeUndefined();
+      expect(c.llm.openai).toEqual({ baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3.2', timeoutMs: 5000, maxConnections: 4 });
+      expect(c.tts.openai).toMatchObject({ baseUrl: 'http://127.0.0.1:11434/v1', model: 'gpt-4o-mini-tts', voice: 'nova' });
+      expect(c.images.openai!.baseUrl).toBe('http://127.0.0.1:11434/v1');
+      expect(c.stt.openai!.baseUrl).toBe('http://127.0.0.1:11434/v1');
+      expect(c.llm.openai!.apiKey).toBeUndefined();
+    });
+
+    it('gives each kind its own server, key and model; what a kind leaves unset comes from OPENAI_*', () => {
+      const c = loadConfig(
+        {
+          OPENAI_API_KEY: 'sk-openai',
+          OPENAI_MODEL: 'gpt-4o',
+          LLM_BASE_URL: 'http://127.0.0.1:11434/v1/',
+          LLM_MODEL: 'llama3.2',
+          TTS_BASE_URL: 'http://127.0.0.1:8880/v1',
+          TTS_API_KEY: 'kokoro-key',
+          TTS_MODEL: 'kokoro',
+          TTS_VOICE: 'af_bella',
+          IMAGES_MODEL: 'gpt-image-1',
+        },
+        cwd,
+      );
+      expect(c.llm.openai).toMatchObject({ baseUrl: 'http://127.0.0.1:11434/v1', model: 'llama3.2' });
+      expect(c.tts.openai).toMatchObject({ baseUrl: 'http://127.0.0.1:8880/v1', model: 'kokoro', voice: 'af_bella' });
+      expect(c.tts.openai!.apiKey).toBe('kokoro-key');
+      // IMAGES_* names no server: OpenAI itself, with OpenAI's key.
+      expect(c.images.openai).toMatchObject({ baseUrl: undefined, model: 'gpt-image-1' });
+      expect(c.images.openai!.apiKey).toBe('sk-openai');
+    });
+
+    it('never sends OPENAI_API_KEY to a server named by a kind\'s own base URL', () => {
+      const c = loadConfig({ OPENAI_API_KEY: 'sk-openai', LLM_BASE_URL: 'http://10.0.0.5/v1', TTS_BASE_URL: 'http://10.0.0.6/v1', IMAGES_BASE_URL: 'http://10.0.0.7/v1' }, cwd);
+      expect(c.llm.openai!.apiKey).toBeUndefined();
+      expect(c.tts.openai!.apiKey).toBeUndefined();
+      expect(c.images.openai!.apiKey).toBeUndefined();
+    });
+
+    it('configures one kind alone: its own key or base URL enables only that kind', () => {
+      const c = loadConfig({ TTS_BASE_URL: 'http://127.0.0.1:8880/v1' }, cwd);
+      expect(c.tts.openai).toMatchObject({ baseUrl: 'http://127.0.0.1:8880/v1', voice: 'alloy' });
+      expect(c.llm.openai).toBeUndefined();
+      expect(c.images.openai).toBeUndefined();
+      expect(c.stt.openai).toBeUndefined();
+      expect(loadConfig({ LLM_API_KEY: 'sk-llm' }, cwd).llm.openai!.apiKey).toBe('sk-llm');
     });
 
     it('stays undefined when only models or limits are set', () => {
-      expect(loadConfig({ OPENAI_MODEL: 'gpt-4o', OPENAI_TTS_VOICE: 'nova' }, cwd).openai).toBeUndefined();
+      const c = loadConfig({ OPENAI_MODEL: 'gpt-4o', OPENAI_TTS_VOICE: 'nova', LLM_MODEL: 'x', TTS_VOICE: 'y' }, cwd);
+      expect([c.llm.openai, c.tts.openai, c.images.openai]).toEqual([undefined, undefined, undefined]);
     });
 
-    it('never shows the key when the config is logged or serialised', () => {
-      const config = loadConfig({ OPENAI_API_KEY: 'sk-secret-123' }, cwd);
-      expect(JSON.stringify(config)).not.toContain('sk-secret-123');
-      expect(inspect(config, { depth: 10 })).not.toContain('sk-secret-123');
+    it('never shows a key when the config is logged or serialised', () => {
+      const config = loadConfig({ OPENAI_API_KEY: 'sk-secret-123', TTS_API_KEY: 'sk-tts-456', LLM_API_KEY: 'sk-llm-789', IMAGES_API_KEY: 'sk-img-000' }, cwd);
+      for (const secret of ['sk-secret-123', 'sk-tts-456', 'sk-llm-789', 'sk-img-000']) {
+        expect(JSON.stringify(config)).not.toContain(secret);
+        expect(inspect(config, { depth: 10 })).not.toContain(secret);
+      }
+      expect(config.tts.openai!.apiKey).toBe('sk-tts-456');
     });
 
     it.each([
       ['OPENAI_BASE_URL', 'localhost:11434'],
+      ['LLM_BASE_URL', 'ftp://10.0.0.1/v1'],
+      ['TTS_BASE_URL', '127.0.0.1:8880'],
+      ['IMAGES_BASE_URL', 'images'],
       ['OPENAI_TIMEOUT_MS', '0'],
       ['OPENAI_MAX_CONNECTIONS', 'many'],
     ])('rejects %s=%j naming the variable', (key, value) => {
@@ -197,6 +246,12 @@ describe('loadConfig', () => {
       const { stt } = loadConfig({ OPENAI_API_KEY: 'sk-test' }, cwd);
       expect(stt.openai).toEqual({ baseUrl: undefined, model: 'whisper-1', timeoutMs: 300_000 });
       expect(stt.openai!.apiKey).toBe('sk-test');
+    });
+
+    it('falls back to OPENAI_BASE_URL\'s server with OPENAI_API_KEY when STT_BASE_URL is unset', () => {
+      const { stt } = loadConfig({ OPENAI_API_KEY: 'proxy-key', OPENAI_BASE_URL: 'http://10.0.0.9:4000/v1' }, cwd);
+      expect(stt.openai).toEqual({ baseUrl: 'http://10.0.0.9:4000/v1', model: 'whisper-1', timeoutMs: 300_000 });
+      expect(stt.openai!.apiKey).toBe('proxy-key');
     });
 
     it('never sends OPENAI_API_KEY to the server of STT_BASE_URL; STT_API_KEY goes there', () => {

@@ -13,6 +13,10 @@ const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+function httpUrl(example: string) {
+  return z.url({ protocol: /^https?$/, error: `must be an http(s) URL such as ${example}` });
+}
+
 export const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./.data'),
   MEDIA_DIR: z.string().min(1).optional(),
@@ -34,6 +38,7 @@ export const envSchema = z.object({
   API_PORT: port.default(3000),
   API_PUBLIC_URL: z.string().url().optional(),
   CORS_ORIGINS: z.string().default(''),
+  SLOW_REQUEST_MS: z.coerce.number().int().min(0).default(1000),
   UPLOAD_MAX_BYTES: positiveInt.default(2 * 1024 ** 3),
   UPLOAD_EXPIRY_SECONDS: positiveInt.default(24 * 3600),
   WORKER_IO_CONCURRENCY: positiveInt.default(16),
@@ -63,13 +68,24 @@ export const envSchema = z.object({
   RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).default(50),
   RATE_LIMIT_BURST: positiveInt.default(100),
   OPENAI_API_KEY: z.string().min(1).optional(),
-  OPENAI_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:11434/v1' }).optional(),
+  OPENAI_BASE_URL: httpUrl('http://127.0.0.1:11434/v1').optional(),
   OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
   OPENAI_TTS_MODEL: z.string().min(1).default('gpt-4o-mini-tts'),
   OPENAI_TTS_VOICE: z.string().min(1).default('alloy'),
+  // One endpoint per provider kind (Ollama for text, Kokoro-FastAPI for speech, ...); each unset one falls back to OPENAI_*.
+  LLM_BASE_URL: httpUrl('http://127.0.0.1:11434/v1').optional(),
+  LLM_API_KEY: z.string().min(1).optional(),
+  LLM_MODEL: z.string().min(1).optional(),
+  TTS_BASE_URL: httpUrl('http://127.0.0.1:8880/v1').optional(),
+  TTS_API_KEY: z.string().min(1).optional(),
+  TTS_MODEL: z.string().min(1).optional(),
+  TTS_VOICE: z.string().min(1).optional(),
+  IMAGES_BASE_URL: httpUrl('http://127.0.0.1:7860/v1').optional(),
+  IMAGES_API_KEY: z.string().min(1).optional(),
+  IMAGES_MODEL: z.string().min(1).default('dall-e-3'),
   OPENAI_TIMEOUT_MS: positiveInt.default(60_000),
   OPENAI_MAX_CONNECTIONS: positiveInt.max(1024).default(16),
-  STT_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:8000/v1' }).optional(),
+  STT_BASE_URL: httpUrl('http://127.0.0.1:8000/v1').optional(),
   STT_API_KEY: z.string().min(1).optional(),
   STT_MODEL: z.string().min(1).default('whisper-1'),
   STT_TIMEOUT_MS: positiveInt.default(300_000),
@@ -123,6 +139,8 @@ export interface VidflowConfig {
     publicUrl: string;
     /** Origins allowed by CORS (`https://a.example`, or `*` for reads without credentials); empty: none. */
     corsOrigins: readonly string[];
+    /** Requests that take longer than this are logged (warn) with their route; 0 turns it off. */
+    slowRequestMs: number;
   };
   /** Resumable (tus) uploads, stored under `dir` (DATA_DIR/uploads). */
   uploads: {
@@ -172,8 +190,12 @@ export interface VidflowConfig {
   };
   /** Requests per second per API key (or per address when keys are off); 0 turns limiting off. */
   rateLimit: { perSecond: number; burst: number };
-  /** The OpenAI (or OpenAI-compatible) providers; undefined unless OPENAI_API_KEY or OPENAI_BASE_URL is set. */
-  openai?: OpenAiConfig;
+  /** Script writing: provider `openai` (chat completions) is there when its endpoint is configured. */
+  llm: { openai?: OpenAiEndpoint };
+  /** Speech: provider `openai` (`audio.speech`: OpenAI, Kokoro-FastAPI, openedai-speech). */
+  tts: { openai?: OpenAiTtsEndpoint };
+  /** Scene images: visuals provider `openai-images` (`images.generations`). */
+  images: { openai?: OpenAiEndpoint };
   stt: SttConfig;
   /** Where finished videos, cache files and uploads live: DATA_DIR (local) or an S3-compatible bucket. */
   artifacts: ArtifactsConfig;
@@ -196,6 +218,31 @@ export interface S3Config {
   presignSeconds: number;
 }
 
+/**
+ * One OpenAI-compatible server of one provider kind. Each kind reads `<KIND>_BASE_URL`, `<KIND>_API_KEY` and
+ * `<KIND>_MODEL`, and falls back to `OPENAI_*` for what is unset, so that one OpenAI key (or one
+ * OPENAI_BASE_URL) still configures every kind. OPENAI_API_KEY belongs to OPENAI_BASE_URL's server (or
+ * OpenAI's): it is never sent to a server named by a kind's own base URL. Undefined (the kind has no
+ * `openai` provider) unless the kind has a base URL or a key after the fallback.
+ */
+export interface OpenAiEndpoint {
+  /** Secret: never log it. Non-enumerable, so that logging or serialising the config leaves it out. */
+  readonly apiKey?: string;
+  /** Undefined means the SDK's default, https://api.openai.com/v1. */
+  baseUrl?: string;
+  /** Model used when a request names none. */
+  model: string;
+  /** Per request, until the response headers arrive (OPENAI_TIMEOUT_MS). */
+  timeoutMs: number;
+  /** Upper bound on open connections to this server from one worker process (OPENAI_MAX_CONNECTIONS). */
+  maxConnections: number;
+}
+
+export interface OpenAiTtsEndpoint extends OpenAiEndpoint {
+  /** Voice used when a request gives no `voice.name`. */
+  voice: string;
+}
+
 /** Speech-to-text of transcriptions. */
 export interface SttConfig {
   /** Chunks of one transcription transcribed at once (the workers' tuner bounds the machine as a whole). */
@@ -204,34 +251,19 @@ export interface SttConfig {
   pocketsphinxPath: string;
   /**
    * The `openai` provider: OpenAI's `audio.transcriptions` or any OpenAI-compatible server at STT_BASE_URL.
-   * Undefined unless STT_BASE_URL, STT_API_KEY or OPENAI_API_KEY is set.
+   * Undefined unless STT_BASE_URL, STT_API_KEY, OPENAI_BASE_URL or OPENAI_API_KEY is set (see OpenAiEndpoint).
    */
   openai?: SttOpenAiConfig;
 }
 
 export interface SttOpenAiConfig {
-  /** STT_API_KEY, else (talking to OpenAI itself) OPENAI_API_KEY. Secret: non-enumerable, never logged. */
+  /** STT_API_KEY, else (without STT_BASE_URL) OPENAI_API_KEY. Secret: non-enumerable, never logged. */
   readonly apiKey?: string;
-  /** Undefined means https://api.openai.com/v1. */
+  /** STT_BASE_URL, else OPENAI_BASE_URL; undefined means https://api.openai.com/v1. */
   baseUrl?: string;
   model: string;
   /** Per request, until the response starts (a long chunk on a slow CPU server takes a while). */
   timeoutMs: number;
-}
-
-export interface OpenAiConfig {
-  /** Secret: never log it. Non-enumerable, so that logging or serialising the config leaves it out. */
-  readonly apiKey?: string;
-  /** Undefined means the SDK's default, https://api.openai.com/v1. */
-  baseUrl?: string;
-  /** Chat model of the script writer when a request names none. */
-  model: string;
-  ttsModel: string;
-  ttsVoice: string;
-  /** Per request, until the response headers arrive. */
-  timeoutMs: number;
-  /** Upper bound on open connections to the provider from one worker process. */
-  maxConnections: number;
 }
 
 export class ConfigError extends Error {
@@ -277,6 +309,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       corsOrigins: e.CORS_ORIGINS.split(',')
         .map((o) => o.trim().replace(/\/$/, ''))
         .filter(Boolean),
+      slowRequestMs: e.SLOW_REQUEST_MS,
     },
     uploads: { dir: join(dataDir, 'uploads'), maxBytes: e.UPLOAD_MAX_BYTES, expirySeconds: e.UPLOAD_EXPIRY_SECONDS },
     worker: {
@@ -300,7 +333,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     auth: authConfig(e.API_KEYS),
     cache: cacheConfig(e, dataDir, cwd),
     rateLimit: { perSecond: e.RATE_LIMIT_PER_SECOND, burst: e.RATE_LIMIT_BURST },
-    openai: openAiConfig(e),
+    llm: { openai: openAiEndpoint(e, { baseUrl: e.LLM_BASE_URL, apiKey: e.LLM_API_KEY, model: e.LLM_MODEL ?? e.OPENAI_MODEL }) },
+    tts: { openai: openAiTtsEndpoint(e) },
+    images: { openai: openAiEndpoint(e, { baseUrl: e.IMAGES_BASE_URL, apiKey: e.IMAGES_API_KEY, model: e.IMAGES_MODEL }) },
     stt: { parallelism: e.STT_PARALLELISM, pocketsphinxPath: e.POCKETSPHINX_PATH, openai: sttOpenAiConfig(e) },
     artifacts: artifactsConfig(e),
   };
@@ -327,27 +362,35 @@ function artifactsConfig(e: z.output<typeof envSchema>): ArtifactsConfig {
   return { kind: 's3', s3 };
 }
 
-function sttOpenAiConfig(e: z.output<typeof envSchema>): SttOpenAiConfig | undefined {
-  // OPENAI_API_KEY is OpenAI's own: never sent to another server named by STT_BASE_URL.
-  const apiKey = e.STT_API_KEY ?? (e.STT_BASE_URL === undefined ? e.OPENAI_API_KEY : undefined);
-  if (e.STT_BASE_URL === undefined && apiKey === undefined) return undefined;
-  const config: SttOpenAiConfig = { baseUrl: e.STT_BASE_URL?.replace(/\/$/, ''), model: e.STT_MODEL, timeoutMs: e.STT_TIMEOUT_MS };
-  Object.defineProperty(config, 'apiKey', { value: apiKey, enumerable: false });
+/** A kind's own base URL and key, else OPENAI_BASE_URL and OPENAI_API_KEY; a kind's own server never gets OPENAI_API_KEY. */
+function endpointAddress(e: z.output<typeof envSchema>, own: { baseUrl?: string; apiKey?: string }): { baseUrl?: string; apiKey?: string } | undefined {
+  const baseUrl = (own.baseUrl ?? e.OPENAI_BASE_URL)?.replace(/\/$/, '');
+  const apiKey = own.apiKey ?? (own.baseUrl === undefined ? e.OPENAI_API_KEY : undefined);
+  if (baseUrl === undefined && apiKey === undefined) return undefined;
+  return { baseUrl, apiKey };
+}
+
+function openAiEndpoint(e: z.output<typeof envSchema>, own: { baseUrl?: string; apiKey?: string; model: string }): OpenAiEndpoint | undefined {
+  const address = endpointAddress(e, own);
+  if (!address) return undefined;
+  const config: OpenAiEndpoint = { baseUrl: address.baseUrl, model: own.model, timeoutMs: e.OPENAI_TIMEOUT_MS, maxConnections: e.OPENAI_MAX_CONNECTIONS };
+  // Kept out of JSON.stringify, util.inspect and object spreads, so a logged config never shows it.
+  Object.defineProperty(config, 'apiKey', { value: address.apiKey, enumerable: false });
   return config;
 }
 
-function openAiConfig(e: z.output<typeof envSchema>): OpenAiConfig | undefined {
-  if (e.OPENAI_API_KEY === undefined && e.OPENAI_BASE_URL === undefined) return undefined;
-  const config: OpenAiConfig = {
-    baseUrl: e.OPENAI_BASE_URL?.replace(/\/$/, ''),
-    model: e.OPENAI_MODEL,
-    ttsModel: e.OPENAI_TTS_MODEL,
-    ttsVoice: e.OPENAI_TTS_VOICE,
-    timeoutMs: e.OPENAI_TIMEOUT_MS,
-    maxConnections: e.OPENAI_MAX_CONNECTIONS,
-  };
-  // Kept out of JSON.stringify, util.inspect and object spreads, so a logged config never shows it.
-  Object.defineProperty(config, 'apiKey', { value: e.OPENAI_API_KEY, enumerable: false });
+function openAiTtsEndpoint(e: z.output<typeof envSchema>): OpenAiTtsEndpoint | undefined {
+  const endpoint = openAiEndpoint(e, { baseUrl: e.TTS_BASE_URL, apiKey: e.TTS_API_KEY, model: e.TTS_MODEL ?? e.OPENAI_TTS_MODEL });
+  if (!endpoint) return undefined;
+  // Assigned, not spread: a spread would drop the non-enumerable key.
+  return Object.assign(endpoint, { voice: e.TTS_VOICE ?? e.OPENAI_TTS_VOICE });
+}
+
+function sttOpenAiConfig(e: z.output<typeof envSchema>): SttOpenAiConfig | undefined {
+  const address = endpointAddress(e, { baseUrl: e.STT_BASE_URL, apiKey: e.STT_API_KEY });
+  if (!address) return undefined;
+  const config: SttOpenAiConfig = { baseUrl: address.baseUrl, model: e.STT_MODEL, timeoutMs: e.STT_TIMEOUT_MS };
+  Object.defineProperty(config, 'apiKey', { value: address.apiKey, enumerable: false });
   return config;
 }
 

@@ -18,7 +18,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { ConflictError, UnprocessableError, ValidationFailedError } from '../common/api-errors';
 import { checkIdempotencyKey, requestHash } from '../common/idempotency';
-import { requestPolicyIssues } from '../common/request-policy';
+import { policyAvailability, requestPolicyIssues } from '../common/request-policy';
 import { validate } from '../common/zod-validation';
 import { TemporalGateway, type RunInfo } from '../temporal/temporal-gateway';
 import { assertBatchId, idempotentId } from '../temporal/workflow-ids';
@@ -57,8 +57,7 @@ export class BatchesService {
         for (const issue of describeIssues(parsed.error)) issues.push({ field: `items.${i}.${issue.field}`, message: issue.message });
         continue;
       }
-      const available = { openai: this.config.openai !== undefined, privateMediaUrls: this.config.mediaDownload.allowPrivate };
-      for (const d of requestPolicyIssues(parsed.data, available)) unsupported.push({ field: `items.${i}.${d.field}`, message: d.message });
+      for (const d of requestPolicyIssues(parsed.data, policyAvailability(this.config))) unsupported.push({ field: `items.${i}.${d.field}`, message: d.message });
     }
     if (issues.length) throw new ValidationFailedError(`invalid batch: ${summarizeIssues(issues.slice(0, 5))}`, issues);
     if (unsupported.length) throw new UnprocessableError(summarizeIssues(unsupported.slice(0, 5)), unsupported);

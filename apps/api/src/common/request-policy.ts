@@ -1,19 +1,34 @@
+import type { VidflowConfig } from '@vidflow/config';
 import { isHttpUrl, looksLikeUrl, parseMediaUrl, type FieldIssue, type VideoRequest } from '@vidflow/contracts';
+
+/** Which optional providers this deployment has (from the same settings the workers read). */
+export interface PolicyAvailability {
+  /** An OpenAI-compatible script writer (LLM_* or OPENAI_*). */
+  llm?: boolean;
+  /** An OpenAI-compatible speech server (TTS_* or OPENAI_*). */
+  tts?: boolean;
+  privateMediaUrls?: boolean;
+}
+
+/** What the configuration makes available, for `requestPolicyIssues`. */
+export function policyAvailability(config: VidflowConfig): PolicyAvailability {
+  return { llm: config.llm.openai !== undefined, tts: config.tts.openai !== undefined, privateMediaUrls: config.mediaDownload.allowPrivate };
+}
 
 /**
  * Options of the contract that this version's worker cannot carry out yet. They are refused up front
  * with 422 (well-formed but impossible) instead of being accepted and failing later. Returns the issues (none:
  * the request can be carried out); POST /api/videos refuses a request with any, a batch names each item's.
  */
-export function requestPolicyIssues(request: VideoRequest, available: { openai?: boolean; privateMediaUrls?: boolean } = {}): FieldIssue[] {
+export function requestPolicyIssues(request: VideoRequest, available: PolicyAvailability = {}): FieldIssue[] {
   const issues: FieldIssue[] = [];
-  // The workers get the same settings; with neither OPENAI_API_KEY nor OPENAI_BASE_URL they have no OpenAI providers.
-  const notConfigured = 'is not configured on this server (set OPENAI_API_KEY or OPENAI_BASE_URL)';
-  if (request.llm.provider === 'openai' && !available.openai && request.topic !== undefined) {
-    issues.push({ field: 'llm.provider', message: `"openai" ${notConfigured}; use "offline"` });
+  // The workers get the same settings; without an endpoint for a kind (its own or OPENAI_*) they have no OpenAI provider of it.
+  const notConfigured = (kind: string) => `is not configured on this server (set ${kind}_BASE_URL or ${kind}_API_KEY, or OPENAI_BASE_URL or OPENAI_API_KEY)`;
+  if (request.llm.provider === 'openai' && !available.llm && request.topic !== undefined) {
+    issues.push({ field: 'llm.provider', message: `"openai" ${notConfigured('LLM')}; use "offline"` });
   }
-  if (request.voice.provider === 'openai' && !available.openai) {
-    issues.push({ field: 'voice.provider', message: `"openai" ${notConfigured}; use "espeak"` });
+  if (request.voice.provider === 'openai' && !available.tts) {
+    issues.push({ field: 'voice.provider', message: `"openai" ${notConfigured('TTS')}; use "espeak"` });
   }
   // Media files are resolved (URLs downloaded) and decoded by the render worker, which fails the video
   // at once (BadMedia, naming the field) when one is missing, unreadable, outside MEDIA_DIR or on a

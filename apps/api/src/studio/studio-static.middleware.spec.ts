@@ -18,7 +18,7 @@ function app() {
 }
 
 describe('studioStaticMiddleware', () => {
-  it.each(['/', '/library', '/videos/vid-1'])('answers the Studio route %s with index.html, revalidated', async (path) => {
+  it.each(['/', '/library', '/videos/vid-1', '/batches', '/batches/bat-1', '/schedules', '/cache', '/system', '/transcriptions', '/transcriptions/trn-1'])('answers the Studio route %s with index.html, revalidated', async (path) => {
     const res = await request(app()).get(path).expect(200);
     expect(res.text).toContain('<title>Studio</title>');
     expect(res.headers['cache-control']).toBe('no-cache');

@@ -7,7 +7,7 @@ const API_PATHS = /^\/(api|health|metrics|docs|docs-json|mcp)(\/|$)/;
  * The Studio's client-side routes (apps/studio/src/app.tsx): these get index.html. Any other path without an
  * extension is not the Studio's and falls through to the API, whose answer to an unknown path is a 404.
  */
-const STUDIO_ROUTES = /^\/(library|videos\/[^/]+)?$/;
+const STUDIO_ROUTES = /^\/(library|batches|schedules|cache|system|transcriptions|(videos|batches|transcriptions)\/[^/]+)?$/;
 /** Vite names every asset after a hash of its content: such a URL never changes meaning. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 /** index.html, the service worker and the manifest name the current assets: always revalidated. */

@@ -62,7 +62,8 @@ export const FILE_TYPES: Record<TranscriptionFile, string> = {
  */
 @Injectable()
 export class TranscriptionsService {
-  private readonly completed = new Map<string, { view: TranscriptionStatusView; files: Partial<Record<TranscriptionFile, string>> }>();
+  /** Closed runs' statuses by `<id>/<run id>` (see read()): completed ones with their files' paths in the artifact store. */
+  private readonly completed = new Map<string, Required<TranscriptionRead>>();
   private readonly ended = new Map<string, TranscriptionStatusView>();
   private readonly logger = new Logger(TranscriptionsService.name);
 
@@ -132,22 +133,29 @@ export class TranscriptionsService {
   }
 
   async get(id: string): Promise<TranscriptionStatusView> {
+    return (await this.read(id)).view;
+  }
+
+  /**
+   * The status of the current run under `id`: one describe says which run that is (a `temporal workflow reset`
+   * makes a new run under the same id, which must be followed, not hidden behind the old run's remembered
+   * status); a closed run's status is then answered from memory, keyed `<id>/<run id>` as videos.service does.
+   */
+  private async read(id: string): Promise<TranscriptionRead> {
     assertTranscriptionId(id);
-    const completed = this.completed.get(id);
-    if (completed) return completed.view;
     const desc = await this.temporal.describe('transcription', id);
     const runKey = `${id}/${desc.runId}`;
-    const ended = this.ended.get(runKey);
-    if (ended) return ended;
+    const known = this.completed.get(runKey) ?? (this.ended.has(runKey) ? { view: this.ended.get(runKey)! } : undefined);
+    if (known) return known;
     if (desc.status === 'RUNNING') {
       const progress = await this.temporal.queryTranscription(id);
-      return toView({ id, status: desc.hasStartedActivity ? 'running' : 'queued', progress, desc });
+      return { view: toView({ id, status: desc.hasStartedActivity ? 'running' : 'queued', progress, desc }) };
     }
     if (desc.status === 'COMPLETED') {
       const progress = await this.temporal.result<TranscriptionProgress>(id);
-      const view = toView({ id, status: 'completed', progress, desc });
-      remember(this.completed, id, { view, files: progress.result?.files ?? {} });
-      return view;
+      const read = { view: toView({ id, status: 'completed', progress, desc }), files: progress.result?.files ?? {} };
+      remember(this.completed, runKey, read);
+      return read;
     }
     const outcome = await this.temporal.outcome(id);
     let view: TranscriptionStatusView;
@@ -159,7 +167,7 @@ export class TranscriptionsService {
       view = toView({ id, status: outcome.status === 'cancelled' ? 'cancelled' : 'completed', progress: await this.temporal.queryTranscription(id), desc });
     }
     remember(this.ended, runKey, view);
-    return view;
+    return { view };
   }
 
   /** The status for a stream: each read bounded by its own Temporal deadline. */
@@ -192,9 +200,9 @@ export class TranscriptionsService {
 
   /** Absolute path of one of a completed transcription's files. */
   async file(id: string, file: TranscriptionFile): Promise<string> {
-    const status = await this.get(id);
+    const { view: status, files } = await this.read(id);
     if (status.status !== 'completed') throw new ConflictError(`transcription ${id} is ${status.status}; its files exist once it is completed`);
-    const stored = this.completed.get(id)?.files[file];
+    const stored = files?.[file];
     if (!stored) {
       const what = file === 'video' ? 'a burned-in video (burnIn.enabled)' : `the ${file} format`;
       throw new NotFoundError(`transcription ${id} has no ${what}: it was not asked for`);
@@ -205,6 +213,12 @@ export class TranscriptionsService {
     }
     return path;
   }
+}
+
+/** A transcription's status as read, with (completed) its files' paths in the artifact store. */
+interface TranscriptionRead {
+  view: TranscriptionStatusView;
+  files?: Partial<Record<TranscriptionFile, string>>;
 }
 
 /** The public form of a transcription's state. */

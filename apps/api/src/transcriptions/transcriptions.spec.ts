@@ -167,6 +167,38 @@ describe('/api/transcriptions', () => {
     await http().get(`/api/transcriptions/${id}/subtitles.doc`).expect(404);
   });
 
+  it('follows a reset: a new run under the same id is answered, not the remembered completed one', async () => {
+    const upload = await finishedUpload();
+    const { body: created } = await http().post('/api/transcriptions').send({ source: { upload }, formats: ['srt'] }).expect(202);
+    const id = created.id as string;
+    const run = temporal.runs.get(id)!;
+    const dir = join(dataDir, 'transcriptions', id);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'subtitles.srt'), '1\n00:00:00,000 --> 00:00:01,000\nhi\n\n');
+    run.status = 'COMPLETED';
+    run.progress = {
+      stage: 'done',
+      progress: 1,
+      chunks: { done: 2, total: 2, cacheHits: 0 },
+      result: { language: 'en', durationSeconds: 2, engine: 'pocketsphinx 5prealpha', files: { srt: `transcriptions/${id}/subtitles.srt` } },
+    };
+    expect((await http().get(`/api/transcriptions/${id}`).expect(200)).body.status).toBe('completed');
+    await http().get(`/api/transcriptions/${id}/subtitles.srt`).expect(200);
+
+    // `temporal workflow reset`: a new run, running again from the transcribe stage.
+    Object.assign(run, { runId: 'run-2', status: 'RUNNING', startedActivity: true, progress: { stage: 'transcribe', progress: 0.4, chunks: { done: 1, total: 2, cacheHits: 1 } } });
+    const reset = await http().get(`/api/transcriptions/${id}`).expect(200);
+    expect(reset.body).toMatchObject({ status: 'running', stage: 'transcribe', progress: 0.4, chunks: { done: 1, total: 2, cacheHits: 1 } });
+    expect(reset.body.result).toBeUndefined();
+    // Its files are those of a run that is not finished yet.
+    await http().get(`/api/transcriptions/${id}/subtitles.srt`).expect(409);
+
+    // The new run fails: its failure is shown, not the first run's success.
+    run.status = 'FAILED';
+    run.failure = ApplicationFailure.create({ type: 'ProviderError', message: 'speech-to-text failed', nonRetryable: true, details: [{ stage: 'transcribe' }] });
+    expect((await http().get(`/api/transcriptions/${id}`).expect(200)).body).toMatchObject({ status: 'failed', error: { type: 'ProviderError', stage: 'transcribe' } });
+  });
+
   it('shows a failure with its type, message and stage', async () => {
     const upload = await finishedUpload();
     const { body: created } = await http().post('/api/transcriptions').send({ source: { upload } }).expect(202);

@@ -19,7 +19,7 @@ import { existsSync } from 'node:fs';
 import { posix, resolve, sep } from 'node:path';
 import { ConflictError, NotFoundError, UnprocessableError } from '../common/api-errors';
 import { checkIdempotencyKey, requestHash } from '../common/idempotency';
-import { requestPolicyIssues, summarizePolicyIssues } from '../common/request-policy';
+import { policyAvailability, requestPolicyIssues, summarizePolicyIssues } from '../common/request-policy';
 import { remember } from '../common/remember';
 import { validate } from '../common/zod-validation';
 import { TemporalGateway, type StartPolicy } from '../temporal/temporal-gateway';
@@ -261,7 +261,7 @@ export class VideosService {
   }
 
   private policy() {
-    return { openai: this.config.openai !== undefined, privateMediaUrls: this.config.mediaDownload.allowPrivate };
+    return policyAvailability(this.config);
   }
 }
 

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, apiKey, ApiError } from '../lib/api';
+import { apiKey, ApiError, client, unwrap } from '../lib/api';
 
 /** Shown when the API answers 401: asks for a key once and keeps it for this tab (sessionStorage). */
 export function KeyPrompt({ onDone }: { onDone: () => void }) {
@@ -9,7 +9,7 @@ export function KeyPrompt({ onDone }: { onDone: () => void }) {
     e.preventDefault();
     apiKey.set(key.trim());
     try {
-      await api('/api/videos?limit=1');
+      await unwrap(client.GET('/api/videos', { params: { query: { limit: 1 } } }));
       onDone();
     } catch (err) {
       apiKey.clear();

@@ -1,3 +1,5 @@
+import { createVidflowClient } from '@vidflow/api-client';
+
 /** A field named in an API error's details: `{ field: "render.fps", message: "..." }`. */
 export interface FieldIssue {
   field: string;
@@ -37,26 +39,31 @@ export function authHeaders(): Record<string, string> {
   return key ? { Authorization: `Bearer ${key}` } : {};
 }
 
-/** fetch against the API with the key, JSON in and out, and the contract's error envelope as ApiError. */
-export async function api<T>(path: string, init: RequestInit & { json?: unknown } = {}): Promise<T> {
-  const { json, ...rest } = init;
-  const headers: Record<string, string> = { Accept: 'application/json', ...authHeaders(), ...(rest.headers as Record<string, string>) };
-  if (json !== undefined) headers['Content-Type'] = 'application/json';
-  const res = await fetch(path, { ...rest, headers, body: json !== undefined ? JSON.stringify(json) : rest.body });
-  if (res.status === 401) unauthorizedListeners.forEach((l) => l());
-  const text = await res.text();
-  const body = text ? safeJson(text) : undefined;
-  if (!res.ok) {
-    const error = (body as { error?: { code?: string; message?: string; details?: FieldIssue[] } } | undefined)?.error;
-    throw new ApiError(res.status, error?.code ?? `HTTP_${res.status}`, error?.message ?? (text || res.statusText), error?.details ?? []);
-  }
-  return body as T;
+/**
+ * The generated typed client (libs/api-client, openapi-fetch): paths, parameters and bodies are checked against
+ * the OpenAPI document by `npm run lint`. The key is read on every call (it can be entered after the first one),
+ * so it is added here rather than fixed at creation.
+ */
+export const client = createVidflowClient({
+  baseUrl: location.origin,
+  fetch: async (request) => {
+    const key = apiKey.get();
+    if (key) request.headers.set('Authorization', `Bearer ${key}`);
+    const res = await fetch(request);
+    if (res.status === 401) unauthorizedListeners.forEach((l) => l());
+    return res;
+  },
+});
+
+/** The body of a client call's answer, or the contract's error envelope as an ApiError. */
+export async function unwrap<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  const { data, error, response } = await call;
+  if (!response.ok) throw toApiError(response, error);
+  return data as T;
 }
 
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
+export function toApiError(response: Response, body: unknown): ApiError {
+  const error = (body as { error?: { code?: string; message?: string; details?: FieldIssue[] } } | undefined)?.error;
+  const text = typeof body === 'string' ? body : '';
+  return new ApiError(response.status, error?.code ?? `HTTP_${response.status}`, error?.message ?? (text || response.statusText || `HTTP ${response.status}`), error?.details ?? []);
 }

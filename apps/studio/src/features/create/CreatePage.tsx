@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, ApiError } from '../../lib/api';
+import { ApiError, client, unwrap } from '../../lib/api';
 import { navigate } from '../../lib/router';
 import { rememberRequest, requestOf, type Scene, type VideoRequest } from '../../lib/types';
 import { mapFieldErrors } from './field-errors';
@@ -92,7 +92,7 @@ export function CreatePage() {
     setErrors({});
     const request = toRequest(form);
     try {
-      const created = await api<{ id: string }>('/api/videos', { method: 'POST', json: request });
+      const created = await unwrap(client.POST('/api/videos', { body: request }));
       rememberRequest(created.id, request);
       navigate(`/videos/${created.id}`);
     } catch (err) {

@@ -1,24 +1,21 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../../lib/api';
+import { client, unwrap } from '../../lib/api';
 import { onLinkClick } from '../../lib/router';
-import type { VideoStatus } from '../../lib/types';
+import type { ApiSchemas } from '@vidflow/api-client';
 
-interface Page {
-  items: VideoStatus[];
-  nextCursor?: string | null;
-}
+type Item = ApiSchemas['VideoList']['items'][number];
 
 /** Every video, newest first, from GET /api/videos (cursor pages), filtered by status. */
 export function LibraryPage() {
   const [status, setStatus] = useState('');
-  const [items, setItems] = useState<VideoStatus[]>([]);
+  const [items, setItems] = useState<Item[]>([]);
   const [cursor, setCursor] = useState<string | null | undefined>();
   const [problem, setProblem] = useState<string>();
 
   const load = async (from?: string) => {
-    const q = new URLSearchParams({ limit: '20', ...(status ? { status } : {}), ...(from ? { cursor: from } : {}) });
     try {
-      const page = await api<Page>(`/api/videos?${q}`);
+      const query = { limit: 20, ...(status ? { status: status as Item['status'] } : {}), ...(from ? { cursor: from } : {}) };
+      const page = await unwrap(client.GET('/api/videos', { params: { query } }));
       setItems((prev) => (from ? [...prev, ...page.items] : page.items));
       setCursor(page.nextCursor);
       setProblem(undefined);
@@ -41,10 +38,9 @@ export function LibraryPage() {
         {items.map((v) => (
           <li key={v.id}>
             <a href={`/videos/${v.id}`} onClick={onLinkClick} class="mono">{v.id}</a> <span class={`badge ${v.status}`}>{v.status}</span>{' '}
-            <time dateTime={v.createdAt}>{new Date(v.createdAt).toLocaleString()}</time>
-            {v.result && ` · ${v.result.durationSeconds.toFixed(1)} s`}
+            {v.createdAt && <time dateTime={v.createdAt}>{new Date(v.createdAt).toLocaleString()}</time>}
             {v.status === 'running' || v.status === 'queued' ? (
-              <button type="button" onClick={() => void api(`/api/videos/${v.id}`, { method: 'DELETE' }).then(() => load(), (e: Error) => setProblem(e.message))}>
+              <button type="button" onClick={() => void unwrap(client.DELETE('/api/videos/{id}', { params: { path: { id: v.id } } })).then(() => load(), (e: Error) => setProblem(e.message))}>
                 Cancel <span class="visually-hidden">{v.id}</span>
               </button>
             ) : null}

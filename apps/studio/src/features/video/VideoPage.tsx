@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { api } from '../../lib/api';
+import { client, unwrap } from '../../lib/api';
 import { readEventStream } from '../../lib/event-stream';
 import { navigate, onLinkClick } from '../../lib/router';
 import { requestOf, TERMINAL, type VideoStatus } from '../../lib/types';
@@ -27,7 +27,7 @@ export function VideoPage({ id }: { id: string }) {
       },
       onError: (err) => setProblem(`connection: ${(err as Error).message}; reconnecting`),
     });
-    void api<{ temporalUiUrl?: string; temporalNamespace?: string }>('/api/studio/config').then(setConfig, () => undefined);
+    void unwrap(client.GET('/api/studio/config')).then(setConfig, () => undefined);
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => {
       ctrl.abort();
@@ -81,7 +81,7 @@ export function VideoPage({ id }: { id: string }) {
           <button type="button" onClick={() => navigate(`/?from=${encodeURIComponent(id)}`)}>{status.status === 'failed' ? 'Edit and retry' : 'Edit and make again'}</button>
         )}
         {!done && (
-          <button type="button" onClick={() => void api(`/api/videos/${id}`, { method: 'DELETE' }).catch((e: Error) => setProblem(e.message))}>Cancel</button>
+          <button type="button" onClick={() => void unwrap(client.DELETE('/api/videos/{id}', { params: { path: { id } } })).catch((e: Error) => setProblem(e.message))}>Cancel</button>
         )}
         <a href="/library" onClick={onLinkClick}>All videos</a>
       </p>
