@@ -33,7 +33,9 @@ export async function startSeaweed(options: { bucket?: string } = {}): Promise<S
     join(dir, 'identities.json'),
     JSON.stringify({ identities: [{ name: 'vidflow', credentials: [{ accessKey: credentials.accessKeyId, secretKey: credentials.secretAccessKey }], actions: ['Admin', 'Read', 'Write', 'List', 'Tagging'] }] }),
   );
+  // The gRPC ports too: their default is the HTTP port + 10000, which may be taken (or past 65535 for an OS-chosen port).
   const ports = { s3: await freePort(), master: await freePort(), volume: await freePort(), filer: await freePort() };
+  const grpc = { s3: await freePort(), master: await freePort(), volume: await freePort(), filer: await freePort() };
   const args = [
     'mini',
     `-dir=${join(dir, 'data')}`,
@@ -43,6 +45,10 @@ export async function startSeaweed(options: { bucket?: string } = {}): Promise<S
     `-master.port=${ports.master}`,
     `-volume.port=${ports.volume}`,
     `-filer.port=${ports.filer}`,
+    `-s3.port.grpc=${grpc.s3}`,
+    `-master.port.grpc=${grpc.master}`,
+    `-volume.port.grpc=${grpc.volume}`,
+    `-filer.port.grpc=${grpc.filer}`,
     `-s3.config=${join(dir, 'identities.json')}`,
     '-webdav=false',
     '-admin.ui=false',
