@@ -46,7 +46,7 @@ RUN --mount=type=cache,target=/root/.npm \
     npm install --omit=dev --no-audit --no-fund
 
 FROM ${NODE_IMAGE} AS runtime
-# ffmpeg/ffprobe render and probe; espeak-ng is the offline TTS voice; pocketsphinx with its English model is the
+# ffmpeg/ffprobe render and probe; espeak-ng, flite and festival (HTS voice) are the offline TTS voices; pocketsphinx with its English model is the
 # offline speech-to-text engine of transcriptions; the font packages give
 # drawtext/subtitles glyphs for Latin, CJK and emoji captions. tini reaps ffmpeg children and
 # forwards SIGTERM so the Temporal worker can drain before the container stops.
@@ -55,6 +55,9 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       ffmpeg \
       espeak-ng \
+      flite \
+      festival \
+      festvox-us-slt-hts \
       pocketsphinx \
       pocketsphinx-en-us \
       fonts-noto-core \

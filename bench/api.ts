@@ -7,6 +7,8 @@
  *     cycles over them (served from the API's memory of finished videos after the first read);
  *  2. status reads of running videos: GET /api/videos/:id over videos submitted just before, which
  *     the worker is still working on (describe + status query through Temporal);
+ *  2b. under a render backlog (issue #18): /health/live and the finished-status reads again while
+ *     BENCH_BACKLOG_VIDEOS (60) videos are being made; BENCH_CHILD_NICE=0 gives the "before";
  *  3. video submissions: POST /api/videos with a distinct small script each time (cache bypassed).
  *
  * Every accepted submission starts a workflow, so the submission run comes last and the stack is
@@ -31,6 +33,10 @@ const CONNECTIONS = 100;
 const DURATION_S = Number(process.env.BENCH_DURATION_SECONDS ?? 10);
 const FINISHED_VIDEOS = 4;
 const RUNNING_VIDEOS = 8;
+/** Issue #18: the same reads while this many videos are being made (speech, ffmpeg) on the same machine. */
+const BACKLOG_VIDEOS = Number(process.env.BENCH_BACKLOG_VIDEOS ?? 60);
+/** Issue #18's targets under the backlog: half the idle rate, p99 and /health/live p99 bounds. */
+const BACKLOG_TARGET = { shareOfIdle: 0.5, p99Ms: 250, healthP99Ms: 100 };
 /** The issue's targets, and what earlier systems reported. */
 const TARGET = { submissionsPerSecond: 500, readsPerSecond: 2000, p99Ms: 200 };
 const BASELINE = { requestsPerSecond: 200, averageMs: 250 };
@@ -52,7 +58,9 @@ interface RunFigures {
 }
 
 async function main(): Promise<void> {
-  const stack = await startBenchStack('api', PORTS, { RATE_LIMIT_PER_SECOND: '0' });
+  // BENCH_CHILD_NICE=0 gives the "before" of issue #18 (encoders at the API's priority); the default is the product's.
+  const childNice = process.env.BENCH_CHILD_NICE ?? '10';
+  const stack = await startBenchStack('api', PORTS, { RATE_LIMIT_PER_SECOND: '0', CHILD_NICE: childNice });
   const { env, api } = stack;
   try {
     const pids = {
@@ -87,12 +95,30 @@ async function main(): Promise<void> {
     );
     const stillRunning = (await Promise.all(running.map((id) => status(api, id)))).filter((s) => s === 'running' || s === 'queued').length;
 
+    // Under a render backlog: the machine busy making BACKLOG_VIDEOS videos, the same finished-status reads and
+    // health checks. The backlog's workflows are terminated afterwards, like the submissions' below.
+    console.log(`submitting a backlog of ${BACKLOG_VIDEOS} videos (CHILD_NICE=${childNice})...`);
+    const backlog = await Promise.all(
+      Array.from({ length: BACKLOG_VIDEOS }, (_, i) => submit(api, `Backlog video ${i}. ${'It keeps the encoders busy for a while. '.repeat(12)}`)),
+    );
+    await waitUntil(api, backlog[0]!, (s) => s === 'running' || s === 'completed', 120_000);
+    runs.push(await measure(`GET /health/live, backlog of ${BACKLOG_VIDEOS}`, pids, TARGET.readsPerSecond, { url: `${api}/health/live` }));
+    runs.push(
+      await measure(`status reads, finished videos, backlog of ${BACKLOG_VIDEOS}`, pids, TARGET.readsPerSecond / 2, {
+        url: api,
+        requests: [{ method: 'GET', setupRequest: cycle(finished) }],
+      }),
+    );
+    const backlogLeft = (await Promise.all(backlog.map((id) => status(api, id)))).filter((s) => s === 'running' || s === 'queued').length;
+    console.log(`${backlogLeft} of ${BACKLOG_VIDEOS} backlog videos were still being made at the end`);
+
     // Submissions start real videos, so the worker gets busy; each run's workflows are terminated after
     // it so that both start with an idle worker. The API's run first, then the ceiling it is compared with.
     const config = loadConfig(env);
     const connection = await Connection.connect({ address: stack.temporalAddress });
     const client = new Client({ connection });
     try {
+      await terminateAll(client, backlog);
       let n = 0;
       const submitted: string[] = [];
       runs.push(
@@ -126,7 +152,9 @@ async function main(): Promise<void> {
           `non-2xx ${r.non2xx}, errors ${r.errors} [${r.statusCodes}]; CPU ${formatCpu(r.cpu)}`,
       );
     }
-    writeSection('api', report(runs, stillRunning));
+    const backlogLine = backlogSummary(runs, childNice, backlogLeft);
+    console.log(backlogLine);
+    writeSection('api', `${report(runs, stillRunning)}\n\n${backlogLine}`);
   } finally {
     console.log('stopping the stack (the submitted workflows are abandoned with the data directory)...');
     await stack.close();
@@ -312,6 +340,22 @@ Cores used during each run (CPU seconds / wall seconds, from /proc; the machine 
 ${runs.map(cpuRow).join('\n')}
 
 Machine: ${machineLine()}. Command: \`npm run bench:api\`. Measured ${new Date().toISOString().slice(0, 10)}.`;
+}
+
+/** Issue #18's comparison: reads and health checks under the backlog against the idle runs of the same stack. */
+function backlogSummary(runs: RunFigures[], childNice: string, left: number): string {
+  const idle = runs.find((r) => r.name === 'status reads, finished videos');
+  const busy = runs.find((r) => r.name.startsWith('status reads, finished videos, backlog'));
+  const health = runs.find((r) => r.name.startsWith('GET /health/live, backlog'));
+  if (!idle || !busy || !health) return '';
+  const share = busy.perSecond / idle.perSecond;
+  const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
+  return (
+    `Under a backlog of ${BACKLOG_VIDEOS} videos (CHILD_NICE=${childNice}; ${left} still being made at the end): finished-status reads ` +
+    `**${(share * 100).toFixed(0)}%** of the idle rate (${busy.perSecond.toFixed(0)} vs ${idle.perSecond.toFixed(0)}/s; target ≥ ${BACKLOG_TARGET.shareOfIdle * 100}%: ${verdict(share >= BACKLOG_TARGET.shareOfIdle)}), ` +
+    `p99 ${busy.p99Ms} ms (≤ ${BACKLOG_TARGET.p99Ms} ms: ${verdict(busy.p99Ms <= BACKLOG_TARGET.p99Ms)}), /health/live p99 ${health.p99Ms} ms ` +
+    `(≤ ${BACKLOG_TARGET.healthP99Ms} ms: ${verdict(health.p99Ms <= BACKLOG_TARGET.healthP99Ms)}). \`BENCH_CHILD_NICE=0 npm run bench:api\` measures the same without the lower priority.`
+  );
 }
 
 function submissionRatio(runs: RunFigures[]): string {

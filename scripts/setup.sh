@@ -19,7 +19,7 @@ CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/vidflow"
 say() { printf '[setup] %s\n' "$*" >&2; }
 
 # 1. Debian packages ------------------------------------------------------------------------------
-APT_PACKAGES=(ffmpeg espeak-ng fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji fonts-dejavu-core chromium
+APT_PACKAGES=(ffmpeg espeak-ng flite festival festvox-us-slt-hts fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji fonts-dejavu-core chromium
   pocketsphinx pocketsphinx-en-us pocketsphinx-testdata)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

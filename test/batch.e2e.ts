@@ -58,6 +58,10 @@ describe('batches', () => {
       storePipeline: async () => undefined,
       maintainCache: async () => ({ removed: 0, bytesFreed: 0 }),
       sweepRunFolders: async () => ({ removed: [], kept: 0 }),
+      deliverWebhook: async () => ({ outcome: 'delivered' as const, status: 200 }),
+      probeLibraryMedia: async () => {
+        throw new Error('batches never sniff library files');
+      },
     };
     const render: RenderActivities = {
       renderVideo: async (i: RenderVideoInput) => ({ path: `videos/${i.videoId}.mp4`, durationSeconds: 1, width: 2, height: 2, bytes: 1, cacheHit: false, attempt: 1 }),

@@ -251,6 +251,9 @@ describe('Dockerfile', () => {
       expect.arrayContaining([
         'ffmpeg',
         'espeak-ng',
+        'flite',
+        'festival',
+        'festvox-us-slt-hts',
         'fonts-noto-core',
         'fonts-noto-cjk',
         'fonts-noto-color-emoji',

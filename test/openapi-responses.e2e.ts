@@ -2,7 +2,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { cacheKey, openCache } from '@vidflow/cache';
 import { loadConfig } from '@vidflow/config';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { createApp } from '../apps/api/src/create-app';
@@ -161,6 +162,42 @@ describe('real answers of every route validate against the OpenAPI document', ()
     check('get', '/api/system', system);
   });
 
+  it('media library: add (multipart, JSON), get, list, file (full, range, 304, 416), delete, and their errors', async () => {
+    const dir = mkdtempSync(join(process.env.VIDFLOW_TEST_ROOT!, 'oa-media-'));
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=green:s=64x48', '-frames:v', '1', join(dir, 'green.png')]);
+    writeFileSync(join(dir, 'notes.txt'), 'plain text\n');
+    const created = await api().post('/api/media').attach('file', join(dir, 'green.png'));
+    check('post', '/api/media', created);
+    expect(created.status).toBe(201);
+    const item = created.body as { id: string; links: { self: string; file: string } };
+    check('post', '/api/media', await api().post('/api/media').attach('file', join(dir, 'notes.txt'))); // 415
+    check('post', '/api/media', await api().post('/api/media').send({ upload: 'nope' })); // 400
+    check('post', '/api/media', await api().post('/api/media').send({ upload: 'upl-00000000000000000000000000000000' })); // 422
+
+    const got = await api().get(item.links.self);
+    check('get', '/api/media/{id}', got);
+    check('get', '/api/media/{id}', await api().get(item.links.self).set('If-None-Match', got.headers.etag!)); // 304
+    check('get', '/api/media/{id}', await api().get('/api/media/not-an-id')); // 400
+    check('get', '/api/media/{id}', await api().get('/api/media/med-00000000000000000000000000000000')); // 404
+
+    const list = await api().get('/api/media?kind=image&limit=10');
+    check('get', '/api/media', list);
+    check('get', '/api/media', await api().get('/api/media?kind=image&limit=10').set('If-None-Match', list.headers.etag!)); // 304
+    check('get', '/api/media', await api().get('/api/media?limit=0')); // 400
+
+    const full = await api().get(item.links.file).buffer(true);
+    check('get', '/api/media/{id}/file', full);
+    const size = Number(full.headers['content-length']);
+    check('get', '/api/media/{id}/file', await api().get(item.links.file).set('Range', 'bytes=0-9').buffer(true)); // 206
+    check('get', '/api/media/{id}/file', await api().get(item.links.file).set('If-None-Match', full.headers.etag!)); // 304
+    check('get', '/api/media/{id}/file', await api().get(item.links.file).set('Range', `bytes=${size + 10}-`)); // 416
+    check('get', '/api/media/{id}/file', await api().get('/api/media/med-00000000000000000000000000000000/file')); // 404
+
+    check('delete', '/api/media/{id}', await api().delete(item.links.self));
+    check('delete', '/api/media/{id}', await api().delete(item.links.self)); // 404
+    check('delete', '/api/media/{id}', await api().delete('/api/media/not-an-id')); // 400
+  });
+
   it('batches: submit, status, cancel, retry, and their errors', async () => {
     const key = `k-${randomUUID()}`;
     const body = { items: [{ script: 'One.' }, { script: 'Two.', voice: { name: 'zz-nope' } }], defaults: { render: { height: 240 } } };
@@ -208,6 +245,15 @@ describe('real answers of every route validate against the OpenAPI document', ()
     }
     check('delete', '/api/schedules/{id}', await api().delete(`/api/schedules/${id}`)); // 204
     check('delete', '/api/schedules/{id}', await api().delete(`/api/schedules/${id}`)); // 404
+  });
+
+  it('webhooks: a test ping (an unresolvable host: 200 with the failed attempt) and its errors', async () => {
+    const sent = await api().post('/api/webhooks/test').send({ url: 'http://hooks.invalid/vidflow' });
+    check('post', '/api/webhooks/test', sent);
+    expect(sent.status).toBe(200);
+    expect(sent.body).toMatchObject({ webhook: { status: 'failed', attempts: 1, lastError: expect.stringContaining('not found') } });
+    check('post', '/api/webhooks/test', await api().post('/api/webhooks/test').send({ url: 'ftp://example.com/' })); // 400
+    check('post', '/api/webhooks/test', await api().post('/api/webhooks/test').send({ url: 'http://10.0.0.1/hook' })); // 422
   });
 
   it('cache, Studio config, health and metrics', async () => {

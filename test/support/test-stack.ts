@@ -87,7 +87,7 @@ export async function waitForVideo(
 
 let runtimeInstalled = false;
 /** The SDK logs every worker state change at INFO; tests only want warnings. Once per process. */
-function quietTemporalLogs(): void {
+export function quietTemporalLogs(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {

@@ -11,6 +11,8 @@ import { AllExceptionsFilter } from './common/all-exceptions.filter';
 import { loggingModule } from './common/logging';
 import { HealthChecksService } from './health/health-checks.service';
 import { HealthController } from './health/health.controller';
+import { MediaController } from './media/media.controller';
+import { MediaService } from './media/media.service';
 import { MetricsModule } from './metrics/metrics.module';
 import { SchedulesController } from './schedules/schedules.controller';
 import { SchedulesService } from './schedules/schedules.service';
@@ -27,6 +29,8 @@ import { openObjectStore } from '@vidflow/activities/object-store';
 import { VideosController } from './videos/videos.controller';
 import { VideoListService } from './videos/video-list.service';
 import { VideosService } from './videos/videos.service';
+import { WebhooksController } from './webhooks/webhooks.controller';
+import { WebhooksService } from './webhooks/webhooks.service';
 
 @Module({})
 export class AppModule {
@@ -35,7 +39,7 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [loggingModule(config, options.silent), TemporalModule, TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' }), MetricsModule],
-      controllers: [VideosController, BatchesController, SchedulesController, CacheController, HealthController, StudioConfigController, UploadsController, TranscriptionsController, SystemController],
+      controllers: [VideosController, BatchesController, SchedulesController, CacheController, HealthController, StudioConfigController, UploadsController, TranscriptionsController, SystemController, WebhooksController, MediaController],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: CACHE, useFactory: () => openCache(config.cache) },
@@ -50,6 +54,8 @@ export class AppModule {
         UploadsService,
         TranscriptionsService,
         SystemService,
+        WebhooksService,
+        MediaService,
       ],
       exports: [CONFIG],
     };

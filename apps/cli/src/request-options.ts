@@ -22,7 +22,7 @@ export const REQUEST_OPTIONS: readonly RequestOption[] = [
   { name: 'style', path: ['llm', 'style'], type: 'string', value: 'TEXT', description: 'style of the written script' },
   { name: 'target-seconds', path: ['llm', 'targetSeconds'], type: 'integer', value: 'N', description: 'length the script writer aims for (5..600)' },
   { name: 'voice', path: ['voice', 'name'], type: 'string', value: 'NAME', description: 'voice name' },
-  { name: 'voice-provider', path: ['voice', 'provider'], type: 'string', value: 'NAME', description: 'speech provider: espeak | openai' },
+  { name: 'voice-provider', path: ['voice', 'provider'], type: 'string', value: 'NAME', description: 'speech provider: espeak | flite | festival | openai' },
   { name: 'speed', path: ['voice', 'speed'], type: 'number', value: 'X', description: 'speech speed (0.5..2)' },
   { name: 'aspect', path: ['render', 'aspect'], type: 'string', value: 'W:H', description: 'aspect ratio: 9:16 | 16:9 | 1:1' },
   { name: 'height', path: ['render', 'height'], type: 'integer', value: 'PX', description: 'frame height in pixels (240..2160)' },

@@ -4,6 +4,8 @@ import {
   openObjectStore,
   createOpenAiClient,
   EspeakSpeechProvider,
+  FestivalSpeechProvider,
+  FliteSpeechProvider,
   OfflineScriptWriter,
   OpenAiScriptWriter,
   OpenAiSpeechProvider,
@@ -15,11 +17,15 @@ import {
 } from '@vidflow/activities';
 import type { ArtifactCache } from '@vidflow/cache';
 import type { OpenAiEndpoint, VidflowConfig } from '@vidflow/config';
-import { FfmpegRunner } from '@vidflow/media';
+import { chooseH264Encoder, execFfmpeg, FfmpegRunner } from '@vidflow/media';
 
 /** Builds the activities' adapters from configuration: the worker's composition root. */
 export function createActivityDeps(config: VidflowConfig, cache?: ArtifactCache): ActivityDeps {
-  const speech: Record<string, SpeechProvider> = { espeak: new EspeakSpeechProvider(config.tools.espeak) };
+  const speech: Record<string, SpeechProvider> = {
+    espeak: new EspeakSpeechProvider(config.tools.espeak, config.childNice),
+    flite: new FliteSpeechProvider(config.tools.flite, config.childNice),
+    festival: new FestivalSpeechProvider(config.tools.festival, config.childNice),
+  };
   const scriptWriters: Record<string, ScriptWriter> = { offline: new OfflineScriptWriter() };
   // One client per provider kind, hence one connection pool bounded by OPENAI_MAX_CONNECTIONS per server
   // (each kind may name its own: Ollama for text, Kokoro-FastAPI for speech). Its sockets are unref'd while
@@ -31,7 +37,7 @@ export function createActivityDeps(config: VidflowConfig, cache?: ArtifactCache)
     const { model, voice } = config.tts.openai;
     speech.openai = new OpenAiSpeechProvider(openAiClientFor(config.tts.openai), { model, voice });
   }
-  const speechToText: Record<string, SpeechToTextProvider> = { offline: new PocketsphinxSpeechToTextProvider(config.stt.pocketsphinxPath) };
+  const speechToText: Record<string, SpeechToTextProvider> = { offline: new PocketsphinxSpeechToTextProvider(config.stt.pocketsphinxPath, config.childNice) };
   if (config.stt.openai) {
     // Its own client: another server (STT_BASE_URL), key and timeout than the script and speech providers.
     const { client } = createOpenAiClient({
@@ -42,16 +48,20 @@ export function createActivityDeps(config: VidflowConfig, cache?: ArtifactCache)
     });
     speechToText.openai = new OpenAiSpeechToTextProvider(client, { model: config.stt.openai.model, baseUrl: config.stt.openai.baseUrl });
   }
+  // Probed once, now (worker start), not on the first render: a few one-frame ffmpeg runs, never an error.
+  const encoder = chooseH264Encoder({ wanted: config.renderEncoder, run: execFfmpeg(config.tools.ffmpeg) });
   return {
     speechToText,
+    renderEncoder: async () => (await encoder).encoder,
     store: new ArtifactStore(config.dataDir, { finished: openObjectStore(config) }),
-    ffmpeg: new FfmpegRunner({ ffmpegPath: config.tools.ffmpeg, ffprobePath: config.tools.ffprobe }),
+    ffmpeg: new FfmpegRunner({ ffmpegPath: config.tools.ffmpeg, ffprobePath: config.tools.ffprobe, childNice: config.childNice }),
     speech,
     scriptWriters,
     renderPreset: config.renderPreset,
     mediaDir: config.mediaDir,
     renderCfr: config.renderCfr,
     mediaDownload: config.mediaDownload,
+    webhooks: config.webhooks,
     sweepGraceSeconds: config.worker.sweepGraceSeconds,
     cache,
   };

@@ -1,10 +1,11 @@
 import type { ArtifactCache } from '@vidflow/cache';
-import type { FfmpegRunner } from '@vidflow/media';
+import type { FfmpegRunner, H264Encoder } from '@vidflow/media';
 import type { ArtifactStore } from './adapters/artifact-store/artifact-store';
 import type { MediaDownloadSettings } from './adapters/media-download/download-media';
 import type { ScriptWriter } from './adapters/llm/script-writer';
 import type { SpeechProvider } from './adapters/speech/speech-provider';
 import type { SpeechToTextProvider } from './adapters/speech-to-text/speech-to-text-provider';
+import type { WebhookSettings } from './adapters/webhook/send-webhook';
 import type { WorkflowRuns } from './adapters/workflow-runs/workflow-runs';
 
 /** Everything the activities touch, injected so that tests can pass fakes and strict mocks. */
@@ -14,6 +15,11 @@ export interface ActivityDeps {
   speech: Record<string, SpeechProvider>;
   scriptWriters: Record<string, ScriptWriter>;
   renderPreset: string;
+  /**
+   * The H.264 encoder RENDER_ENCODER chose at worker start (chooseH264Encoder); libx264 when not given. A render
+   * that fails with another encoder is done again with libx264.
+   */
+  renderEncoder?: () => Promise<H264Encoder>;
   /** The content-addressed cache; without one every stage computes (as with cache.mode "bypass"). */
   cache?: ArtifactCache;
   /** Where relative media paths in requests resolve (config.mediaDir); `DATA_DIR/media` when not given. */
@@ -28,4 +34,6 @@ export interface ActivityDeps {
   workflowRuns?: WorkflowRuns;
   /** The sweeper leaves folders that changed within this many seconds (config.worker.sweepGraceSeconds). */
   sweepGraceSeconds?: number;
+  /** Signing secrets, attempt timeout and address rules of webhooks (config.webhooks); DEFAULT_WEBHOOKS when not given. */
+  webhooks?: WebhookSettings;
 }

@@ -1,4 +1,5 @@
 import type { ActivityDeps } from './activity-deps';
+import { makeDeliverWebhook } from './activities/deliver-webhook.activity';
 import { makeCleanupVideo } from './activities/cleanup-video.activity';
 import { makeMaintainCache } from './activities/maintain-cache.activity';
 import { makeLookupPipeline, makePlacePipelineHit, makeStorePipeline } from './activities/pipeline-cache.activity';
@@ -13,6 +14,7 @@ import { makePlanTranscriptionChunks } from './activities/plan-transcription-chu
 import { makeProbeTranscriptionMedia } from './activities/probe-transcription-media.activity';
 import { makeTranscribeChunk } from './activities/transcribe-chunk.activity';
 import { makeWriteTranscript } from './activities/write-transcript.activity';
+import { makeProbeLibraryMedia } from './activities/probe-library-media.activity';
 
 /** Script writing: its own task queue, whose activities-per-second limit rate-limits LLM calls. */
 export function createLlmActivities(deps: ActivityDeps) {
@@ -31,6 +33,8 @@ export function createIoActivities(deps: ActivityDeps) {
     maintainCache: makeMaintainCache(deps),
     cleanupVideo: makeCleanupVideo(deps),
     sweepRunFolders: makeSweepRunFolders(deps),
+    deliverWebhook: makeDeliverWebhook(deps),
+    probeLibraryMedia: makeProbeLibraryMedia(deps),
   };
 }
 

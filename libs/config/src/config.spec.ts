@@ -21,6 +21,7 @@ describe('loadConfig', () => {
       dataDir: '/srv/vidflow/.data',
       mediaDir: '/srv/vidflow/.data/media',
       mediaDownload: { allowPrivate: false, maxBytes: 200 * 1024 ** 2, timeoutSeconds: 60 },
+      webhooks: { retryHours: 24, timeoutSeconds: 15, allowPrivate: false },
       temporal: {
         address: '127.0.0.1:7233',
         external: false,
@@ -32,8 +33,9 @@ describe('loadConfig', () => {
       },
       taskQueues: { io: 'vidflow-io', render: 'vidflow-render', llm: 'vidflow-llm', stt: 'vidflow-stt' },
       llmRequestsPerSecond: 5,
-      api: { host: '127.0.0.1', port: 3000, publicUrl: 'http://localhost:3000', corsOrigins: [], slowRequestMs: 1000 },
+      api: { host: '127.0.0.1', port: 3000, publicUrl: 'http://localhost:3000', corsOrigins: [], slowRequestMs: 1000, statusRefreshMs: 250 },
       uploads: { dir: '/srv/vidflow/.data/uploads', maxBytes: 2 * 1024 ** 3, expirySeconds: 86400 },
+      library: { dir: '/srv/vidflow/.data/library', maxBytes: 512 * 1024 ** 2 },
       worker: {
         ioConcurrency: 16,
         renderConcurrency: Math.max(1, Math.floor(availableParallelism() / 2)),
@@ -45,7 +47,9 @@ describe('loadConfig', () => {
         sweepGraceSeconds: 900,
       },
       ttsParallelism: 8,
-      tools: { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe', espeak: 'espeak-ng' },
+      tools: { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe', espeak: 'espeak-ng', flite: 'flite', festival: 'festival' },
+      childNice: 10,
+      renderEncoder: 'auto',
       renderPreset: 'veryfast',
       renderCfr: false,
       auth: {},
@@ -87,6 +91,16 @@ describe('loadConfig', () => {
     expect(configError({ MEDIA_DOWNLOAD_TIMEOUT_SECONDS: '3601' }).message).toMatch(/^\s*MEDIA_DOWNLOAD_TIMEOUT_SECONDS: /m);
   });
 
+  it('reads the webhook settings: several secrets for rotation, kept out of serialisation', () => {
+    const c = loadConfig({ WEBHOOK_SECRET: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw whsec_bmV3', WEBHOOK_RETRY_HOURS: '0.5', WEBHOOK_ALLOW_PRIVATE_URLS: 'true' }, cwd);
+    expect(c.webhooks.secrets).toEqual(['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'whsec_bmV3']);
+    expect(c.webhooks).toMatchObject({ retryHours: 0.5, allowPrivate: true });
+    expect(JSON.stringify(c)).not.toContain('whsec_');
+    expect(loadConfig({}, cwd).webhooks.secrets).toEqual([]);
+    expect(configError({ WEBHOOK_SECRET: 'hunter2' }).message).toMatch(/^\s*WEBHOOK_SECRET: must be one or more/m);
+    expect(configError({ WEBHOOK_RETRY_HOURS: '0' }).message).toMatch(/^\s*WEBHOOK_RETRY_HOURS: /m);
+  });
+
   it('uses an external Temporal when TEMPORAL_ADDRESS is set', () => {
     const c = loadConfig({ TEMPORAL_ADDRESS: 'temporal.internal:7233', TEMPORAL_NAMESPACE: 'prod' }, cwd);
     expect(c.temporal).toMatchObject({ address: 'temporal.internal:7233', external: true, namespace: 'prod' });
@@ -101,7 +115,7 @@ describe('loadConfig', () => {
       { API_PORT: '8080', LOG_PRETTY: 'yes', WORKER_RENDER_CONCURRENCY: '3', API_PUBLIC_URL: 'https://v.example.com/', TEMPORAL_UI_URL: 'http://t:8233/' },
       cwd,
     );
-    expect(c.api).toEqual({ host: '127.0.0.1', port: 8080, publicUrl: 'https://v.example.com', corsOrigins: [], slowRequestMs: 1000 });
+    expect(c.api).toEqual({ host: '127.0.0.1', port: 8080, publicUrl: 'https://v.example.com', corsOrigins: [], slowRequestMs: 1000, statusRefreshMs: 250 });
     expect(c.log.pretty).toBe(true);
     expect(c.worker.renderConcurrency).toBe(3);
     expect(c.temporal.uiUrl).toBe('http://t:8233');
@@ -124,6 +138,13 @@ describe('loadConfig', () => {
   it('names every invalid setting at once', () => {
     const err = configError({ API_PORT: 'x', TTS_PARALLELISM: '65', RENDER_PRESET: 'turbo', LOG_PRETTY: 'maybe' });
     for (const key of ['API_PORT', 'TTS_PARALLELISM', 'RENDER_PRESET', 'LOG_PRETTY']) expect(err.message).toContain(`${key}:`);
+  });
+
+  it('reads CHILD_NICE (0 turns it off) and refuses values setpriority cannot take', () => {
+    expect(loadConfig({ CHILD_NICE: '0' }, cwd).childNice).toBe(0);
+    expect(loadConfig({ CHILD_NICE: '19' }, cwd).childNice).toBe(19);
+    expect(configError({ CHILD_NICE: '20' }).message).toContain('CHILD_NICE');
+    expect(configError({ CHILD_NICE: '-5' }).message).toContain('CHILD_NICE');
   });
 
   it('treats empty strings as unset', () => {

@@ -23,6 +23,13 @@ export const envSchema = z.object({
   MEDIA_ALLOW_PRIVATE_URLS: bool.default(false),
   MEDIA_DOWNLOAD_MAX_BYTES: positiveInt.default(200 * 1024 ** 2),
   MEDIA_DOWNLOAD_TIMEOUT_SECONDS: positiveInt.max(3600).default(60),
+  WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9+/]+={0,2}( +whsec_[A-Za-z0-9+/]+={0,2})*$/, 'must be one or more space-separated whsec_<base64> secrets')
+    .optional(),
+  WEBHOOK_RETRY_HOURS: z.coerce.number().gt(0).max(24 * 30).default(24),
+  WEBHOOK_TIMEOUT_SECONDS: positiveInt.max(300).default(15),
+  WEBHOOK_ALLOW_PRIVATE_URLS: bool.default(false),
   TEMPORAL_ADDRESS: z.string().min(1).optional(),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_PORT: port.default(7233),
@@ -38,9 +45,11 @@ export const envSchema = z.object({
   API_PORT: port.default(3000),
   API_PUBLIC_URL: z.string().url().optional(),
   CORS_ORIGINS: z.string().default(''),
+  STATUS_REFRESH_MS: z.coerce.number().int().min(0).max(60_000).default(250),
   SLOW_REQUEST_MS: z.coerce.number().int().min(0).default(1000),
   UPLOAD_MAX_BYTES: positiveInt.default(2 * 1024 ** 3),
   UPLOAD_EXPIRY_SECONDS: positiveInt.default(24 * 3600),
+  MEDIA_MAX_BYTES: positiveInt.default(512 * 1024 ** 2),
   WORKER_IO_CONCURRENCY: positiveInt.default(16),
   WORKER_RENDER_CONCURRENCY: positiveInt.optional(),
   WORKER_WORKFLOW_CONCURRENCY: positiveInt.default(100),
@@ -52,10 +61,14 @@ export const envSchema = z.object({
   FFMPEG_PATH: z.string().min(1).default('ffmpeg'),
   FFPROBE_PATH: z.string().min(1).default('ffprobe'),
   ESPEAK_PATH: z.string().min(1).default('espeak-ng'),
+  FLITE_PATH: z.string().min(1).default('flite'),
+  FESTIVAL_PATH: z.string().min(1).default('festival'),
+  CHILD_NICE: z.coerce.number().int().min(0).max(19).default(10),
   RENDER_PRESET: z
     .enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow'])
     .default('veryfast'),
   RENDER_CFR: bool.default(false),
+  RENDER_ENCODER: z.enum(['auto', 'libx264', 'h264_nvenc', 'h264_qsv', 'h264_vaapi']).default('auto'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: bool.default(false),
   API_KEYS: z.string().optional(),
@@ -120,6 +133,8 @@ export interface VidflowConfig {
     /** Whole download of one URL, redirects included. */
     timeoutSeconds: number;
   };
+  /** Completion webhooks (callbackUrl): signing, retries and which addresses they may reach. */
+  webhooks: WebhookConfig;
   temporal: {
     /** host:port of the frontend; the launcher starts a dev server there unless TEMPORAL_ADDRESS was set. */
     address: string;
@@ -141,6 +156,11 @@ export interface VidflowConfig {
     corsOrigins: readonly string[];
     /** Requests that take longer than this are logged (warn) with their route; 0 turns it off. */
     slowRequestMs: number;
+    /**
+     * A running video's status is read from Temporal at most once per this many ms for all its readers and event
+     * streams together; its close is pushed at once. 0: every read asks Temporal.
+     */
+    statusRefreshMs: number;
   };
   /** Resumable (tus) uploads, stored under `dir` (DATA_DIR/uploads). */
   uploads: {
@@ -149,6 +169,12 @@ export interface VidflowConfig {
     maxBytes: number;
     /** An unfinished upload is removed this long after its creation. */
     expirySeconds: number;
+  };
+  /** The media library (/api/media) under DATA_DIR/library. */
+  library: {
+    dir: string;
+    /** Largest file a multipart POST /api/media takes; over it 413 and nothing is kept (bigger files: a tus upload). */
+    maxBytes: number;
   };
   worker: {
     ioConcurrency: number;
@@ -170,8 +196,15 @@ export interface VidflowConfig {
     sweepGraceSeconds: number;
   };
   ttsParallelism: number;
-  tools: { ffmpeg: string; ffprobe: string; espeak: string };
+  tools: { ffmpeg: string; ffprobe: string; espeak: string; flite: string; festival: string };
+  /**
+   * Nice value (0..19) of the CPU-heavy children the worker starts (ffmpeg, espeak-ng, pocketsphinx), so that
+   * the API, Temporal and the worker's event loop stay responsive while they run; 0 leaves them at the worker's.
+   */
+  childNice: number;
   renderPreset: string;
+  /** H.264 encoder of renders: `auto` uses a hardware one that a test encode at worker start finds working, else libx264. */
+  renderEncoder: 'auto' | 'libx264' | 'h264_nvenc' | 'h264_qsv' | 'h264_vaapi';
   /** Write every frame at the declared fps (constant frame rate) instead of only the frames that change. */
   renderCfr: boolean;
   log: { level: string; pretty: boolean };
@@ -266,6 +299,21 @@ export interface SttOpenAiConfig {
   timeoutMs: number;
 }
 
+export interface WebhookConfig {
+  /**
+   * WEBHOOK_SECRET split at spaces: every delivery is signed with each (one `v1,` signature per secret), so a
+   * receiver can move to a new secret while the old one still verifies. Secret: non-enumerable, never logged.
+   * Empty when unset: deliveries then carry no signature and the worker logs a warning once.
+   */
+  readonly secrets: string[];
+  /** How long a delivery keeps being retried after the terminal status (5xx, 429, network errors). */
+  retryHours: number;
+  /** One attempt: connect, send and the receiver's answer. */
+  timeoutSeconds: number;
+  /** Let callback URLs reach loopback, private and other non-public addresses (tests, development). */
+  allowPrivate: boolean;
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -286,6 +334,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   return {
     dataDir,
     mediaDir: e.MEDIA_DIR ? absolute(e.MEDIA_DIR, cwd) : join(dataDir, 'media'),
+    webhooks: webhookConfig(e),
     mediaDownload: {
       allowPrivate: e.MEDIA_ALLOW_PRIVATE_URLS,
       maxBytes: e.MEDIA_DOWNLOAD_MAX_BYTES,
@@ -310,8 +359,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         .map((o) => o.trim().replace(/\/$/, ''))
         .filter(Boolean),
       slowRequestMs: e.SLOW_REQUEST_MS,
+      statusRefreshMs: e.STATUS_REFRESH_MS,
     },
     uploads: { dir: join(dataDir, 'uploads'), maxBytes: e.UPLOAD_MAX_BYTES, expirySeconds: e.UPLOAD_EXPIRY_SECONDS },
+    library: { dir: join(dataDir, 'library'), maxBytes: e.MEDIA_MAX_BYTES },
     worker: {
       ioConcurrency: e.WORKER_IO_CONCURRENCY,
       // x264 already spreads one encode over several threads; one render per two cores keeps the
@@ -326,8 +377,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       sweepGraceSeconds: e.SWEEP_GRACE_SECONDS,
     },
     ttsParallelism: e.TTS_PARALLELISM,
-    tools: { ffmpeg: e.FFMPEG_PATH, ffprobe: e.FFPROBE_PATH, espeak: e.ESPEAK_PATH },
+    tools: { ffmpeg: e.FFMPEG_PATH, ffprobe: e.FFPROBE_PATH, espeak: e.ESPEAK_PATH, flite: e.FLITE_PATH, festival: e.FESTIVAL_PATH },
+    childNice: e.CHILD_NICE,
     renderPreset: e.RENDER_PRESET,
+    renderEncoder: e.RENDER_ENCODER,
     renderCfr: e.RENDER_CFR,
     log: { level: e.LOG_LEVEL, pretty: e.LOG_PRETTY },
     auth: authConfig(e.API_KEYS),
@@ -360,6 +413,12 @@ function artifactsConfig(e: z.output<typeof envSchema>): ArtifactsConfig {
   // Kept out of JSON.stringify, util.inspect and spreads, so a logged config never shows the keys.
   Object.defineProperty(s3, 'credentials', { value: credentials, enumerable: false });
   return { kind: 's3', s3 };
+}
+
+function webhookConfig(e: z.output<typeof envSchema>): WebhookConfig {
+  const config = { retryHours: e.WEBHOOK_RETRY_HOURS, timeoutSeconds: e.WEBHOOK_TIMEOUT_SECONDS, allowPrivate: e.WEBHOOK_ALLOW_PRIVATE_URLS } as WebhookConfig;
+  const secrets = (e.WEBHOOK_SECRET ?? '').split(' ').filter(Boolean);
+  return Object.defineProperty(config, 'secrets', { value: secrets, enumerable: false });
 }
 
 /** A kind's own base URL and key, else OPENAI_BASE_URL and OPENAI_API_KEY; a kind's own server never gets OPENAI_API_KEY. */

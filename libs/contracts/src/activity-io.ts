@@ -1,5 +1,12 @@
 import type { Background, LlmOptions, VoiceOptions } from './video-request.schema';
-import type { ResolvedRender, VideoFileInfo } from './video-status';
+import type { ResolvedRender, VideoFileInfo, WordTimeSource } from './video-status';
+
+/** A spoken word and its time in seconds from the start of its scene's audio. */
+export interface SpokenWord {
+  text: string;
+  start: number;
+  end: number;
+}
 
 /** How a stage uses the cache: the request's `cache` options. */
 export interface StageCacheOptions {
@@ -43,12 +50,14 @@ export interface SceneAudio {
   /** Relative to DATA_DIR, so that workers with the artifact store mounted elsewhere can still find it. */
   audioPath: string;
   durationSeconds: number;
+  /** Word times, when the speech provider reports them (cached with the audio in the scene's `tts` entry). */
+  words?: SpokenWord[];
   cacheHit: boolean;
 }
 
 export interface RenderVideoInput {
   videoId: string;
-  scenes: Array<Scene & { audioPath: string; durationSeconds: number }>;
+  scenes: Array<Scene & { audioPath: string; durationSeconds: number; words?: SpokenWord[] }>;
   /** Used to segment captions (CJK and Thai have no spaces between words). */
   language: string;
   render: ResolvedRender;
@@ -57,6 +66,8 @@ export interface RenderVideoInput {
 }
 export interface RenderVideoOutput extends VideoFileInfo {
   cacheHit: boolean;
+  /** Per scene, where its caption word times came from (absent without captions). */
+  wordTimes?: WordTimeSource[];
   /** Which attempt of the render activity produced the file (1 unless an attempt failed or its worker died). */
   attempt: number;
 }

@@ -17,3 +17,7 @@ export * from './transcription-request.schema';
 export * from './transcription-status';
 export * from './transcription-workflow-api';
 export * from './transcription-activity-io';
+export * from './webhook';
+export * from './callback-url.schema';
+export * from './video-status-view';
+export * from './media-library';

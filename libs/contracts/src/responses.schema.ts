@@ -16,6 +16,17 @@ export const VideoLinksSchema = z.strictObject({ self: z.string(), file: z.strin
 
 export const CreatedVideoSchema = z.strictObject({ id: z.string(), status: RunStatusSchema, links: VideoLinksSchema });
 
+/** A completion webhook's delivery (API.md "Webhooks"). */
+export const WebhookStateSchema = z.strictObject({
+  status: z.enum(['pending', 'delivered', 'failed']),
+  attempts: z.number().int(),
+  lastError: z.string().optional(),
+  deliveredAt: z.string().optional(),
+});
+
+/** `POST /api/webhooks/test`: what the signed ping's one attempt found. */
+export const WebhookTestSchema = z.strictObject({ webhookId: z.string(), url: z.string(), webhook: WebhookStateSchema });
+
 export const VideoErrorSchema = z.strictObject({ type: z.string(), message: z.string(), stage: StageSchema.optional() });
 
 export const VideoStatusSchema = z.strictObject({
@@ -43,6 +54,8 @@ export const VideoStatusSchema = z.strictObject({
   }),
   cacheHit: z.boolean(),
   error: VideoErrorSchema.optional(),
+  scenes: z.array(z.strictObject({ index: z.number().int(), wordTimes: z.enum(['provider', 'alignment', 'estimate']).optional() })).optional(),
+  webhook: WebhookStateSchema.optional(),
   result: z
     .strictObject({ file: z.string(), durationSeconds: z.number(), width: z.number().int(), height: z.number().int(), bytes: z.number().int() })
     .optional(),
@@ -250,3 +263,21 @@ const sameTranscription: Same<z.output<typeof TranscriptionStatusSchema>, Transc
 void sameTranscription;
 void sameBatch;
 void sameSchedule;
+
+/** A media-library item (POST/GET /api/media). */
+export const MediaItemSchema = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  kind: z.enum(['image', 'video', 'audio']),
+  bytes: z.number().int(),
+  sha256: z.string(),
+  width: z.number().int().optional(),
+  height: z.number().int().optional(),
+  durationSeconds: z.number().optional(),
+  createdAt: z.string(),
+  links: z.strictObject({ self: z.string(), file: z.string() }),
+});
+
+export const MediaListSchema = z.strictObject({ items: z.array(MediaItemSchema), nextCursor: z.string().nullable() });
+
+export const MediaDeletedSchema = z.strictObject({ id: z.string(), deleted: z.literal(true) });

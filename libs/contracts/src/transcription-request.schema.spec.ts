@@ -21,7 +21,7 @@ describe('TranscriptionRequestSchema', () => {
       provider: { name: 'offline' },
       maxChunkSeconds: 30,
       formats: ['srt', 'vtt', 'json', 'txt'],
-      burnIn: { enabled: false, captions: { enabled: true } },
+      burnIn: { enabled: false, captions: { enabled: true, preset: 'bold' } },
       cache: { mode: 'use' },
     });
   });
@@ -102,7 +102,7 @@ describe('TranscriptionRequestSchema', () => {
       provider: { name: 'openai', model: 'Systran/faster-whisper-small' },
       maxChunkSeconds: 120,
       formats: ['vtt'],
-      burnIn: { enabled: true, captions: { enabled: true } },
+      burnIn: { enabled: true, captions: { enabled: true, preset: 'bold' } },
       cache: { mode: 'bypass' },
     });
   });

@@ -51,6 +51,33 @@ describe('VideoRequestSchema', () => {
     expect(fieldsOf({ scenes: [{ text: 'a', duration: 3 }] })).toEqual(['scenes.0.duration']);
   });
 
+  describe('render.captions', () => {
+    it('accepts a preset with every style field', () => {
+      const captions = {
+        preset: 'karaoke', mode: 'word', font: 'Noto Sans CJK SC', size: 80, color: '#fff', highlightColor: '#ffd400', outlineColor: '#000000',
+        outlineWidth: 6, shadow: 2, box: true, boxColor: '#101010', position: 'top', margin: 40, maxWordsPerLine: 4, lines: 1, uppercase: true,
+      };
+      expect(VideoRequestSchema.parse({ topic: 'x', render: { captions } }).render.captions).toEqual({ enabled: true, ...captions });
+    });
+
+    it.each([
+      [{ preset: 'fancy' }, 'render.captions.preset'],
+      [{ mode: 'letter' }, 'render.captions.mode'],
+      [{ font: 'Comic Sans' }, 'render.captions.font'],
+      [{ size: 4 }, 'render.captions.size'],
+      [{ highlightColor: 'yellow' }, 'render.captions.highlightColor'],
+      [{ outlineColor: '#12' }, 'render.captions.outlineColor'],
+      [{ outlineWidth: -1 }, 'render.captions.outlineWidth'],
+      [{ position: 'left' }, 'render.captions.position'],
+      [{ maxWordsPerLine: 0 }, 'render.captions.maxWordsPerLine'],
+      [{ lines: 5 }, 'render.captions.lines'],
+      [{ uppercase: 'yes' }, 'render.captions.uppercase'],
+      [{ colour: '#fff' }, 'render.captions.colour'],
+    ])('rejects %j naming the field', (captions, field) => {
+      expect(fieldsOf({ topic: 'x', render: { captions } })).toEqual([field]);
+    });
+  });
+
   it.each(['blue', '#12345g', '#abcd', '0b1d3a', '#0b1d3a; drawtext'])('rejects background colour %j', (color) => {
     expect(fieldsOf({ topic: 'x', render: { background: { color } } })).toEqual(['render.background.color']);
   });
@@ -103,14 +130,14 @@ describe('VideoRequestSchema', () => {
       language: 'en',
       llm: { provider: 'offline', targetSeconds: 60 },
       voice: { provider: 'espeak', speed: 1 },
-      render: { aspect: '9:16', fps: 30, captions: { enabled: true }, background: { color: '#0b1d3a' } },
+      render: { aspect: '9:16', fps: 30, captions: { enabled: true, preset: 'bold' }, background: { color: '#0b1d3a' } },
       cache: { mode: 'use' },
     });
   });
 
   it('fills defaults inside a partly given object', () => {
     const parsed = VideoRequestSchema.parse({ topic: 'x', render: { aspect: '16:9', captions: {} }, voice: { name: 'en-us' } });
-    expect(parsed.render).toEqual({ aspect: '16:9', fps: 30, captions: { enabled: true }, background: { color: '#0b1d3a' } });
+    expect(parsed.render).toEqual({ aspect: '16:9', fps: 30, captions: { enabled: true, preset: 'bold' }, background: { color: '#0b1d3a' } });
     expect(parsed.voice).toEqual({ provider: 'espeak', name: 'en-us', speed: 1 });
     expect(parsed.render.height).toBeUndefined();
   });

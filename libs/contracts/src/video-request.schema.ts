@@ -1,10 +1,11 @@
+import { CallbackUrlSchema } from './callback-url.schema';
 import { z } from 'zod';
 
 /** `#rgb` or `#rrggbb`. Only hex is accepted: colours end up inside an ffmpeg filter graph. */
 export const HEX_COLOR = /^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$/;
 /** BCP-47-like language tag ("en", "en-GB", "zh-Hans-CN"). */
 const LANGUAGE_TAG = /^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8}){0,3}$/;
-/** Voice names are passed to espeak-ng or OpenAI as one argument; keep them boring (and never "-x"). */
+/** Voice names are passed to espeak-ng, flite, festival or OpenAI as one argument; keep them boring (and never "-x"). */
 const VOICE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_+.-]{0,63}$/;
 
 const mediaRef = z
@@ -32,7 +33,7 @@ export const LlmOptionsSchema = z.strictObject({
 });
 
 export const VoiceOptionsSchema = z.strictObject({
-  provider: z.enum(['espeak', 'openai']).default('espeak'),
+  provider: z.enum(['espeak', 'flite', 'festival', 'openai']).default('espeak'),
   name: z.string().regex(VOICE_NAME, 'must be 1-64 letters, digits or _+.- starting with a letter or digit').optional(),
   speed: z.number().min(0.5).max(2).default(1),
 });
@@ -43,11 +44,64 @@ export const MusicSchema = z.strictObject({
   duck: z.boolean().default(true),
 });
 
+/**
+ * Font families of the installed Noto fonts the caption renderer may be asked for. A closed list: the name
+ * reaches libass, and a family that is not installed would silently fall back to another face.
+ */
+export const CAPTION_FONTS = [
+  'Noto Sans',
+  'Noto Sans Display',
+  'Noto Serif',
+  'Noto Serif Display',
+  'Noto Sans CJK SC',
+  'Noto Sans CJK TC',
+  'Noto Sans CJK JP',
+  'Noto Sans CJK KR',
+  'Noto Sans Arabic',
+  'Noto Naskh Arabic',
+  'Noto Sans Hebrew',
+  'Noto Sans Devanagari',
+  'Noto Sans Thai',
+] as const;
+
+const captionColor = z.string().regex(HEX_COLOR, 'must be a hex colour such as #ffd400');
+
+/**
+ * Caption options (`render.captions`): a preset by name, and any field of it overridden. Unset fields take
+ * the preset's value (sizes are then derived from the frame); see `resolveCaptionStyle` in libs/media.
+ */
+export const CaptionOptionsSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  preset: z.enum(['clean', 'bold', 'karaoke', 'boxed']).default('bold'),
+  /** phrase: a cue's text at once; word: the spoken word drawn in highlightColor while its line stays. */
+  mode: z.enum(['phrase', 'word']).optional(),
+  font: z.enum(CAPTION_FONTS).optional(),
+  /** Font size in pixels of the output frame. */
+  size: z.number().int().min(8).max(400).optional(),
+  color: captionColor.optional(),
+  highlightColor: captionColor.optional(),
+  outlineColor: captionColor.optional(),
+  /** Outline thickness in pixels (0 for none). */
+  outlineWidth: z.number().min(0).max(40).optional(),
+  /** Drop-shadow distance in pixels (0 for none). */
+  shadow: z.number().min(0).max(40).optional(),
+  /** An opaque box behind the text instead of an outline. */
+  box: z.boolean().optional(),
+  boxColor: captionColor.optional(),
+  position: z.enum(['bottom', 'middle', 'top']).optional(),
+  /** Distance from the frame's edge (top or bottom) in pixels. */
+  margin: z.number().int().min(0).max(2000).optional(),
+  maxWordsPerLine: z.number().int().min(1).max(20).optional(),
+  /** Lines shown at once (a cue). */
+  lines: z.number().int().min(1).max(4).optional(),
+  uppercase: z.boolean().optional(),
+});
+
 export const RenderOptionsSchema = z.strictObject({
   aspect: z.enum(['9:16', '16:9', '1:1']).default('9:16'),
   height: z.number().int().min(240).max(2160).optional(),
   fps: z.number().int().min(1).max(60).default(30),
-  captions: z.strictObject({ enabled: z.boolean().default(true) }).default(() => ({ enabled: true })),
+  captions: CaptionOptionsSchema.default(() => CaptionOptionsSchema.parse({})),
   background: BackgroundSchema.default(() => ({ color: '#0b1d3a' })),
   music: MusicSchema.optional(),
 });
@@ -72,6 +126,8 @@ export const VideoRequestSchema = z
     voice: VoiceOptionsSchema.default(() => VoiceOptionsSchema.parse({})),
     render: RenderOptionsSchema.default(() => RenderOptionsSchema.parse({})),
     cache: CacheOptionsSchema.default(() => CacheOptionsSchema.parse({})),
+    /** Where the completion webhook goes (API.md "Webhooks"); not part of what the video is, so no cache key holds it. */
+    callbackUrl: CallbackUrlSchema.optional(),
   })
   .superRefine((value, ctx) => {
     const given = (['topic', 'script', 'scenes'] as const).filter((k) => value[k] !== undefined);
@@ -96,4 +152,5 @@ export type SceneInput = z.output<typeof SceneInputSchema>;
 export type RenderOptions = z.output<typeof RenderOptionsSchema>;
 export type VoiceOptions = z.output<typeof VoiceOptionsSchema>;
 export type LlmOptions = z.output<typeof LlmOptionsSchema>;
+export type CaptionOptions = z.output<typeof CaptionOptionsSchema>;
 export type MusicOptions = z.output<typeof MusicSchema>;

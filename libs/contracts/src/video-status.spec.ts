@@ -36,7 +36,7 @@ describe('resolveRender', () => {
   it('carries fps, captions, background and music through', () => {
     const music = { source: 'music/calm.mp3', volume: 0.2, duck: true };
     expect(
-      resolveRender(render({ fps: 24, captions: { enabled: false }, background: { color: '#112233' }, music })),
+      resolveRender(render({ fps: 24, captions: { enabled: false, preset: 'bold' }, background: { color: '#112233' }, music })),
     ).toEqual({ width: 1080, height: 1920, fps: 24, captions: false, background: { color: '#112233' }, music });
   });
 });

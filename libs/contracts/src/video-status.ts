@@ -1,4 +1,5 @@
-import type { Background, RenderOptions, VideoRequest } from './video-request.schema';
+import type { WebhookState } from './webhook';
+import type { Background, CaptionOptions, RenderOptions, VideoRequest } from './video-request.schema';
 
 export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
 
@@ -55,6 +56,16 @@ export interface VideoError {
   stage?: Stage;
 }
 
+/** Where a scene's caption word times came from: the speech provider, forced alignment, or a syllable estimate. */
+export type WordTimeSource = 'provider' | 'alignment' | 'estimate';
+
+/** Per scene facts of a finished render (the contract's `scenes[]`). */
+export interface SceneStatus {
+  index: number;
+  /** Only when captions were drawn. */
+  wordTimes?: WordTimeSource;
+}
+
 /** What the video workflow answers to the `status` query, and (with `result`) what it returns. */
 export interface VideoProgress {
   stage: Stage;
@@ -62,7 +73,10 @@ export interface VideoProgress {
   stages: StageStates;
   cacheHit: boolean;
   sceneCount?: number;
+  scenes?: SceneStatus[];
   result?: VideoFileInfo;
+  /** Set once the run has started its webhook's delivery (a request with callbackUrl); the API reads its state. */
+  webhook?: WebhookState;
 }
 
 /** The public status object of `GET /api/videos/:id`. */
@@ -74,6 +88,9 @@ export interface VideoStatusView {
   stages: StageStates;
   cacheHit: boolean;
   error?: VideoError;
+  scenes?: SceneStatus[];
+  /** The completion webhook's delivery, for a request with callbackUrl. */
+  webhook?: WebhookState;
   result?: {
     file: string;
     durationSeconds: number;
@@ -91,6 +108,8 @@ export interface ResolvedRender {
   height: number;
   fps: number;
   captions: boolean;
+  /** The request's caption options (preset and overrides); absent in runs started before caption styles (the renderer then uses the defaults). */
+  captionOptions?: CaptionOptions;
   background: Background;
   music?: RenderOptions['music'];
 }
@@ -114,6 +133,8 @@ export interface VideoWorkflowInput {
    * the workflow looks the request up itself.
    */
   pipelineCache?: { hit?: VideoProgress; found?: { progress: VideoProgress; videoFile: string } };
+  /** How long the completion webhook (request.callbackUrl) is retried: WEBHOOK_RETRY_HOURS; 24 when absent. */
+  webhookRetryHours?: number;
 }
 
 /** The placePipelineHit activity's input: the API's pipeline hit, to be placed at `videoId`'s path. */
@@ -157,6 +178,7 @@ export function resolveRender(render: RenderOptions): ResolvedRender {
     height,
     fps: render.fps,
     captions: render.captions.enabled,
+    ...(render.captions.enabled ? { captionOptions: render.captions } : {}),
     background: render.background,
     music: render.music,
   };

@@ -12,11 +12,18 @@ export interface VideoRunSettings {
   ioTaskQueue: string;
   renderTaskQueue: string;
   llmTaskQueue: string;
+  /** How long completion webhooks are retried (WEBHOOK_RETRY_HOURS). */
+  webhookRetryHours?: number;
 }
 
 /** The run settings from a deployment's config (VidflowConfig's `ttsParallelism` and `taskQueues`). */
-export function videoRunSettings(config: { ttsParallelism: number; taskQueues: { io: string; render: string; llm: string } }): VideoRunSettings {
+export function videoRunSettings(config: {
+  ttsParallelism: number;
+  taskQueues: { io: string; render: string; llm: string };
+  webhooks?: { retryHours: number };
+}): VideoRunSettings {
   return {
+    ...(config.webhooks ? { webhookRetryHours: config.webhooks.retryHours } : {}),
     ttsParallelism: config.ttsParallelism,
     ioTaskQueue: config.taskQueues.io,
     renderTaskQueue: config.taskQueues.render,
@@ -40,6 +47,7 @@ export function videoWorkflowInput(
     ttsParallelism: run.ttsParallelism,
     renderTaskQueue: run.renderTaskQueue,
     llmTaskQueue: run.llmTaskQueue,
+    ...(request.callbackUrl && run.webhookRetryHours !== undefined ? { webhookRetryHours: run.webhookRetryHours } : {}),
     ...(pipelineCache ? { pipelineCache } : {}),
   };
 }

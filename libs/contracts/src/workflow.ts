@@ -13,3 +13,6 @@ export * from './batch-progress';
 export * from './transcription-status';
 export * from './transcription-workflow-api';
 export * from './transcription-activity-io';
+export * from './webhook';
+export * from './video-status-view';
+export * from './media-library';

@@ -1,6 +1,7 @@
 import type { CaptionCue } from './build-caption-cues';
 import { escapeFilterValue } from './escape-filter-value';
 import type { FfmpegInput, FfmpegSpec } from './ffmpeg-spec';
+import { h264EncoderArgs, type H264Encoder } from './encoders/h264-encoder';
 import { planStillFrames, type StillFrame } from './plan-still-frames';
 
 /** A background with its media already resolved to a readable local file. */
@@ -47,6 +48,8 @@ export interface RenderArgsOptions {
   /** Write every frame of the fps grid (for platforms that refuse variable-frame-rate files). */
   cfr?: boolean;
   preset: string;
+  /** The H.264 encoder (RENDER_ENCODER, as probed at worker start); libx264 when unset. */
+  encoder?: H264Encoder;
   /** The finished MP4; the intermediate streams are written next to it (`<output>.video.mp4`, `<output>.audio.m4a`). */
   output: string;
 }
@@ -138,21 +141,26 @@ export function buildRenderArgs(o: RenderArgsOptions): RenderPlan {
   const still = frames !== undefined;
   const videoOutput = `${o.output}.video.mp4`;
   const audioOutput = `${o.output}.audio.m4a`;
+  const encoder = o.encoder ?? 'libx264';
+  const encoderArgs = h264EncoderArgs(encoder, { preset: o.preset });
+  if (encoderArgs.filterSuffix) graph[graph.length - 1] = graph.at(-1)!.replace(/\[v\]$/, `,${encoderArgs.filterSuffix}[v]`);
+  if (encoderArgs.inputOptions.length) inputs[0] = { ...inputs[0]!, options: [...encoderArgs.inputOptions, ...inputs[0]!.options] };
+  const x264 = encoder === 'libx264';
   const video: FfmpegSpec = {
     inputs,
     filterComplex: graph.join(';'),
     outputOptions: [
       '-map', '[v]',
-      '-c:v', 'libx264',
-      '-preset', o.preset,
-      ...(still ? ['-tune', 'stillimage', '-bf', '0'] : []),
+      ...encoderArgs.outputOptions,
+      ...(still && x264 ? ['-tune', 'stillimage'] : []),
+      ...(still ? ['-bf', '0'] : []),
       // In CFR mode nearly every frame repeats the one before, so x264's per-frame analysis (lookahead,
       // macroblock tree, weighted-prediction and scene-cut analysis, sub-pixel motion search over
       // several references) is pure overhead: turning it down makes the encode 2-3x faster for about
       // the same file size (measured with bench/render.ts's inputs).
-      ...(still && o.cfr ? ['-x264-params', 'rc-lookahead=0:mbtree=0:me=dia:subme=1:ref=1:weightp=0:scenecut=0'] : []),
-      '-crf', '23',
-      '-pix_fmt', 'yuv420p',
+      ...(still && o.cfr && x264 ? ['-x264-params', 'rc-lookahead=0:mbtree=0:me=dia:subme=1:ref=1:weightp=0:scenecut=0'] : []),
+      // The hardware encoders carry their own quality and pixel format (h264EncoderArgs).
+      ...(x264 ? ['-crf', '23', '-pix_fmt', 'yuv420p'] : []),
       '-r', String(o.fps),
       '-fps_mode', still && !o.cfr ? 'vfr' : 'cfr',
       '-t', duration,

@@ -1,5 +1,8 @@
 import type { FfmpegSpec } from './ffmpeg-spec';
 
+/** The silence appended after each scene's speech by default (captions time words within the rest). */
+export const SCENE_PAUSE_SECONDS = 0.3;
+
 export interface SpeechNormalizeOptions {
   input: string;
   output: string;
@@ -16,7 +19,7 @@ export const SPEECH_SAMPLE_RATE = 48000;
  * hence the explicit `aresample` after it.
  */
 export function buildSpeechNormalizeArgs(o: SpeechNormalizeOptions): FfmpegSpec {
-  const pause = o.pauseSeconds ?? 0.3;
+  const pause = o.pauseSeconds ?? SCENE_PAUSE_SECONDS;
   return {
     inputs: [{ source: o.input, options: [] }],
     outputOptions: [

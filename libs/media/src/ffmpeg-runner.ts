@@ -2,10 +2,13 @@ import ffmpeg from 'fluent-ffmpeg';
 import type { FfmpegSpec } from './ffmpeg-spec';
 import { FfmpegError, ProbeError } from './media-errors';
 import { parseTimemark } from './parse-timemark';
+import { lowerChildPriority } from './process-priority';
 
 export interface FfmpegRunnerOptions {
   ffmpegPath: string;
   ffprobePath: string;
+  /** Nice value ffmpeg runs at (CHILD_NICE); 0 or unset leaves it at the worker's. */
+  childNice?: number;
 }
 
 export interface RunOptions {
@@ -62,6 +65,9 @@ export class FfmpegRunner {
         command.kill('SIGKILL');
       };
       command.on('start', () => {
+        // fluent-ffmpeg emits 'start' synchronously right after spawn(), with the child in `ffmpegProc`.
+        const child = (command as unknown as { ffmpegProc?: { pid?: number } }).ffmpegProc;
+        lowerChildPriority(child?.pid, this.options.childNice ?? 0);
         if (cancelled) command.kill('SIGKILL');
       });
       opts.signal?.addEventListener('abort', onAbort, { once: true });

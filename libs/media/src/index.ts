@@ -11,3 +11,7 @@ export * from './build-decode-check-args';
 export * from './media-errors';
 export * from './ffmpeg-runner';
 export * from './transcription';
+export * from './captions';
+export * from './process-priority';
+export * from './encoders';
+export * from './classify-media-probe';

@@ -36,7 +36,8 @@ export class PipelineCacheReader {
    * files. Undefined when a local media file cannot be read: such a request is neither looked up nor stored.
    */
   async key(request: VideoRequest): Promise<{ key: string; changedAtMs: number } | undefined> {
-    const { cache: _cache, ...shape } = request;
+    // Where the webhook goes does not shape the video: a repeat with another callbackUrl is still a hit.
+    const { cache: _cache, callbackUrl: _callbackUrl, ...shape } = request;
     const identity = await requestMediaIdentity(request, this.mediaDir);
     if (!identity) return undefined;
     return { key: stageKey('pipeline', { request: shape, media: identity.media }), changedAtMs: identity.changedAtMs };

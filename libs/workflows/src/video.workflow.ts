@@ -4,7 +4,12 @@ import {
   type RetryPolicy,
   CancellationScope,
   isCancellation,
+  log,
+  ParentClosePolicy,
+  patched,
   proxyActivities,
+  startChild,
+  WorkflowIdReusePolicy,
   proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
@@ -17,6 +22,11 @@ import {
   resolveRender,
   SEARCH_ATTRIBUTES,
   type Stage,
+  toStatusView,
+  type VideoError,
+  WEBHOOK_WORKFLOW,
+  type WebhookDeliveryInput,
+  webhookWorkflowId,
   videoStatusQuery,
   type VideoProgress,
   type VideoWorkflowInput,
@@ -63,6 +73,44 @@ export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoPro
   const cache = { mode: request.cache.mode, ttlSeconds: request.cache.ttlSeconds };
   let madeFiles = false;
 
+  /**
+   * The completion webhook, once the terminal status is known: a delivery workflow started as an abandoned child,
+   * so this run closes (and the video reads terminal) at once while the delivery retries for hours if it must.
+   * Only requests with callbackUrl call patched(): runs from before webhooks replay without the marker.
+   */
+  const announce = async (status: 'completed' | 'failed' | 'cancelled', error?: VideoError) => {
+    if (!request.callbackUrl || !patched('webhook-delivery')) return;
+    const progress = { ...state, progress: status === 'completed' ? 1 : overallProgress(state.stages) };
+    const at = new Date(now());
+    const data = toStatusView({
+      id: videoId,
+      status,
+      progress,
+      ...(error ? { error } : {}),
+      desc: { startTime: workflowInfo().runStartTime, closeTime: at },
+      fileUrl: `/api/videos/${videoId}/file`,
+    });
+    const delivery: WebhookDeliveryInput = {
+      // The run id makes it one id per event: a reset's new run announces a new event.
+      messageId: `msg_${videoId}_${workflowInfo().runId}`,
+      url: request.callbackUrl,
+      event: { type: `video.${status}`, timestamp: at.toISOString(), data },
+      retryHours: input.webhookRetryHours ?? 24,
+    };
+    try {
+      await startChild(WEBHOOK_WORKFLOW, {
+        workflowId: webhookWorkflowId(videoId),
+        args: [delivery],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+      });
+      state.webhook = { status: 'pending', attempts: 0 };
+    } catch (err) {
+      // Only when an earlier run's delivery under this id is still retrying (a reset): that one stays.
+      log.warn('webhook delivery not started', { videoId, error: (err as Error).message });
+    }
+  };
+
   try {
     if (cache.mode === 'use') {
       // The API looks a request up before it starts the run (read-only): a hit's file is placed here by a local
@@ -79,6 +127,7 @@ export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoPro
       if (cached) {
         Object.assign(state, cached);
         enter('done');
+        await announce('completed');
         return { ...state, progress: 1 };
       }
     }
@@ -117,7 +166,12 @@ export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoPro
       videoId,
       language: request.language,
       render: resolveRender(request.render),
-      scenes: script.scenes.map((scene, i) => ({ ...scene, audioPath: audio[i]!.audioPath, durationSeconds: audio[i]!.durationSeconds })),
+      scenes: script.scenes.map((scene, i) => ({
+        ...scene,
+        audioPath: audio[i]!.audioPath,
+        durationSeconds: audio[i]!.durationSeconds,
+        ...(audio[i]!.words ? { words: audio[i]!.words } : {}),
+      })),
       cache,
     });
     Object.assign(state.stages.render, {
@@ -127,21 +181,27 @@ export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoPro
       attempt: rendered.attempt,
       seconds: (now() - t0) / 1000,
     });
-    const { cacheHit: _cacheHit, attempt: _attempt, ...file } = rendered;
+    const { cacheHit: _cacheHit, attempt: _attempt, wordTimes, ...file } = rendered;
+    if (wordTimes) state.scenes = wordTimes.map((source, index) => ({ index, wordTimes: source }));
     state.result = file;
     enter('done');
     const final = { ...state, progress: 1 };
     // Activity inputs are not part of replay's determinism check, so the added fields need no patch.
     if (cache.mode !== 'bypass') await io.storePipeline({ videoId, request, progress: final, startedAtMs: workflowInfo().runStartTime.getTime() });
-    return final;
+    await announce('completed');
+    return { ...final, ...(state.webhook ? { webhook: state.webhook } : {}) };
   } catch (err) {
     const failedStage = state.stage;
     const step = state.stages[failedStage as Exclude<Stage, 'done'>];
     if (step) step.status = isCancellation(err) ? 'cancelled' : 'failed';
-    if (isCancellation(err)) throw err;
+    if (isCancellation(err)) {
+      await CancellationScope.nonCancellable(() => announce('cancelled'));
+      throw err;
+    }
     // Fail the workflow with the root cause's type and message and the stage it happened in, so that
     // the API can show "tts: espeak-ng has no voice ..." without digging through the failure chain.
     const cause = describeRootCause(err);
+    await announce('failed', { type: cause.type ?? 'Error', message: cause.message, stage: failedStage });
     throw ApplicationFailure.create({
       type: cause.type ?? 'Error',
       message: cause.message,

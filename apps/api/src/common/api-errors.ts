@@ -42,3 +42,19 @@ export class TemporalUnavailableError extends ApiError {
   readonly code = 'TEMPORAL_UNAVAILABLE';
   override headers = { 'Retry-After': '5' };
 }
+
+export class PayloadTooLargeError extends ApiError {
+  readonly status = 413;
+  readonly code = 'PAYLOAD_TOO_LARGE';
+  constructor(message: string, override readonly details?: FieldIssue[]) {
+    super(message);
+  }
+}
+
+export class UnsupportedMediaError extends ApiError {
+  readonly status = 415;
+  readonly code = 'UNSUPPORTED_MEDIA_TYPE';
+  constructor(message: string, override readonly details?: FieldIssue[]) {
+    super(message);
+  }
+}

@@ -1,5 +1,5 @@
 import type { VidflowConfig } from '@vidflow/config';
-import { isHttpUrl, looksLikeUrl, parseMediaUrl, type FieldIssue, type VideoRequest } from '@vidflow/contracts';
+import { callbackUrlProblem, isHttpUrl, looksLikeUrl, MEDIA_ID, mediaRefId, parseMediaUrl, type FieldIssue, type VideoRequest } from '@vidflow/contracts';
 
 /** Which optional providers this deployment has (from the same settings the workers read). */
 export interface PolicyAvailability {
@@ -8,11 +8,18 @@ export interface PolicyAvailability {
   /** An OpenAI-compatible speech server (TTS_* or OPENAI_*). */
   tts?: boolean;
   privateMediaUrls?: boolean;
+  /** WEBHOOK_ALLOW_PRIVATE_URLS: callbackUrl may name a literal private address. */
+  privateCallbackUrls?: boolean;
 }
 
 /** What the configuration makes available, for `requestPolicyIssues`. */
 export function policyAvailability(config: VidflowConfig): PolicyAvailability {
-  return { llm: config.llm.openai !== undefined, tts: config.tts.openai !== undefined, privateMediaUrls: config.mediaDownload.allowPrivate };
+  return {
+    llm: config.llm.openai !== undefined,
+    tts: config.tts.openai !== undefined,
+    privateMediaUrls: config.mediaDownload.allowPrivate,
+    privateCallbackUrls: config.webhooks.allowPrivate,
+  };
 }
 
 /**
@@ -37,6 +44,11 @@ export function requestPolicyIssues(request: VideoRequest, available: PolicyAvai
     const problem = mediaRefProblem(ref, available.privateMediaUrls);
     if (problem) issues.push({ field, message: problem });
   }
+  // The worker checks every address it connects to; a literal private IP is refused here already.
+  if (request.callbackUrl) {
+    const problem = callbackUrlProblem(request.callbackUrl, available.privateCallbackUrls !== false);
+    if (problem) issues.push({ field: 'callbackUrl', message: problem });
+  }
   return issues;
 }
 
@@ -46,7 +58,7 @@ export function summarizePolicyIssues(issues: FieldIssue[]): string {
 }
 
 /** Every media reference of a request with the field it came from. */
-function mediaRefs(request: VideoRequest): Array<[string, string]> {
+export function mediaRefs(request: VideoRequest): Array<[string, string]> {
   const refs: Array<[string, string]> = [];
   const background = (bg: VideoRequest['render']['background'] | undefined, field: string) => {
     if (bg && 'image' in bg) refs.push([`${field}.image`, bg.image]);
@@ -66,9 +78,19 @@ function mediaRefs(request: VideoRequest): Array<[string, string]> {
  * addresses DNS gives it then.
  */
 function mediaRefProblem(ref: string, privateMediaUrls?: boolean): string | undefined {
+  const mediaId = mediaRefId(ref);
+  if (mediaId !== undefined) return MEDIA_ID.test(mediaId) ? undefined : 'must be media:<id> of a media-library item (media:med-<32 hex digits>)';
   if (isHttpUrl(ref)) return parseMediaUrl(ref, { allowPrivate: privateMediaUrls !== false }).problem;
-  if (looksLikeUrl(ref)) return 'must be an http(s) URL or a path under MEDIA_DIR';
+  if (looksLikeUrl(ref)) return 'must be an http(s) URL, media:<id> or a path under MEDIA_DIR';
   if (ref.includes('\0')) return 'must not contain a NUL character';
   if (ref.split(/[\\/]/).includes('..')) return 'must not contain ".." (paths are relative to MEDIA_DIR)';
   return undefined;
+}
+
+/** The `media:<id>` references of a request, with their fields (for the check that each names an item). */
+export function mediaLibraryRefs(request: VideoRequest): Array<[field: string, id: string]> {
+  return mediaRefs(request).flatMap(([field, ref]) => {
+    const id = mediaRefId(ref);
+    return id !== undefined && MEDIA_ID.test(id) ? [[field, id] as [string, string]] : [];
+  });
 }

@@ -13,6 +13,9 @@ import {
   CreatedTranscriptionSchema,
   CreatedVideoSchema,
   HealthSchema,
+  MediaDeletedSchema,
+  MediaItemSchema,
+  MediaListSchema,
   ScheduleListSchema,
   ScheduleRequestSchema,
   ScheduleSchema,
@@ -20,6 +23,8 @@ import {
   SystemSchema,
   TranscriptionListSchema,
   TranscriptionRequestSchema,
+  WebhookTestRequestSchema,
+  WebhookTestSchema,
   TranscriptionStatusSchema,
   VideoListSchema,
   VideoRequestSchema,
@@ -28,6 +33,7 @@ import {
 import { z } from 'zod';
 import { BatchPageQuerySchema } from '../batches/batches.controller';
 import { TranscriptionListQuerySchema } from '../transcriptions/transcriptions.service';
+import { MEDIA_FILE_CONTENT_TYPES, MediaListQuerySchema } from '../media/media.service';
 import { CacheStageQuerySchema } from '../cache/cache.service';
 import { ListQuerySchema } from '../videos/video-list.service';
 
@@ -160,6 +166,8 @@ interface RouteDoc {
   /** Errors in the route's own shape; they replace the envelope's for the same status. */
   ownErrors?: Record<string, OwnError>;
   body?: string;
+  /** A body that is not one JSON schema (POST /api/media: multipart or JSON); `body` then only marks that there is one. */
+  bodyContent?: Record<string, unknown>;
   idempotent?: boolean;
   parameters?: Array<Record<string, unknown>>;
   /** Outside /api: no key, no rate limit, no Temporal deadline. */
@@ -176,6 +184,8 @@ const ifNoneMatch = ref('parameters', 'If-None-Match');
 const TEXT = (type: string) => ({ [type]: { schema: { type: 'string' } } });
 /** What the tus server (@tus/server, apps/api/src/uploads) answers when it refuses: a line of text. */
 const tusError = (description: string): OwnError => ({ description, content: TEXT('text/plain'), headers: ['Tus-Resumable'] });
+
+const MEDIA_FILE_CONTENT = Object.fromEntries(MEDIA_FILE_CONTENT_TYPES.map((t) => [t, { schema: { type: 'string', format: 'binary' } }]));
 
 /**
  * What each route answers, by `method path` as the document names them: the success statuses with their
@@ -295,6 +305,44 @@ export const ROUTES: Record<string, RouteDoc> = {
   'get /api/studio/config': {
     success: [{ status: '200', description: 'The Studio settings', schema: 'StudioConfig', headers: READ }, NOT_MODIFIED],
     parameters: [ifNoneMatch],
+  },
+  'post /api/webhooks/test': {
+    success: [{ status: '200', description: 'The ping was sent once; `webhook` says what the receiver answered', schema: 'WebhookTest' }],
+    errors: ['422'],
+    body: 'WebhookTestRequest',
+  },
+  'post /api/media': {
+    success: [{ status: '201', description: 'Stored (or the same content stored before): the item', schema: 'MediaItem', headers: ['Location'] }],
+    errors: ['415', '422'],
+    body: 'MediaUpload',
+    bodyContent: {
+      'multipart/form-data': {
+        schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary', description: 'The media file (at most MEDIA_MAX_BYTES)' } } },
+      },
+      'application/json': {
+        schema: { type: 'object', required: ['upload'], additionalProperties: false, properties: { upload: { type: 'string', description: 'The id of a finished tus upload (/api/uploads)' } } },
+      },
+    },
+  },
+  'get /api/media': {
+    success: [{ status: '200', description: 'Items, newest first', schema: 'MediaList', headers: READ }, NOT_MODIFIED],
+    parameters: [...queryParameters(MediaListQuerySchema, { kind: 'Only items of this kind', limit: 'Items per page', cursor: 'nextCursor of the previous page' }), ifNoneMatch],
+  },
+  'get /api/media/{id}': {
+    success: [{ status: '200', description: 'The item', schema: 'MediaItem', headers: READ }, NOT_MODIFIED],
+    parameters: [ifNoneMatch],
+  },
+  'delete /api/media/{id}': {
+    success: [{ status: '200', description: 'Removed', schema: 'MediaDeleted' }],
+  },
+  'get /api/media/{id}/file': {
+    success: [
+      { status: '200', description: "The item's bytes, with the content type its sniffed format has", content: MEDIA_FILE_CONTENT, headers: ['ETag', 'Last-Modified', 'Accept-Ranges', 'Content-Length', 'Cache-Control'] },
+      { status: '206', description: 'The requested byte range', content: MEDIA_FILE_CONTENT, headers: ['Content-Range', 'ETag', 'Accept-Ranges', 'Content-Length', 'Cache-Control'] },
+      { status: '304', description: "Not modified: If-None-Match names the file's ETag", empty: true, headers: ['ETag', 'Cache-Control'] },
+      { status: '416', description: 'Range not satisfiable', empty: true, headers: ['Content-Range'] },
+    ],
+    parameters: [{ name: 'Range', in: 'header', required: false, description: 'One byte range (`bytes=0-99`)', schema: { type: 'string' } }, ifNoneMatch],
   },
   'post /api/transcriptions': {
     success: [{ status: '202', description: 'Accepted; poll links.self', schema: 'CreatedTranscription', headers: ['Location'] }],
@@ -444,6 +492,7 @@ export function buildOpenApiDocument(app: NestExpressApplication, config: Vidflo
       .addTag('cache', 'The content-addressed artifact cache')
       .addTag('uploads', 'Resumable uploads (tus 1.0.0)')
       .addTag('studio', 'What the Studio web app reads')
+      .addTag('media', 'The media library: images, videos and audio referenced as media:<id>')
       .addTag('transcriptions', 'Speech to subtitles: SRT, WebVTT, JSON, text, burned-in MP4')
       .addTag('system', 'This machine, the task queues and the limits')
       .addTag('operations', 'Health and metrics (no API key)')
@@ -477,9 +526,14 @@ export function buildOpenApiDocument(app: NestExpressApplication, config: Vidflo
       StudioConfig: responseSchema(StudioConfigSchema),
       TranscriptionRequest: requestSchema(TranscriptionRequestSchema),
       CreatedTranscription: responseSchema(CreatedTranscriptionSchema),
+      WebhookTestRequest: requestSchema(WebhookTestRequestSchema),
+      WebhookTest: responseSchema(WebhookTestSchema),
       TranscriptionStatus: responseSchema(TranscriptionStatusSchema),
       TranscriptionList: responseSchema(TranscriptionListSchema),
       System: responseSchema(SystemSchema),
+      MediaItem: responseSchema(MediaItemSchema),
+      MediaList: responseSchema(MediaListSchema),
+      MediaDeleted: responseSchema(MediaDeletedSchema),
     } as never,
     headers: HEADERS as never,
     responses: Object.fromEntries(
@@ -538,7 +592,7 @@ export function buildOpenApiDocument(app: NestExpressApplication, config: Vidflo
       }
       op.parameters = parameters;
       if (route.body) {
-        op.requestBody = { required: true, content: json(route.body) };
+        op.requestBody = { required: true, content: route.bodyContent ?? json(route.body) };
       }
     }
   }

@@ -5,6 +5,7 @@ import {
   ScheduleNotFoundError,
   ScheduleOverlapPolicy,
   WorkflowExecutionAlreadyStartedError,
+  WorkflowContinuedAsNewError,
   WorkflowFailedError,
   WorkflowNotFoundError,
   type ScheduleDescription,
@@ -16,11 +17,20 @@ import type { VidflowConfig } from '@vidflow/config';
 import {
   BATCH_WORKFLOW,
   batchStatusQuery,
+  PROBE_MEDIA_WORKFLOW,
+  UNSUPPORTED_MEDIA,
+  type ProbeMediaInput,
+  type SniffedMedia,
   SEARCH_ATTRIBUTES,
   TRANSCRIPTION_WORKFLOW,
   transcriptionStatusQuery,
   VIDEO_WORKFLOW,
   videoStatusQuery,
+  WEBHOOK_WORKFLOW,
+  webhookStatusQuery,
+  webhookWorkflowId,
+  type WebhookDeliveryInput,
+  type WebhookState,
   type BatchProgress,
   type BatchWorkflowInput,
   type RenderHeartbeat,
@@ -31,7 +41,8 @@ import {
   type VideoProgress,
   type VideoWorkflowInput,
 } from '@vidflow/contracts';
-import { NotFoundError } from '../common/api-errors';
+import { NotFoundError, UnsupportedMediaError } from '../common/api-errors';
+import { randomUUID } from 'node:crypto';
 import { CONFIG, TEMPORAL_CLIENT } from '../tokens';
 import { isGrpcInvalidArgument, isGrpcNotFound, toApiError } from './temporal-errors';
 import { scheduledBatchIdPrefix } from './workflow-ids';
@@ -42,6 +53,9 @@ import { scheduledBatchIdPrefix } from './workflow-ids';
  * fails with DEADLINE_EXCEEDED and the client gets a 503 with Retry-After in a few seconds.
  */
 export const TEMPORAL_RPC_DEADLINE_MS = 4000;
+
+/** How long POST /api/media waits for a worker to sniff the file. */
+export const PROBE_MEDIA_WAIT_MS = 60_000;
 
 /** A query needs a worker (it replays the workflow); when none answers this quickly there is no answer. */
 export const QUERY_DEADLINE_MS = 3000;
@@ -207,6 +221,33 @@ export class TemporalGateway {
     );
   }
 
+  /**
+   * Sniffs a file received by the media library on a worker (probeMediaWorkflow: ffprobe and a one-frame decode)
+   * and waits for the answer, up to PROBE_MEDIA_WAIT_MS: its own deadline, not the request's few seconds for a
+   * Temporal call. A file that is no media becomes a 415 naming the file.
+   */
+  async probeMedia(input: ProbeMediaInput): Promise<SniffedMedia> {
+    try {
+      return await this.client.withDeadline(Date.now() + PROBE_MEDIA_WAIT_MS, () =>
+        this.client.workflow.execute(PROBE_MEDIA_WORKFLOW, {
+          workflowId: `med-probe-${randomUUID()}`,
+          taskQueue: this.config.taskQueues.io,
+          args: [input],
+          workflowExecutionTimeout: PROBE_MEDIA_WAIT_MS,
+        }),
+      );
+    } catch (err) {
+      let cause: unknown = err;
+      while (cause instanceof Error) {
+        if (cause instanceof ApplicationFailure && cause.type === UNSUPPORTED_MEDIA) {
+          throw new UnsupportedMediaError(cause.message, [{ field: 'file', message: cause.message.replace(/^file: /, '') }]);
+        }
+        cause = cause.cause;
+      }
+      throw toApiError(err);
+    }
+  }
+
   /** What every batch start has (API, retry, schedule): type, id, queue, input and its search attribute. */
   private batchStart(workflowId: string, input: BatchWorkflowInput) {
     return {
@@ -298,6 +339,22 @@ export class TemporalGateway {
     return this.call(() => this.client.workflow.getHandle(id).result() as Promise<T>);
   }
 
+  /**
+   * Resolves once run `runId` of `id` has closed, however it ended (true), or false when `maxMs` passed, `signal`
+   * aborted or Temporal could not be asked. Never rejects. The SDK long-polls the history for the close event, so
+   * the API learns of the end within a round trip instead of at its next status read (issue #18). Its own deadline
+   * replaces the one of the request that happened to start it (withDeadline overrides the async-local one).
+   */
+  async waitForClose(id: string, runId: string, options: { maxMs: number; signal: AbortSignal }): Promise<boolean> {
+    const handle = this.client.workflow.getHandle(id, runId, { followRuns: false });
+    try {
+      await this.client.withDeadline(Date.now() + options.maxMs, () => this.client.withAbortSignal(options.signal, () => handle.result()));
+      return true;
+    } catch (err) {
+      return err instanceof WorkflowFailedError || err instanceof WorkflowContinuedAsNewError;
+    }
+  }
+
   /** Waits up to `ms` for the run to complete; false when it is still running then (or failed). */
   async completesWithin(id: string, ms: number): Promise<boolean> {
     try {
@@ -337,6 +394,52 @@ export class TemporalGateway {
     const payload = history.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
     if (!payload) throw new Error(`${id}: its start event carries no input`);
     return defaultPayloadConverter.fromPayload<T>(payload);
+  }
+
+  // --- webhooks ------------------------------------------------------------------------------------
+
+  /**
+   * The state of the delivery workflow of `subjectId`'s webhook: its result once closed (`final`), the status
+   * query's answer while it retries, undefined when it does not exist (yet) or no worker answers the query.
+   */
+  async webhookState(subjectId: string): Promise<{ state: WebhookState; final: boolean } | undefined> {
+    const handle = this.client.workflow.getHandle(webhookWorkflowId(subjectId));
+    let status: string;
+    try {
+      status = (await handle.describe()).status.name;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw toApiError(err);
+    }
+    if (status === 'RUNNING') {
+      const state = await this.query(() => handle.query(webhookStatusQuery));
+      return state ? { state, final: false } : undefined;
+    }
+    if (status === 'COMPLETED') return { state: await this.call(() => handle.result() as Promise<WebhookState>), final: true };
+    // Terminated or timed out by an operator: no more attempts will be made.
+    return { state: { status: 'failed', attempts: 0, lastError: `the delivery workflow was ${status.toLowerCase()}` }, final: true };
+  }
+
+  /**
+   * Sends one webhook event through a delivery workflow (the worker's signing secrets and address rules) and
+   * waits up to `waitMs` for its outcome; past that, the state so far.
+   */
+  async deliverOnce(workflowId: string, input: WebhookDeliveryInput, waitMs: number): Promise<WebhookState> {
+    const handle = await this.withDeadline(() =>
+      this.call(() =>
+        this.client.workflow.start(WEBHOOK_WORKFLOW, {
+        workflowId,
+        taskQueue: this.config.taskQueues.io,
+        args: [input],
+          typedSearchAttributes: [{ key: SEARCH_ATTRIBUTES.kind, value: 'webhook' }],
+        }),
+      ),
+    );
+    try {
+      return (await this.client.withAbortSignal(AbortSignal.timeout(waitMs), () => handle.result())) as WebhookState;
+    } catch {
+      return (await this.query(() => handle.query(webhookStatusQuery))) ?? { status: 'pending', attempts: 0 };
+    }
   }
 
   async cancel(id: string): Promise<void> {

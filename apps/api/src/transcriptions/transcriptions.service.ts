@@ -31,6 +31,7 @@ import { assertTranscriptionId, idempotentId } from '../temporal/workflow-ids';
 import { CONFIG } from '../tokens';
 import { UploadsService } from '../uploads/uploads.service';
 import { VideosService } from '../videos/videos.service';
+import { MediaService } from '../media/media.service';
 
 export type TranscriptionFile = TranscriptFormat | 'video';
 
@@ -72,6 +73,7 @@ export class TranscriptionsService {
     private readonly temporal: TemporalGateway,
     private readonly uploads: UploadsService,
     private readonly videos: VideosService,
+    private readonly media: MediaService,
   ) {}
 
   async create(body: unknown, idempotencyKey?: string, scope = ''): Promise<CreatedTranscription> {
@@ -129,7 +131,7 @@ export class TranscriptionsService {
         throw err;
       }
     }
-    throw unprocessable('source.media', 'the media library is not available on this server yet: upload the file (/api/uploads) and use source.upload');
+    return { path: await this.media.pathFor(source.media, 'source.media') };
   }
 
   async get(id: string): Promise<TranscriptionStatusView> {

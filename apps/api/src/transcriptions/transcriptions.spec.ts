@@ -87,8 +87,8 @@ describe('/api/transcriptions', () => {
 
     const unknownVideo = await http().post('/api/transcriptions').send({ source: { video: 'vid-nope' } }).expect(422);
     expect(unknownVideo.body.error.details).toEqual([{ field: 'source.video', message: expect.stringContaining('no video with id vid-nope') }]);
-    const media = await http().post('/api/transcriptions').send({ source: { media: 'abc' } }).expect(422);
-    expect(media.body.error.details[0].field).toBe('source.media');
+    const media = await http().post('/api/transcriptions').send({ source: { media: 'med-00000000000000000000000000000000' } }).expect(422);
+    expect(media.body.error.details).toEqual([{ field: 'source.media', message: 'no media-library item med-00000000000000000000000000000000' }]);
   });
 
   it('with an Idempotency-Key: the same body names the same transcription, another body is a 409', async () => {

@@ -18,8 +18,8 @@ describe('requestPolicyIssues: media references', () => {
   });
 
   it.each([
-    ['render.background.image', { render: { background: { image: 'ftp://example.com/a.png' } } }, 'must be an http(s) URL or a path under MEDIA_DIR'],
-    ['render.background.video', { render: { background: { video: 'file:///etc/passwd' } } }, 'must be an http(s) URL or a path under MEDIA_DIR'],
+    ['render.background.image', { render: { background: { image: 'ftp://example.com/a.png' } } }, 'must be an http(s) URL, media:<id> or a path under MEDIA_DIR'],
+    ['render.background.video', { render: { background: { video: 'file:///etc/passwd' } } }, 'must be an http(s) URL, media:<id> or a path under MEDIA_DIR'],
     ['render.music.source', { render: { music: { source: 'https://user:pw@example.com/a.mp3' } } }, 'must not contain credentials (user:password@)'],
     ['render.background.image', { render: { background: { image: 'https:/example.com/a.png' } } }, 'must be an absolute URL such as https://example.com/background.png'],
     ['render.background.image', { render: { background: { image: 'https://exa mple.com/a.png' } } }, 'must not contain spaces or control characters (percent-encode them)'],

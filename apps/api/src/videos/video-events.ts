@@ -1,10 +1,11 @@
 import type { Request, Response } from 'express';
 import { isTerminalStatus, type VideoStatusView } from '@vidflow/contracts';
+import { StatusWatchHub, type StatusWatch } from '../status-refresh/status-watch-hub';
 
 /** How often the server looks for a change (one status read per open stream per interval). */
 export const EVENTS_POLL_MS = 1000;
 /** A comment line this often keeps proxies from closing an idle stream. */
-const KEEPALIVE_MS = 15_000;
+export const KEEPALIVE_MS = 15_000;
 /** The `retry:` advice: how long an EventSource waits before reconnecting after a dropped connection. */
 export const RECONNECT_MS = 3000;
 
@@ -43,8 +44,23 @@ export async function streamVideoEvents(
   res: Response,
   readStatus: () => Promise<VideoStatusView>,
   pollMs = EVENTS_POLL_MS,
+  options: { watch?: StatusWatch<VideoStatusView>; heartbeatMs?: number } = {},
 ): Promise<void> {
-  return streamStatusEvents(req, res, { read: readStatus, version: statusVersion, pollMs });
+  return streamStatusEvents(req, res, { read: readStatus, version: statusVersion, pollMs, ...options });
+}
+
+export interface StatusStreamOptions<S> {
+  /** One read before the headers (an unknown id is still a plain 404). */
+  read: () => Promise<S>;
+  version: (status: S) => number;
+  /**
+   * Where later statuses come from: a StatusWatchHub's watcher shared with every other stream of the run. Without
+   * one the stream polls `read` every `pollMs` on its own.
+   */
+  watch?: StatusWatch<S>;
+  pollMs?: number;
+  /** A comment line after this long without a write keeps proxies from closing an idle stream. */
+  heartbeatMs?: number;
 }
 
 /**
@@ -54,11 +70,10 @@ export async function streamVideoEvents(
 export async function streamStatusEvents<S extends { id: string; status: string }>(
   req: Request,
   res: Response,
-  options: { read: () => Promise<S>; version: (status: S) => number; pollMs?: number },
+  options: StatusStreamOptions<S>,
 ): Promise<void> {
-  const { read: readStatus, version: statusVersion, pollMs = EVENTS_POLL_MS } = options;
-  // The first read happens before any header is sent, so an unknown id is still a plain 404.
-  let status = await readStatus();
+  const { read: readStatus, version: statusVersion, pollMs = EVENTS_POLL_MS, heartbeatMs = KEEPALIVE_MS } = options;
+  const status = await readStatus();
   const lastEventId = Number(req.header('last-event-id'));
   const seen = Number.isFinite(lastEventId) ? lastEventId : -1;
   if (isTerminalStatus(status.status) && statusVersion(status) <= seen) {
@@ -73,35 +88,45 @@ export async function streamStatusEvents<S extends { id: string; status: string 
   res.flushHeaders();
   res.write(`retry: ${RECONNECT_MS}\n\n`);
 
-  let closed = false;
-  req.on('close', () => (closed = true));
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+  req.on('close', () => finish());
+  let heartbeat: NodeJS.Timeout | undefined;
+  const write = (text: string) => {
+    res.write(text);
+    clearTimeout(heartbeat);
+    heartbeat = setTimeout(() => write(': keep-alive\n\n'), heartbeatMs);
+  };
   let last = '';
-  let lastWrite = Date.now();
-  for (;;) {
-    const json = JSON.stringify(status);
-    const terminal = isTerminalStatus(status.status);
+  let ended = false;
+  const send = (s: S) => {
+    if (ended) return;
+    const json = JSON.stringify(s);
+    const terminal = isTerminalStatus(s.status);
     // What the client saw before reconnecting is not sent again; a terminal status always is.
-    if (json !== last && (statusVersion(status) > seen || terminal)) {
-      res.write(`id: ${statusVersion(status)}\ndata: ${json}\n\n`);
+    if (json !== last && (statusVersion(s) > seen || terminal)) {
+      write(`id: ${statusVersion(s)}\ndata: ${json}\n\n`);
       last = json;
-      lastWrite = Date.now();
-    } else if (Date.now() - lastWrite >= KEEPALIVE_MS) {
-      res.write(': keep-alive\n\n');
-      lastWrite = Date.now();
     }
     if (terminal) {
-      res.write(`event: end\ndata: ${JSON.stringify({ id: status.id, status: status.status })}\n\n`);
-      break;
+      write(`event: end\ndata: ${JSON.stringify({ id: s.id, status: s.status })}\n\n`);
+      ended = true;
+      finish();
     }
-    if (closed) break;
-    await new Promise((r) => setTimeout(r, pollMs));
-    if (closed) break;
-    try {
-      status = await readStatus();
-    } catch (err) {
+  };
+  write('');
+  send(status);
+  let unsubscribe = () => {};
+  if (!ended) {
+    const watch = options.watch ?? new StatusWatchHub<S>({ read: () => readStatus(), pollMs }).watch(status.id);
+    unsubscribe = watch({
+      status: send,
       // Temporal briefly unreachable: tell the client and keep the stream open; it recovers by itself.
-      res.write(`event: error\ndata: ${JSON.stringify({ message: (err as Error).message })}\n\n`);
-    }
+      error: (err) => write(`event: error\ndata: ${JSON.stringify({ message: err.message })}\n\n`),
+    });
   }
+  await finished;
+  unsubscribe();
+  clearTimeout(heartbeat);
   res.end();
 }

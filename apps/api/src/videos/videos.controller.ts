@@ -52,7 +52,7 @@ export class VideosController {
   @ApiOperation({ summary: 'Server-sent events: the status object each time it changes, until a terminal status' })
   @Streaming()
   async events(@Param('id') id: string, @Req() req: Request, @Res() res: Response) {
-    await streamVideoEvents(req, res, () => this.videos.getForStream(id));
+    await streamVideoEvents(req, res, () => this.videos.getForStream(id), undefined, { watch: this.videos.events.watch(id) });
   }
 
   @Get(':id')

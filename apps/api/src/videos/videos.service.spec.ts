@@ -7,6 +7,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TemporalGateway } from '../temporal/temporal-gateway';
+import { WebhooksService } from '../webhooks/webhooks.service';
+import { MediaService } from '../media/media.service';
+import type { UploadsService } from '../uploads/uploads.service';
 import { VideosService } from './videos.service';
 
 /**
@@ -33,7 +36,8 @@ describe('VideosService.create and the pipeline cache', () => {
     } as unknown as Client;
     const cache = { get } as unknown as ArtifactCache;
     const config = loadConfig({ DATA_DIR: dataDir });
-    return { videos: new VideosService(config, new TemporalGateway(config, client), cache), starts };
+    const gateway = new TemporalGateway(config, client);
+    return { videos: new VideosService(config, gateway, cache, new WebhooksService(config, gateway), new MediaService(config, gateway, {} as UploadsService)), starts };
   }
 
   const finished = (path: string): VideoProgress => ({
@@ -143,13 +147,16 @@ describe('VideosService.get follows the current run', () => {
         calls.push('query');
         return rendering();
       },
+      // The close watch of a running run: it never reports a close here.
+      waitForClose: () => new Promise<boolean>(() => undefined),
       outcome: async () => {
         calls.push('outcome');
         return { status: 'failed', type: 'Terminated', message: 'by operator', closedBy: 'operator' };
       },
     } as unknown as TemporalGateway;
-    const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'vidflow-videos-')) });
-    return { videos: new VideosService(config, gateway, {} as ArtifactCache), run, results, calls };
+    // Every read asks Temporal (STATUS_REFRESH_MS=0): these tests change the run between two reads.
+    const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'vidflow-videos-')), STATUS_REFRESH_MS: '0' });
+    return { videos: new VideosService(config, gateway, {} as ArtifactCache, new WebhooksService(config, gateway), new MediaService(config, gateway, {} as UploadsService)), run, results, calls };
   }
 
   it('after a reset of a completed video, the new run is answered, not the remembered one', async () => {

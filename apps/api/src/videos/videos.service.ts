@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { ArtifactCache } from '@vidflow/cache';
 import type { VidflowConfig } from '@vidflow/config';
 import { PipelineCacheReader, type PipelineHit } from '@vidflow/pipeline-cache';
@@ -17,20 +17,28 @@ import {
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { posix, resolve, sep } from 'node:path';
+import { ApiMetrics } from '../metrics/api-metrics';
 import { ConflictError, NotFoundError, UnprocessableError } from '../common/api-errors';
 import { checkIdempotencyKey, requestHash } from '../common/idempotency';
-import { policyAvailability, requestPolicyIssues, summarizePolicyIssues } from '../common/request-policy';
+import { mediaLibraryRefs, policyAvailability, requestPolicyIssues, summarizePolicyIssues } from '../common/request-policy';
+import { MediaService } from '../media/media.service';
 import { remember } from '../common/remember';
+import { RefreshedReads, type StatusRead } from '../status-refresh/refreshed-reads';
+import { StatusWatchHub } from '../status-refresh/status-watch-hub';
 import { validate } from '../common/zod-validation';
 import { TemporalGateway, type StartPolicy } from '../temporal/temporal-gateway';
 import { assertVideoId, idempotentId } from '../temporal/workflow-ids';
 import { CACHE, CONFIG } from '../tokens';
+import { EVENTS_POLL_MS } from './video-events';
+import { WebhooksService } from '../webhooks/webhooks.service';
 import { toStatusView } from './video-status.mapper';
 
 /** How long the POST of a repeated request waits for its run to record the pipeline-cache hit (see completesAtOnce). */
 const REPEAT_WAIT_MS = 1000;
 /** How long a POST waits for its pipeline-cache lookup (see lookupWithinBudget). */
 const LOOKUP_BUDGET_MS = 500;
+/** Longest single close watch of a running video (a long poll); a later read starts the next one. */
+const CLOSE_WATCH_MS = 10 * 60_000;
 
 export interface CreatedVideo {
   id: string;
@@ -43,7 +51,7 @@ export class VideosService {
   /**
    * What this API remembers, by `<id>/<run id>`: a closed run never changes, but an id can get a new run (a
    * batch's retry, `temporal workflow reset`), so a status is remembered per run and every read asks which run
-   * is current (one describe). Completed runs with the file's path in the artifact store; failed and cancelled
+   * is current (one describe, shared for STATUS_REFRESH_MS). Completed runs with the file's path in the artifact store; failed and cancelled
    * runs; and the last status served of each running run, which is all that is known of its render progress
    * once an operator terminates it.
    */
@@ -52,8 +60,10 @@ export class VideosService {
   private readonly lastRunning = new Map<string, VideoStatusView>();
   /** Ids with a completed run: a request by content joins no run under them (see create()). */
   private readonly completedIds = new Map<string, true>();
-  /** Status reads of unfinished videos in flight, shared by the requests that arrive meanwhile. */
-  private readonly pendingReads = new Map<string, Promise<RunStatusRead>>();
+  /** Status reads shared by every reader for STATUS_REFRESH_MS; a watched close drops them at once. */
+  readonly reads: RefreshedReads<RunStatusRead>;
+  /** One watcher per video for all its event streams, woken at once by the close of its run. */
+  readonly events: StatusWatchHub<VideoStatusView>;
   private readonly logger = new Logger(VideosService.name);
 
   /** The pipeline cache's read side, so that a repeated request is answered in one round trip. */
@@ -63,14 +73,33 @@ export class VideosService {
     @Inject(CONFIG) private readonly config: VidflowConfig,
     private readonly temporal: TemporalGateway,
     @Inject(CACHE) cache: ArtifactCache,
+    private readonly webhooks: WebhooksService,
+    private readonly media: MediaService,
+    @Optional() private readonly metrics?: ApiMetrics,
   ) {
     this.pipeline = new PipelineCacheReader(cache, config.mediaDir);
+    this.reads = new RefreshedReads({
+      refreshMs: config.api.statusRefreshMs,
+      watchClose: (id, runId, signal) => temporal.waitForClose(id, runId, { maxMs: CLOSE_WATCH_MS, signal }),
+    });
+    this.events = new StatusWatchHub({
+      read: (id) => this.getForStream(id),
+      pollMs: Math.max(EVENTS_POLL_MS, config.api.statusRefreshMs),
+      onClose: (listener) => this.reads.onClose(listener),
+    });
+    metrics?.reportStreams('video', () => this.events.stats());
+  }
+
+  onModuleDestroy(): void {
+    this.events.stop();
+    this.reads.stop();
   }
 
   async create(body: unknown, idempotencyKey?: string, scope = ''): Promise<CreatedVideo> {
     const key = checkIdempotencyKey(idempotencyKey);
     const request = validate(VideoRequestSchema, body);
     const issues = requestPolicyIssues(request, this.policy());
+    issues.push(...(await this.media.unknownRefs(mediaLibraryRefs(request))));
     if (issues.length) throw new UnprocessableError(summarizePolicyIssues(issues), issues);
     const run = videoRunSettings(this.config);
     const start = (videoId: string, pipelineCache?: VideoWorkflowInput['pipelineCache'], policy?: StartPolicy) =>
@@ -154,27 +183,27 @@ export class VideosService {
   /**
    * The status of a video: of its current run (one describe says which run that is; after a reset or a batch's
    * retry it is a new one). A closed run's status is answered from memory after that describe. Reads that
-   * arrive while one is already asking Temporal wait for that answer instead of asking again: a hundred clients
-   * watching one video cost what one does, and no answer is older than the request that received it.
+   * arrive while one is already asking Temporal wait for that answer, and an answer serves every reader for
+   * STATUS_REFRESH_MS: a hundred clients watching one video cost what one does. A running run's close drops the
+   * answer at once (RefreshedReads), so no reader is answered `running` from memory after the API saw the end.
    */
   async get(id: string): Promise<VideoStatusView> {
-    return (await this.current(id)).view;
+    const { view } = await this.current(id);
+    // The run records only that it started the delivery; how it is going is the delivery workflow's.
+    return view.webhook ? { ...view, webhook: await this.webhooks.state(id, view.webhook) } : view;
   }
 
   private current(id: string): Promise<RunStatusRead> {
     assertVideoId(id);
-    const pending = this.pendingReads.get(id);
-    if (pending) return pending;
-    const read = this.read(id).finally(() => this.pendingReads.delete(id));
-    this.pendingReads.set(id, read);
-    return read;
+    return this.reads.get(id, () => this.read(id));
   }
 
-  private async read(id: string): Promise<RunStatusRead> {
+  private async read(id: string): Promise<StatusRead<RunStatusRead>> {
+    this.metrics?.statusReads.inc({ kind: 'video' });
     const desc = await this.temporal.describe('video', id);
     const runKey = `${id}/${desc.runId}`;
     const known = this.completed.get(runKey) ?? (this.ended.has(runKey) ? { view: this.ended.get(runKey)! } : undefined);
-    if (known) return known;
+    if (known) return { value: known };
     const fileUrl = links(id).file;
     const name = desc.status;
     if (name === 'RUNNING') {
@@ -183,7 +212,7 @@ export class VideosService {
       const view = toStatusView({ id, status: started ? 'running' : 'queued', progress, desc, fileUrl, lastSeen: this.lastRunning.get(runKey) });
       // A query that found no worker says nothing new: the status seen before stays the one remembered.
       if (progress) remember(this.lastRunning, runKey, view);
-      return { view };
+      return { value: { view }, runningRunId: desc.runId };
     }
     const lastSeen = this.lastRunning.get(runKey);
     if (name === 'COMPLETED') {
@@ -192,7 +221,7 @@ export class VideosService {
       remember(this.completed, runKey, read);
       remember(this.completedIds, id, true);
       this.lastRunning.delete(runKey);
-      return read;
+      return { value: read };
     }
     const { status, error, progress: carried } = await this.failure(id);
     // A run the workflow failed carries its progress in the failure; a cancelled one, a terminated or timed-out
@@ -205,7 +234,7 @@ export class VideosService {
       remember(this.ended, runKey, view);
       this.lastRunning.delete(runKey);
     }
-    return { view };
+    return { value: { view } };
   }
 
   async cancel(id: string): Promise<{ id: string; status: RunStatus }> {

@@ -45,7 +45,8 @@ export function authHeaders(): Record<string, string> {
  * so it is added here rather than fixed at creation.
  */
 export const client = createVidflowClient({
-  baseUrl: location.origin,
+  // Outside a page (the event-stream reader's unit tests import this module under Node) there is no location.
+  baseUrl: globalThis.location?.origin ?? '',
   fetch: async (request) => {
     const key = apiKey.get();
     if (key) request.headers.set('Authorization', `Bearer ${key}`);

@@ -1,7 +1,7 @@
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { RenderHeartbeat, RenderVideoInput, ResolvedRender, SceneAudio } from '@vidflow/contracts';
-import { buildCaptionCues, captionLayout, FfmpegRunner, type ProbeResult } from '@vidflow/media';
+import { buildStyledCaptions, FfmpegRunner, type ProbeResult, resolveCaptionStyle, SCENE_PAUSE_SECONDS } from '@vidflow/media';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -159,10 +159,13 @@ describe('renderVideo (real ffmpeg)', () => {
       render: { ...render, background: { color: '#000000' } },
     } satisfies RenderVideoInput);
     const file = join(root, result.path);
-    const cues = buildCaptionCues({
-      scenes: scenes().map((s) => ({ text: s.text, durationSeconds: s.durationSeconds })),
-      maxChars: captionLayout(320, 568).maxChars,
-    });
+    // The default style (bold, word mode): one event per spoken word, each a different picture.
+    const cues = buildStyledCaptions({
+      scenes: scenes().map((s) => ({ text: s.text, durationSeconds: s.durationSeconds, speechSeconds: s.durationSeconds - SCENE_PAUSE_SECONDS })),
+      style: resolveCaptionStyle(undefined, { width: 320, height: 568 }),
+      width: 320,
+      height: 568,
+    }).events;
     expect(cues.length).toBeGreaterThanOrEqual(2);
     // Inside each cue the caption is drawn; consecutive phrases differ.
     const frames = cues.map((c) => frameAt(file, (c.start + c.end) / 2, render.fps));

@@ -1,16 +1,17 @@
 import { Context } from '@temporalio/activity';
 import { CancelledFailure, ApplicationFailure } from '@temporalio/common';
-import { ErrorTypes, type Background, type RenderHeartbeat, type RenderVideoInput, type RenderVideoOutput } from '@vidflow/contracts';
+import { ErrorTypes, MEDIA_LIBRARY_LAYOUT, type Background, type RenderHeartbeat, type WordTimeSource, type RenderVideoInput, type RenderVideoOutput } from '@vidflow/contracts';
 import {
   type BackgroundRun,
-  buildAssSubtitles,
-  buildCaptionCues,
   buildConcatList,
   buildRenderArgs,
-  captionLayout,
+  buildStyledCaptions,
   type CaptionCue,
+  resolveCaptionStyle,
+  type H264Encoder,
   type ProbeResult,
   type RenderMusic,
+  SCENE_PAUSE_SECONDS,
   runRenderPlan,
 } from '@vidflow/media';
 import { join } from 'node:path';
@@ -26,7 +27,7 @@ const DURATION_TOLERANCE = 0.02;
 /** While the cache copies or verifies a large MP4, heartbeats keep going at this interval (the timeout is 30 s). */
 const CACHE_HEARTBEAT_MS = 5_000;
 
-type RenderDeps = Pick<ActivityDeps, 'store' | 'ffmpeg' | 'renderPreset' | 'mediaDir' | 'renderCfr' | 'cache' | 'mediaDownload'>;
+type RenderDeps = Pick<ActivityDeps, 'store' | 'ffmpeg' | 'renderPreset' | 'mediaDir' | 'renderCfr' | 'cache' | 'mediaDownload' | 'renderEncoder'>;
 
 /** What a cached render keeps besides the MP4. */
 interface CachedRender {
@@ -34,6 +35,7 @@ interface CachedRender {
   width: number;
   height: number;
   bytes: number;
+  wordTimes?: WordTimeSource[];
 }
 
 /**
@@ -64,6 +66,7 @@ export function makeRenderVideo(deps: RenderDeps) {
           field,
           kind,
           mediaDir: mediaDir(),
+          libraryDir: join(deps.store.root, MEDIA_LIBRARY_LAYOUT.root),
           ffmpeg: deps.ffmpeg,
           signal: ctx.cancellationSignal,
           // URLs are fetched into this attempt's scratch directory (removed below, whatever happens);
@@ -97,18 +100,27 @@ export function makeRenderVideo(deps: RenderDeps) {
       const narrationList = await deps.store.writeScratchFile(scratch, 'narration.txt', buildConcatList(input.scenes.map((s) => deps.store.resolve(s.audioPath))));
 
       let captions: { subtitlesPath: string; cues: CaptionCue[] } | undefined;
+      let wordTimes: WordTimeSource[] | undefined;
       if (render.captions) {
-        const cues = buildCaptionCues({
-          scenes: input.scenes.map((s) => ({ text: s.text, durationSeconds: s.durationSeconds })),
-          maxChars: captionLayout(render.width, render.height).maxChars,
+        const styled = buildStyledCaptions({
+          scenes: input.scenes.map((s) => ({
+            text: s.text,
+            durationSeconds: s.durationSeconds,
+            speechSeconds: s.durationSeconds - SCENE_PAUSE_SECONDS,
+            ...(s.words ? { words: s.words } : {}),
+          })),
+          style: resolveCaptionStyle(render.captionOptions, { width: render.width, height: render.height }),
+          width: render.width,
+          height: render.height,
           language: input.language,
         });
-        const subtitlesPath = await deps.store.writeScratchFile(scratch, 'captions.ass', buildAssSubtitles(cues, { width: render.width, height: render.height }));
-        captions = { subtitlesPath, cues };
+        const subtitlesPath = await deps.store.writeScratchFile(scratch, 'captions.ass', styled.ass);
+        captions = { subtitlesPath, cues: styled.events };
+        wordTimes = styled.wordTimes;
       }
 
       const output = join(scratch, 'video.mp4');
-      const plan = buildRenderArgs({
+      const planFor = (encoder: H264Encoder) => buildRenderArgs({
         width: render.width,
         height: render.height,
         fps: render.fps,
@@ -119,12 +131,31 @@ export function makeRenderVideo(deps: RenderDeps) {
         music,
         cfr: deps.renderCfr ?? false,
         preset: deps.renderPreset,
+        encoder,
         output,
       });
-      await runRenderPlan({ ffmpeg: deps.ffmpeg, plan, totalSeconds: durationSeconds, signal: ctx.cancellationSignal, onProgress: heartbeat });
+      const run = (encoder: H264Encoder) =>
+        runRenderPlan({ ffmpeg: deps.ffmpeg, plan: planFor(encoder), totalSeconds: durationSeconds, signal: ctx.cancellationSignal, onProgress: heartbeat });
+      const encoder = (await deps.renderEncoder?.()) ?? 'libx264';
+      try {
+        await run(encoder);
+      } catch (err) {
+        // A hardware encoder that passed the start-up probe can still fail (driver reset, a size it refuses, the
+        // GPU busy): this render is done again with libx264, within the same attempt, and the video never fails
+        // for it. Cancellation is not retried.
+        if (encoder === 'libx264' || ctx.cancellationSignal.aborted) throw err;
+        ctx.log.warn('render failed with the hardware encoder; rendering with libx264', { encoder, error: (err as Error).message });
+        await run('libx264');
+      }
       const probe = await deps.ffmpeg.probe(output);
       checkOutput(probe, { width: render.width, height: render.height, durationSeconds });
-      const file: CachedRender = { durationSeconds: round(probe.durationSeconds), width: render.width, height: render.height, bytes: probe.bytes };
+      const file: CachedRender = {
+        durationSeconds: round(probe.durationSeconds),
+        width: render.width,
+        height: render.height,
+        bytes: probe.bytes,
+        ...(wordTimes ? { wordTimes } : {}),
+      };
       // Cached before the move (the cache links or copies the file in), so the entry never points at a moved file.
       if (cacheKey) await whileHeartbeating(heartbeat, () => cache.write('render', cacheKey, input.cache, file, { video: output }), 1);
       await deps.store.commit(output, videoPath);
@@ -158,7 +189,7 @@ export async function renderCacheKey(o: {
   const { render } = o.input;
   const scenes = [];
   for (const scene of o.input.scenes) {
-    scenes.push({ text: scene.text, durationSeconds: scene.durationSeconds, audio: await sha(o.deps.store.resolve(scene.audioPath)) });
+    scenes.push({ text: scene.text, durationSeconds: scene.durationSeconds, words: scene.words ?? null, audio: await sha(o.deps.store.resolve(scene.audioPath)) });
   }
   const backgrounds = [];
   for (const run of o.backgrounds) {
@@ -171,6 +202,7 @@ export async function renderCacheKey(o: {
     height: render.height,
     fps: render.fps,
     captions: render.captions,
+    captionOptions: render.captionOptions ?? null,
     language: o.input.language,
     scenes,
     backgrounds,
@@ -181,7 +213,13 @@ export async function renderCacheKey(o: {
 }
 
 function pickCachedRender(value: CachedRender): CachedRender {
-  return { durationSeconds: value.durationSeconds, width: value.width, height: value.height, bytes: value.bytes };
+  return {
+    durationSeconds: value.durationSeconds,
+    width: value.width,
+    height: value.height,
+    bytes: value.bytes,
+    ...(value.wordTimes ? { wordTimes: value.wordTimes } : {}),
+  };
 }
 
 /** Runs `work` with a heartbeat every few seconds: copying or verifying a large MP4 must not look like a dead worker. */

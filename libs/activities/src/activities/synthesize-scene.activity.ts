@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import type { SceneAudio, SynthesizeSceneInput } from '@vidflow/contracts';
+import type { SceneAudio, SpokenWord, SynthesizeSceneInput } from '@vidflow/contracts';
 import { buildSpeechNormalizeArgs } from '@vidflow/media';
 import { join } from 'node:path';
 import type { ActivityDeps } from '../activity-deps';
@@ -18,11 +18,11 @@ export function makeSynthesizeScene(deps: Pick<ActivityDeps, 'store' | 'ffmpeg' 
     const provider = providerFor({ providers: deps.speech, name: input.voice.provider, field: 'voice.provider' });
     const audioPath = deps.store.sceneAudio(input.videoId, input.index);
     const key = stageKey('tts', { text: input.text, language: input.language, voice: input.voice, engine: provider.identity });
-    const hit = await cache.read<{ durationSeconds: number }>('tts', key, input.cache);
+    const hit = await cache.read<{ durationSeconds: number; words?: SpokenWord[] }>('tts', key, input.cache);
     if (hit?.files.audio) {
       try {
         await deps.store.placeCachedFile(hit.files.audio, audioPath);
-        return { index: input.index, audioPath, durationSeconds: hit.value.durationSeconds, cacheHit: true };
+        return { index: input.index, audioPath, durationSeconds: hit.value.durationSeconds, ...(hit.value.words ? { words: hit.value.words } : {}), cacheHit: true };
       } catch {
         // Evicted between lookup and link: synthesise as on a miss.
       }
@@ -31,14 +31,15 @@ export function makeSynthesizeScene(deps: Pick<ActivityDeps, 'store' | 'ffmpeg' 
     const scratch = await deps.store.scratchDir(input.videoId, `tts-${input.index}`);
     try {
       const raw = join(scratch, 'speech-raw');
-      await provider.synthesize({ text: input.text, language: input.language, voice: input.voice, output: raw, signal: cancellationSignal });
+      const spoken = await provider.synthesize({ text: input.text, language: input.language, voice: input.voice, output: raw, signal: cancellationSignal });
       const normalized = join(scratch, 'speech.wav');
       await deps.ffmpeg.run(buildSpeechNormalizeArgs({ input: raw, output: normalized }), { signal: cancellationSignal });
       const probe = await deps.ffmpeg.probe(normalized);
       // Cached before the move (the cache links or copies the file in), so the entry never points at a moved file.
-      await cache.write('tts', key, input.cache, { durationSeconds: probe.durationSeconds }, { audio: normalized });
+      const words = spoken?.words?.length ? spoken.words : undefined;
+      await cache.write('tts', key, input.cache, { durationSeconds: probe.durationSeconds, ...(words ? { words } : {}) }, { audio: normalized });
       await deps.store.commit(normalized, audioPath);
-      return { index: input.index, audioPath, durationSeconds: probe.durationSeconds, cacheHit: false };
+      return { index: input.index, audioPath, durationSeconds: probe.durationSeconds, ...(words ? { words } : {}), cacheHit: false };
     } catch (err) {
       throw toFailure(err);
     } finally {

@@ -37,6 +37,10 @@ export function fakeActivities(overrides: Partial<AllActivities> = {}): AllActiv
       attempt: Context.current().info.attempt,
     }),
     cleanupVideo: async () => undefined,
+    // Workflow tests never sniff library files: a call is a test bug.
+    probeLibraryMedia: async () => {
+      throw new Error('probeLibraryMedia is not faked');
+    },
     lookupPipeline: async () => undefined,
     placePipelineHit: async () => undefined,
     storePipeline: async () => undefined,
@@ -75,6 +79,8 @@ export function fakeActivities(overrides: Partial<AllActivities> = {}): AllActiv
     burnInSubtitles: async (i) => ({ video: transcriptionFilePath(i.transcriptionId, 'video') }),
     cleanupTranscription: async () => undefined,
     sweepRunFolders: async () => ({ removed: [], kept: 0 }),
+    // Fakes ask for no callbackUrl; a run that does is tested against a real receiver (test/webhooks.e2e.ts).
+    deliverWebhook: async () => ({ outcome: 'delivered' as const, status: 200 }),
   };
   return { ...base, ...overrides };
 }

@@ -228,7 +228,7 @@ async function systemResolve(hostname: string): Promise<ResolvedAddress[]> {
  * connects only to addresses returned from here. Node calls it with `all: true` when it tries the
  * addresses in turn (autoSelectFamily, the default since Node 20), else for one address.
  */
-function guardedLookup(resolveHost: (hostname: string) => Promise<ResolvedAddress[]>, check: (host: string, addresses: string[]) => void): LookupFunction {
+export function guardedLookup(resolveHost: (hostname: string) => Promise<ResolvedAddress[]>, check: (host: string, addresses: string[]) => void): LookupFunction {
   return (hostname, options, callback) => {
     resolveHost(hostname).then(
       (all) => {

@@ -71,6 +71,50 @@ describe('resolveMediaInput', () => {
     expect(err.message).toBe('scenes.3.background.video: file not found: "nope.mp4"');
     expect(err.details).toEqual([{ field: 'scenes.3.background.video' }]);
   });
+  describe('media:<id> (the media library)', () => {
+    const id = 'med-0123456789abcdef0123456789abcdef';
+    const lib = () => join(root, 'library');
+    beforeAll(() => {
+      mkdirSync(join(lib(), 'files'), { recursive: true });
+      mkdirSync(join(lib(), 'items'), { recursive: true });
+      make(['-f', 'lavfi', '-i', 'color=c=blue:s=32x32', '-frames:v', '1', '-f', 'image2', '-c:v', 'png', join(lib(), 'files', id)]);
+      writeFileSync(join(lib(), 'items', `${id}.json`), JSON.stringify({ id, kind: 'image' }));
+      // A file with no item (half-written or being deleted) and an item whose file is a link out of the library.
+      writeFileSync(join(lib(), 'files', 'med-ffffffffffffffffffffffffffffffff'), 'x');
+      symlinkSync(join(root, 'secret.png'), join(lib(), 'files', 'med-eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee'));
+      writeFileSync(join(lib(), 'items', 'med-eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee.json'), '{}');
+    });
+    const fromLibrary = (ref: string, kind: MediaKind = 'image') =>
+      resolveMediaInput({ ref, field: 'scenes.1.background.image', kind, mediaDir, libraryDir: lib(), ffmpeg }).catch((e: unknown) => e as ApplicationFailure);
+
+    it('resolves a known item to its file in the library', async () => {
+      expect(await fromLibrary(`media:${id}`)).toBe(join(lib(), 'files', id));
+    });
+
+    it('refuses an unknown id, a malformed id, a file without its item and a link out of the library, naming the field', async () => {
+      for (const [ref, message] of [
+        ['media:med-00000000000000000000000000000000', /^scenes\.1\.background\.image: no media-library item med-0{32}/],
+        ['media:../../etc/passwd', /is not a media-library id/],
+        ['media:med-ffffffffffffffffffffffffffffffff', /no media-library item/],
+        ['media:med-eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee', /outside MEDIA_DIR/],
+      ] as const) {
+        const err = (await fromLibrary(ref)) as ApplicationFailure;
+        expect(err).toBeInstanceOf(ApplicationFailure);
+        expect(err).toMatchObject({ type: 'BadMedia', nonRetryable: true });
+        expect(err.message).toMatch(message);
+      }
+    });
+
+    it('checks the item decodes as what it is used for (an image is no audio)', async () => {
+      const err = (await fromLibrary(`media:${id}`, 'audio')) as ApplicationFailure;
+      expect(err.message).toMatch(/has no audio stream/);
+    });
+
+    it('is refused by a caller that gives no library', async () => {
+      const err = await resolveMediaInput({ ref: `media:${id}`, field: 'render.music.source', kind: 'audio', mediaDir, ffmpeg }).catch((e: unknown) => e as Error);
+      expect((err as Error).message).toMatch(/no media library/);
+    });
+  });
 });
 
 /** URLs: downloaded into the given directory, then held to the same probe and decode checks as local files. */

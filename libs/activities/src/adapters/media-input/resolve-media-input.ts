@@ -1,7 +1,8 @@
-import { isHttpUrl, looksLikeUrl, redactUrl } from '@vidflow/contracts';
+import { isHttpUrl, looksLikeUrl, MEDIA_ID, mediaRefId, redactUrl } from '@vidflow/contracts';
 import { buildDecodeCheckArgs, FfmpegError, type FfmpegRunner, ProbeError } from '@vidflow/media';
 import { findMediaFile } from '@vidflow/pipeline-cache';
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { DEFAULT_MEDIA_DOWNLOAD, downloadMedia, type DownloadMediaOptions, type MediaDownloadSettings } from '../media-download/download-media';
 import { badMedia } from '../media-failures';
 
@@ -14,6 +15,8 @@ export interface ResolveMediaInputOptions {
   field: string;
   kind: MediaKind;
   mediaDir: string;
+  /** The media library (DATA_DIR/library), where `media:<id>` references resolve; without it they are refused. */
+  libraryDir?: string;
   ffmpeg: Pick<FfmpegRunner, 'probe' | 'run'>;
   signal?: AbortSignal;
   /**
@@ -35,6 +38,11 @@ export interface ResolveMediaInputOptions {
  */
 export async function resolveMediaInput(o: ResolveMediaInputOptions): Promise<string> {
   const { ref, field } = o;
+  const mediaId = mediaRefId(ref);
+  if (mediaId !== undefined) {
+    const real = await libraryMediaPath(mediaId, field, o.libraryDir);
+    return checkDecodes({ ...o, path: real, shown: JSON.stringify(ref), downloaded: false });
+  }
   if (looksLikeUrl(ref)) {
     const shownUrl = JSON.stringify(redactUrl(ref));
     if (!isHttpUrl(ref)) throw badMedia(field, `${shownUrl}: only http(s) URLs and paths under MEDIA_DIR are accepted`);
@@ -57,13 +65,29 @@ export async function localMediaPath(ref: string, field: string, mediaDir: strin
 }
 
 /**
+ * A media-library item's file (`media:<id>`): the item must exist (its metadata is written last and removed
+ * first, so a file without it is not an item) and the file must pass findMediaFile's confinement rules inside
+ * the library's files folder, as a MEDIA_DIR path does. Non-retryable BadMedia naming the field otherwise.
+ */
+export async function libraryMediaPath(id: string, field: string, libraryDir: string | undefined): Promise<string> {
+  if (!libraryDir) throw badMedia(field, `"media:${id}": this worker has no media library`);
+  if (!MEDIA_ID.test(id)) throw badMedia(field, `"media:${id}" is not a media-library id (media:med-<32 hex digits>)`);
+  const known = await stat(join(libraryDir, 'items', `${id}.json`)).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+  if (!known) throw badMedia(field, `no media-library item ${id} (it was deleted, or never uploaded: POST /api/media)`);
+  return localMediaPath(id, field, join(libraryDir, 'files'));
+}
+
+/**
  * ffmpeg formats that are lists of other inputs: an HLS playlist or concat list makes ffmpeg open the
  * files (and, for HLS, URLs) it names, bypassing every check made on the download itself.
  */
 const INDIRECT_FORMATS = new Set(['hls', 'applehttp', 'concat', 'ffconcat', 'sdp', 'rtsp', 'rtp', 'dash', 'tee', 'ffmetadata']);
 
 /** What a downloaded file is if its first bytes show one of the INDIRECT_FORMATS (checked before ffprobe opens it). */
-async function sniffIndirection(path: string): Promise<string | undefined> {
+export async function sniffIndirection(path: string): Promise<string | undefined> {
   const file = await open(path, 'r');
   let head: string;
   try {

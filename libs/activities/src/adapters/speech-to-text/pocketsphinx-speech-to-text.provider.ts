@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { sttLanguageProblem } from '@vidflow/contracts';
+import { lowerChildPriority } from '@vidflow/media';
 import { parsePocketsphinxOutput } from './parse-pocketsphinx-output';
 import { SpeechToTextError, type SpeechToTextProvider, type TranscribeRequest, type TranscribeResult } from './speech-to-text-provider';
 
@@ -17,7 +18,11 @@ const STDERR_TAIL_BYTES = 2000;
 export class PocketsphinxSpeechToTextProvider implements SpeechToTextProvider {
   readonly name = 'offline';
 
-  constructor(private readonly binary = 'pocketsphinx_continuous') {}
+  /** `childNice`: the nice value the recogniser runs at (CHILD_NICE); 0 leaves it at the worker's. */
+  constructor(
+    private readonly binary = 'pocketsphinx_continuous',
+    private readonly childNice = 0,
+  ) {}
 
   engine(): string {
     return POCKETSPHINX_ENGINE;
@@ -42,6 +47,7 @@ export class PocketsphinxSpeechToTextProvider implements SpeechToTextProvider {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason ?? new Error('aborted'));
       const child = spawn(this.binary, args, { stdio: ['ignore', 'pipe', 'pipe'], signal, killSignal: 'SIGKILL' });
+      lowerChildPriority(child.pid, this.childNice);
       const out: Buffer[] = [];
       let err = '';
       child.stdout.on('data', (b: Buffer) => out.push(b));

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
+import { lowerChildPriority } from '@vidflow/media';
 import { SpeechError, type SpeechProvider, type SynthesizeRequest } from './speech-provider';
 
 /** espeak-ng's default rate in words per minute; `voice.speed` scales it. */
@@ -39,11 +40,16 @@ export class EspeakSpeechProvider implements SpeechProvider {
   readonly name = 'espeak';
   readonly identity = 'espeak-ng';
 
-  constructor(private readonly binary = 'espeak-ng') {}
+  /** `childNice`: the nice value espeak-ng runs at (CHILD_NICE); 0 leaves it at the worker's. */
+  constructor(
+    private readonly binary = 'espeak-ng',
+    private readonly childNice = 0,
+  ) {}
 
   async synthesize(request: SynthesizeRequest): Promise<void> {
     const args = buildEspeakArgs(request);
     const child = spawn(this.binary, args, { stdio: ['pipe', 'pipe', 'pipe'], signal: request.signal });
+    lowerChildPriority(child.pid, this.childNice);
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-2000)));
     child.stdin.on('error', () => undefined); // EPIPE when espeak exits early; 'close' reports why

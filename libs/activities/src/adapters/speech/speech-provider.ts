@@ -1,4 +1,6 @@
-import type { VoiceOptions } from '@vidflow/contracts';
+import type { SpokenWord, VoiceOptions } from '@vidflow/contracts';
+
+export type { SpokenWord };
 
 export interface SynthesizeRequest {
   text: string;
@@ -9,6 +11,11 @@ export interface SynthesizeRequest {
   signal?: AbortSignal;
 }
 
+export interface SynthesizeResult {
+  /** Exact word times when the engine reports them (Festival's utterance structure); otherwise absent. */
+  words?: SpokenWord[];
+}
+
 /** Text-to-speech engine. Implementations throw `SpeechError` with `retryable` decided where they fail. */
 export interface SpeechProvider {
   readonly name: string;
@@ -17,7 +24,8 @@ export interface SpeechProvider {
    * speech cache key, so that changing the model does not serve audio made by the old one.
    */
   readonly identity: string;
-  synthesize(request: SynthesizeRequest): Promise<void>;
+  /** Writes the audio; an engine that knows when each word is spoken returns the times (seconds from the file's start). */
+  synthesize(request: SynthesizeRequest): Promise<SynthesizeResult | void>;
 }
 
 export class SpeechError extends Error {

@@ -1,0 +1,3 @@
+export * from './caption-style';
+export * from './caption-words';
+export * from './build-styled-captions';

@@ -1,0 +1,2 @@
+export * from './h264-encoder';
+export * from './choose-h264-encoder';

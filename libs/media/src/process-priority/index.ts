@@ -1,0 +1,1 @@
+export * from './lower-child-priority';

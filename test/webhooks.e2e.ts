@@ -1,0 +1,206 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { loadConfig, type VidflowConfig } from '@vidflow/config';
+import type { VideoStatusView, WebhookEvent } from '@vidflow/contracts';
+import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
+import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent';
+import { createApp } from '../apps/api/src/create-app';
+import { TemporalWorkerService } from '../apps/worker/src/temporal-worker.service';
+import { WorkerModule } from '../apps/worker/src/worker.module';
+import { quietTemporalLogs, testEnv, waitForVideo } from './support/test-stack';
+
+// Two secrets: the worker signs with both (a rotation in progress); the receiver verifies with each on its own.
+const OLD_SECRET = 'whsec_' + Buffer.from('the old secret, thirty-two bytes').toString('base64');
+const NEW_SECRET = 'whsec_' + Buffer.from('the new secret, thirty-two bytes').toString('base64');
+
+interface Delivery {
+  headers: IncomingHttpHeaders;
+  event: WebhookEvent;
+  verifiedWith: string[];
+}
+
+/** A webhook receiver on a free local port that verifies every request with `standardwebhooks`. */
+class Receiver {
+  readonly deliveries: Delivery[] = [];
+  /** Answers for the next requests, in order; 200 once they run out. */
+  answers: Array<(res: ServerResponse) => void> = [];
+  private server!: Server;
+  url = '';
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        const verifiedWith = Object.entries({ old: OLD_SECRET, new: NEW_SECRET }).flatMap(([name, secret]) => {
+          try {
+            new Webhook(secret).verify(body, req.headers as Record<string, string>);
+            return [name];
+          } catch {
+            return [];
+          }
+        });
+        this.deliveries.push({ headers: req.headers, event: JSON.parse(body) as WebhookEvent, verifiedWith });
+        (this.answers.shift() ?? ((r) => r.writeHead(200).end()))(res);
+      });
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  for(subject: string): Delivery[] {
+    return this.deliveries.filter((d) => (d.event.data as { id?: string }).id === subject);
+  }
+
+  close(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+/** The API in this process plus a worker that the test can stop and start again (a worker restart). */
+class Stack {
+  config!: VidflowConfig;
+  app!: NestExpressApplication;
+  api!: TestAgent;
+  private worker?: { stop(): Promise<void> };
+
+  async start(): Promise<void> {
+    quietTemporalLogs();
+    this.config = loadConfig(testEnv({ WORKER_HTTP_PORT: '0', WEBHOOK_SECRET: `${OLD_SECRET} ${NEW_SECRET}`, WEBHOOK_ALLOW_PRIVATE_URLS: 'true' }));
+    await this.startWorker();
+    this.app = await createApp(this.config, { logger: false });
+    await this.app.init();
+    this.api = request(this.app.getHttpServer());
+  }
+
+  async startWorker(): Promise<void> {
+    const ctx = await NestFactory.createApplicationContext(WorkerModule.forRoot(this.config), { logger: false });
+    const service = ctx.get(TemporalWorkerService);
+    const running = service.run();
+    this.worker = {
+      async stop() {
+        service.shutdownWorkers();
+        await running;
+        await ctx.close();
+      },
+    };
+  }
+
+  async stopWorker(): Promise<void> {
+    await this.worker?.stop();
+    this.worker = undefined;
+  }
+
+  async stop(): Promise<void> {
+    await this.app?.close();
+    await this.stopWorker();
+  }
+}
+
+const until = async <T>(what: string, read: () => Promise<T>, done: (v: T) => boolean, timeoutMs = 120_000): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  let last: T | undefined;
+  while (Date.now() < deadline) {
+    last = await read();
+    if (done(last)) return last;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  throw new Error(`${what}: not reached in ${timeoutMs / 1000}s; last: ${JSON.stringify(last)}`);
+};
+
+describe('completion webhooks end to end (real Temporal, worker, receiver verifying with standardwebhooks)', () => {
+  const stack = new Stack();
+  const receiver = new Receiver();
+  beforeAll(async () => {
+    await receiver.start();
+    await stack.start();
+  });
+  afterAll(async () => {
+    await stack.stop();
+    await receiver.close();
+  });
+
+  const status = async (id: string) => (await stack.api.get(`/api/videos/${id}`).expect(200)).body as VideoStatusView;
+  const webhookSettled = (id: string) => until(`webhook of ${id}`, () => status(id), (s) => s.webhook?.status !== 'pending');
+
+  it('answered 500 then 200: delivered once more with the same webhook-id, signed with both secrets, attempts in the status', async () => {
+    receiver.answers = [(res) => res.writeHead(500).end('oops')];
+    const created = await stack.api
+      .post('/api/videos')
+      .send({ script: 'Webhooks say when a video is done.', render: { height: 240 }, callbackUrl: `${receiver.url}/hooks/a` })
+      .expect(202);
+    const id = (created.body as { id: string }).id;
+    const done = await waitForVideo(stack.api, id);
+    // The video's own status does not wait for the receiver.
+    expect(done.status).toBe('completed');
+    expect(done.webhook).toBeDefined();
+    const settled = await webhookSettled(id);
+    expect(settled.webhook).toEqual({ status: 'delivered', attempts: 2, deliveredAt: expect.any(String) });
+
+    const got = receiver.for(id);
+    expect(got).toHaveLength(2);
+    expect(got.map((d) => d.verifiedWith)).toEqual([
+      ['old', 'new'],
+      ['old', 'new'],
+    ]);
+    expect(got[1]!.headers['webhook-id']).toBe(got[0]!.headers['webhook-id']);
+    expect(got[0]!.headers['webhook-id']).toMatch(new RegExp(`^msg_${id}_`));
+    expect(got[1]!.event).toEqual(got[0]!.event);
+    expect(got[0]!.event).toMatchObject({
+      type: 'video.completed',
+      data: { id, status: 'completed', progress: 1, result: { file: `/api/videos/${id}/file`, height: 240 } },
+    });
+  });
+
+  it('a failed video: video.failed; a 410 stops at once (failed after one attempt)', async () => {
+    receiver.answers = [(res) => res.writeHead(410).end('unsubscribed')];
+    const created = await stack.api
+      .post('/api/videos')
+      .send({ scenes: [{ text: 'No such picture.', background: { image: 'missing.png' } }], render: { height: 240 }, callbackUrl: `${receiver.url}/hooks/b` })
+      .expect(202);
+    const id = (created.body as { id: string }).id;
+    expect((await waitForVideo(stack.api, id)).status).toBe('failed');
+    const settled = await webhookSettled(id);
+    expect(settled.webhook).toEqual({ status: 'failed', attempts: 1, lastError: 'HTTP 410 Gone: unsubscribed' });
+    const got = receiver.for(id);
+    expect(got).toHaveLength(1);
+    expect(got[0]!.event).toMatchObject({ type: 'video.failed', data: { id, status: 'failed', error: { type: 'BadMedia' } } });
+  });
+
+  it('a worker stopped while a delivery waits to retry: delivered after the worker is back', async () => {
+    receiver.answers = [(res) => res.writeHead(503).end()];
+    const created = await stack.api
+      .post('/api/videos')
+      .send({ script: 'Durable deliveries survive restarts.', render: { height: 240 }, callbackUrl: `${receiver.url}/hooks/c` })
+      .expect(202);
+    const id = (created.body as { id: string }).id;
+    await waitForVideo(stack.api, id);
+    await until('first attempt', async () => receiver.for(id).length, (n) => n === 1);
+    await stack.stopWorker();
+    // Past the 5 s backoff: the retry is due while no worker runs.
+    await new Promise((r) => setTimeout(r, 7000));
+    expect(receiver.for(id)).toHaveLength(1);
+    await stack.startWorker();
+    const settled = await webhookSettled(id);
+    expect(settled.webhook).toMatchObject({ status: 'delivered', attempts: 2 });
+    const got = receiver.for(id);
+    expect(got).toHaveLength(2);
+    expect(got[1]!.headers['webhook-id']).toBe(got[0]!.headers['webhook-id']);
+  });
+
+  it('POST /api/webhooks/test sends one signed ping; bad URLs are refused naming the field', async () => {
+    const sent = await stack.api.post('/api/webhooks/test').send({ url: `${receiver.url}/hooks/ping` }).expect(200);
+    expect(sent.body).toMatchObject({ url: `${receiver.url}/hooks/ping`, webhook: { status: 'delivered', attempts: 1 } });
+    const ping = receiver.deliveries.find((d) => d.headers['webhook-id'] === (sent.body as { webhookId: string }).webhookId);
+    expect(ping).toMatchObject({ event: { type: 'ping' }, verifiedWith: ['old', 'new'] });
+
+    const bad = await stack.api.post('/api/webhooks/test').send({ url: 'not a url' }).expect(400);
+    expect(bad.body.error.details).toEqual([expect.objectContaining({ field: 'url' })]);
+    const badVideo = await stack.api.post('/api/videos').send({ script: 'x', callbackUrl: 'ftp://example.com/hook' }).expect(400);
+    expect(badVideo.body.error.details).toEqual([{ field: 'callbackUrl', message: 'only http and https URLs are accepted' }]);
+  });
+});
