@@ -7,8 +7,10 @@
 #      PocketSphinx (the offline speech-to-text engine, its English model and the LibriVox test recordings) (when missing)
 #   2. The Temporal CLI (dev server + Web UI), unless `temporal` is on PATH or TEMPORAL_BIN is set:
 #      built with `go install` into ~/.cache/vidflow/bin
-#   3. npm dependencies, when package-lock.json changed since the last install
-#   4. The TypeScript build and the prebuilt workflow bundle (incremental)
+#   3. With VIDFLOW_CLUSTER_TOOLS=1 (`npm test`, `npm run setup:cluster`): the Temporal server, its sql schema tool
+#      and SeaweedFS for the multi-host tests (scripts/setup-cluster.sh); `npm start` never needs them
+#   4. npm dependencies, when package-lock.json changed since the last install
+#   5. The TypeScript build and the prebuilt workflow bundle (incremental)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,7 +50,12 @@ if [ -z "${TEMPORAL_BIN:-}" ] && [ -z "${TEMPORAL_ADDRESS:-}" ] && ! command -v 
   GOBIN="$CACHE_DIR/bin" go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION"
 fi
 
-# 3. npm dependencies -------------------------------------------------------------------------------
+# 3. Cluster tools (only when asked) -----------------------------------------------------------------
+if [ "${VIDFLOW_CLUSTER_TOOLS:-0}" = "1" ]; then
+  bash scripts/setup-cluster.sh
+fi
+
+# 4. npm dependencies -------------------------------------------------------------------------------
 lock_hash=$(sha256sum package-lock.json | cut -d' ' -f1)
 stamp=node_modules/.vidflow-lock-sha256
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
@@ -63,5 +70,5 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
   echo "$lock_hash" > "$stamp"
 fi
 
-# 4. Build --------------------------------------------------------------------------------------------
+# 5. Build --------------------------------------------------------------------------------------------
 npm run --silent build >/dev/null

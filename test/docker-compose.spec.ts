@@ -165,6 +165,20 @@ describe('docker-compose.yml', () => {
     expect(() => loadConfig(env, '/app')).not.toThrow();
   });
 
+  it('gives api and worker the same artifact store (the api serves what the workers commit), and an s3 one loads', () => {
+    const keys = ['ARTIFACT_STORE', 'S3_ENDPOINT', 'S3_BUCKET', 'S3_REGION', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_FORCE_PATH_STYLE'];
+    const [api, worker] = appServices.map((name) => {
+      const env = environmentOf(name);
+      expect(keys.filter((k) => !(k in env))).toEqual([]);
+      return Object.fromEntries(keys.map((k) => [k, env[k]]));
+    });
+    expect(api).toEqual(worker);
+    expect(loadConfig(environmentOf('api'), '/app').artifacts).toEqual({ kind: 'local' });
+    // What an operator sets in .env for the bucket: both services then load an s3 store.
+    const s3 = { ARTIFACT_STORE: 's3', S3_BUCKET: 'vidflow', S3_ENDPOINT: 'http://seaweedfs:8333' };
+    for (const name of appServices) expect(loadConfig({ ...environmentOf(name), ...s3 }, '/app').artifacts.kind).toBe('s3');
+  });
+
   it('mounts one shared named volume at DATA_DIR in api and worker', () => {
     const mounts = appServices.map((name) => {
       const dataDir = loadConfig(environmentOf(name), '/app').dataDir;

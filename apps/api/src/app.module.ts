@@ -24,7 +24,8 @@ import { TranscriptionsController } from './transcriptions/transcriptions.contro
 import { TranscriptionsService } from './transcriptions/transcriptions.service';
 import { UploadsController } from './uploads/uploads.controller';
 import { UploadsService } from './uploads/uploads.service';
-import { CACHE, CONFIG } from './tokens';
+import { CACHE, CONFIG, OBJECT_STORE } from './tokens';
+import { openObjectStore } from '@vidflow/activities/object-store';
 import { VideosController } from './videos/videos.controller';
 import { VideoListService } from './videos/video-list.service';
 import { VideosService } from './videos/videos.service';
@@ -44,6 +45,7 @@ export class AppModule {
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: CACHE, useFactory: () => openCache(config.cache) },
+        { provide: OBJECT_STORE, useFactory: () => openObjectStore(config) },
         CacheService,
         HealthChecksService,
         { provide: APP_FILTER, useClass: AllExceptionsFilter },

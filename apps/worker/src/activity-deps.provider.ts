@@ -1,6 +1,7 @@
 import {
   type ActivityDeps,
   ArtifactStore,
+  openObjectStore,
   createOpenAiClient,
   EspeakSpeechProvider,
   FestivalSpeechProvider,
@@ -52,7 +53,7 @@ export function createActivityDeps(config: VidflowConfig, cache?: ArtifactCache)
   return {
     speechToText,
     renderEncoder: async () => (await encoder).encoder,
-    store: new ArtifactStore(config.dataDir),
+    store: new ArtifactStore(config.dataDir, { finished: openObjectStore(config) }),
     ffmpeg: new FfmpegRunner({ ffmpegPath: config.tools.ffmpeg, ffprobePath: config.tools.ffprobe, childNice: config.childNice }),
     speech,
     scriptWriters,

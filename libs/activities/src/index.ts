@@ -13,6 +13,9 @@ export * from './activities/transcription-paths';
 
 // Adapters: one folder per provider kind or side effect.
 export * from './adapters/artifact-store/artifact-store';
+export * from './adapters/artifact-store/object-store';
+export * from './adapters/artifact-store/s3-object-store';
+export * from './adapters/artifact-store/open-object-store';
 export * from './adapters/llm/offline-script-writer';
 export * from './adapters/llm/openai-script-writer';
 export * from './adapters/llm/script-writer';

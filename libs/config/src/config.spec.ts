@@ -67,6 +67,7 @@ describe('loadConfig', () => {
       images: { openai: undefined },
       stockMedia: { pexels: undefined, pixabay: undefined },
       stt: { parallelism: 8, pocketsphinxPath: 'pocketsphinx_continuous', openai: undefined },
+      artifacts: { kind: 'local' },
     });
   });
 
@@ -314,6 +315,43 @@ describe('loadConfig', () => {
       ['STT_PARALLELISM', '0'],
     ])('rejects %s=%j naming the variable', (key, value) => {
       expect(configError({ [key]: value }).message).toMatch(new RegExp(`^\\s*${key}: `, 'm'));
+    });
+  });
+
+  describe('artifact store', () => {
+    const s3Env = {
+      ARTIFACT_STORE: 's3',
+      S3_ENDPOINT: 'http://10.77.0.4:8333/',
+      S3_BUCKET: 'vidflow-artifacts',
+      S3_ACCESS_KEY_ID: 'vidflow',
+      S3_SECRET_ACCESS_KEY: 'hunter2-secret',
+    };
+
+    it('stays on the local DATA_DIR unless ARTIFACT_STORE=s3', () => {
+      expect(loadConfig({}, cwd).artifacts).toEqual({ kind: 'local' });
+    });
+
+    it('reads the S3 settings, with path-style and us-east-1 by default', () => {
+      const a = loadConfig(s3Env, cwd).artifacts;
+      if (a.kind !== 's3') throw new Error('expected s3');
+      expect(a.s3).toMatchObject({ endpoint: 'http://10.77.0.4:8333', bucket: 'vidflow-artifacts', region: 'us-east-1', forcePathStyle: true, presignedDownloads: false, presignSeconds: 300 });
+      expect(a.s3.credentials).toEqual({ accessKeyId: 'vidflow', secretAccessKey: 'hunter2-secret' });
+      expect(loadConfig({ ...s3Env, S3_FORCE_PATH_STYLE: 'false', S3_PRESIGNED_DOWNLOADS: 'true' }, cwd).artifacts).toMatchObject({ s3: { forcePathStyle: false, presignedDownloads: true } });
+    });
+
+    it('never shows the S3 keys when the config is logged or serialised', () => {
+      const c = loadConfig(s3Env, cwd);
+      expect(JSON.stringify(c)).not.toContain('hunter2-secret');
+      expect(inspect(c, { depth: 10 })).not.toContain('hunter2-secret');
+      expect(JSON.stringify({ ...c.artifacts })).not.toContain('vidflow"');
+    });
+
+    it('needs a bucket, and both keys or neither', () => {
+      expect(configError({ ARTIFACT_STORE: 's3' }).message).toMatch(/^\s*S3_BUCKET: /m);
+      expect(configError({ ...s3Env, S3_SECRET_ACCESS_KEY: '' }).message).toMatch(/^\s*S3_SECRET_ACCESS_KEY: /m);
+      expect(configError({ ARTIFACT_STORE: 'gcs' }).message).toMatch(/^\s*ARTIFACT_STORE: /m);
+      expect(configError({ ...s3Env, S3_BUCKET: 'Has_Upper' }).message).toMatch(/^\s*S3_BUCKET: /m);
+      expect(configError({ ...s3Env, S3_ENDPOINT: '10.77.0.4:8333' }).message).toMatch(/^\s*S3_ENDPOINT: /m);
     });
   });
 });

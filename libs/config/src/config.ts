@@ -112,6 +112,15 @@ export const envSchema = z.object({
   WORKER_TUNER: z.enum(['fixed', 'resource-based']).default('resource-based'),
   WORKER_TUNER_TARGET_CPU: z.coerce.number().gt(0).max(1).default(0.9),
   WORKER_TUNER_TARGET_MEMORY: z.coerce.number().gt(0).max(1).default(0.8),
+  ARTIFACT_STORE: z.enum(['local', 's3']).default('local'),
+  S3_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://127.0.0.1:8333' }).optional(),
+  S3_BUCKET: z.string().min(3).max(63).regex(/^[a-z0-9][a-z0-9.-]*[a-z0-9]$/, 'must be an S3 bucket name (a-z, 0-9, . and -)').optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: bool.default(true),
+  S3_PRESIGNED_DOWNLOADS: bool.default(false),
+  S3_PRESIGN_SECONDS: positiveInt.max(7 * 24 * 3600).default(300),
 });
 
 export const CONFIG_KEYS = Object.keys(envSchema.shape) as Array<keyof typeof envSchema.shape>;
@@ -227,6 +236,25 @@ export interface VidflowConfig {
   /** Stock video search per scene; each provider is there when its key is set. */
   stockMedia: { pexels?: StockMediaEndpoint; pixabay?: StockMediaEndpoint };
   stt: SttConfig;
+  /** Where finished videos, cache files and uploads live: DATA_DIR (local) or an S3-compatible bucket. */
+  artifacts: ArtifactsConfig;
+}
+
+export type ArtifactsConfig = { kind: 'local' } | { kind: 's3'; s3: S3Config };
+
+export interface S3Config {
+  /** Undefined means AWS itself (the SDK's endpoint for the region). */
+  endpoint?: string;
+  bucket: string;
+  region: string;
+  /** Secret: non-enumerable, never logged (with the secret key). Undefined: the SDK's default credential chain. */
+  readonly credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** `http://host/bucket/key` instead of `http://bucket.host/key`: what SeaweedFS, MinIO and most self-hosted stores need. */
+  forcePathStyle: boolean;
+  /** GET /api/videos/:id/file answers 302 to a presigned URL instead of streaming through the API. */
+  presignedDownloads: boolean;
+  /** Lifetime of a presigned download URL. */
+  presignSeconds: number;
 }
 
 /**
@@ -380,7 +408,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       pixabay: stockMediaEndpoint(e.PIXABAY_API_KEY, e.PIXABAY_BASE_URL, e.OPENAI_TIMEOUT_MS),
     },
     stt: { parallelism: e.STT_PARALLELISM, pocketsphinxPath: e.POCKETSPHINX_PATH, openai: sttOpenAiConfig(e) },
+    artifacts: artifactsConfig(e),
   };
+}
+
+function artifactsConfig(e: z.output<typeof envSchema>): ArtifactsConfig {
+  if (e.ARTIFACT_STORE === 'local') return { kind: 'local' };
+  if (e.S3_BUCKET === undefined) throw new ConfigError('invalid configuration:\n  S3_BUCKET: required when ARTIFACT_STORE=s3');
+  if ((e.S3_ACCESS_KEY_ID === undefined) !== (e.S3_SECRET_ACCESS_KEY === undefined)) {
+    throw new ConfigError('invalid configuration:\n  S3_SECRET_ACCESS_KEY: S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together');
+  }
+  const s3 = {
+    endpoint: e.S3_ENDPOINT?.replace(/\/$/, ''),
+    bucket: e.S3_BUCKET,
+    region: e.S3_REGION,
+    forcePathStyle: e.S3_FORCE_PATH_STYLE,
+    presignedDownloads: e.S3_PRESIGNED_DOWNLOADS,
+    presignSeconds: e.S3_PRESIGN_SECONDS,
+  } as S3Config;
+  const credentials =
+    e.S3_ACCESS_KEY_ID !== undefined ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY! } : undefined;
+  // Kept out of JSON.stringify, util.inspect and spreads, so a logged config never shows the keys.
+  Object.defineProperty(s3, 'credentials', { value: credentials, enumerable: false });
+  return { kind: 's3', s3 };
 }
 
 function webhookConfig(e: z.output<typeof envSchema>): WebhookConfig {

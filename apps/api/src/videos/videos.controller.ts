@@ -1,9 +1,14 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
+import type { ObjectStore } from '@vidflow/activities/object-store';
+import type { VidflowConfig } from '@vidflow/config';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { idempotencyScope } from '../common/api-key.middleware';
 import { CACHE_POLICY } from '../http/cache-policy';
 import { sendFile } from '../http/send-file';
+import { sendObject } from '../http/send-object';
+import { NotFoundError } from '../common/api-errors';
+import { CONFIG, OBJECT_STORE } from '../tokens';
 import { Streaming, TemporalDeadlineInterceptor } from '../temporal/temporal-deadline.interceptor';
 import { streamVideoEvents } from './video-events';
 import { VideoListService } from './video-list.service';
@@ -17,6 +22,8 @@ export class VideosController {
   constructor(
     private readonly videos: VideosService,
     private readonly list: VideoListService,
+    @Inject(OBJECT_STORE) private readonly objects: ObjectStore,
+    @Inject(CONFIG) private readonly config: VidflowConfig,
   ) {}
 
   @Post()
@@ -57,9 +64,27 @@ export class VideosController {
   @Get(':id/file')
   @ApiOperation({ summary: 'The MP4 of a completed video (supports Range)' })
   async file(@Param('id') id: string, @Req() req: Request, @Res() res: Response) {
+    if (this.objects.kind === 's3') return this.fileFromBucket(id, req, res);
     const path = await this.videos.file(id);
     res.setHeader('Cache-Control', CACHE_POLICY.finished);
     await sendFile(req, res, { path, type: 'video/mp4' });
+  }
+
+  /** ARTIFACT_STORE=s3: streamed from the bucket, or (S3_PRESIGNED_DOWNLOADS=true) a redirect to a presigned GET. */
+  private async fileFromBucket(id: string, req: Request, res: Response): Promise<void> {
+    const key = await this.videos.fileKey(id);
+    const s3 = this.config.artifacts.kind === 's3' ? this.config.artifacts.s3 : undefined;
+    if (s3?.presignedDownloads) {
+      if (!(await this.objects.stat(key))) throw new NotFoundError(`the file of video ${id} is no longer in the artifact store`);
+      // The URL expires: it must not be cached longer than it is valid.
+      res.setHeader('Cache-Control', 'private, no-store');
+      return res.redirect(302, (await this.objects.presignGet(key, s3.presignSeconds))!);
+    }
+    res.setHeader('Cache-Control', CACHE_POLICY.finished);
+    if (!(await sendObject(req, res, { store: this.objects, key, type: 'video/mp4' }))) {
+      res.removeHeader('Cache-Control');
+      throw new NotFoundError(`the file of video ${id} is no longer in the artifact store`);
+    }
   }
 
   @Delete(':id')

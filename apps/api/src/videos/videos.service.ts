@@ -16,7 +16,7 @@ import {
 } from '@vidflow/contracts';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { resolve, sep } from 'node:path';
+import { posix, resolve, sep } from 'node:path';
 import { ApiMetrics } from '../metrics/api-metrics';
 import { ConflictError, NotFoundError, UnprocessableError } from '../common/api-errors';
 import { checkIdempotencyKey, requestHash } from '../common/idempotency';
@@ -251,10 +251,7 @@ export class VideosService {
 
   /** Absolute path of a completed video's MP4, for streaming (Express handles Range requests). */
   async file(id: string): Promise<string> {
-    const { view: status, path: stored } = await this.current(id);
-    if (status.status !== 'completed') {
-      throw new ConflictError(`video ${id} is ${status.status}; its file exists once it is completed`);
-    }
+    const stored = await this.completedPath(id);
     const path = resolve(this.config.dataDir, stored ?? '');
     if (!path.startsWith(this.config.dataDir + sep) || !existsSync(path)) {
       throw new NotFoundError(`the file of video ${id} is no longer in the artifact store`);
@@ -262,6 +259,23 @@ export class VideosService {
     return path;
   }
 
+  /**
+   * The bucket key of a completed video's MP4 (ARTIFACT_STORE=s3): the store-relative path its workflow returned,
+   * which workers used as the key. Only keys under videos/ are served.
+   */
+  async fileKey(id: string): Promise<string> {
+    const key = posix.normalize((await this.completedPath(id)) ?? '');
+    if (!key.startsWith('videos/')) throw new NotFoundError(`the file of video ${id} is no longer in the artifact store`);
+    return key;
+  }
+
+  private async completedPath(id: string): Promise<string | undefined> {
+    const { view: status, path: stored } = await this.current(id);
+    if (status.status !== 'completed') {
+      throw new ConflictError(`video ${id} is ${status.status}; its file exists once it is completed`);
+    }
+    return stored;
+  }
 
   /** The status of a video for a stream: each read bounded by its own Temporal deadline. */
   getForStream(id: string): Promise<VideoStatusView> {

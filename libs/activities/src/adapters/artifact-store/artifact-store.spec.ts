@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArtifactStore } from './artifact-store';
+import type { ObjectStore } from './object-store';
 
 describe('ArtifactStore', () => {
   let root: string;
@@ -127,5 +128,59 @@ describe('ArtifactStore', () => {
     await expect(store.writeScratchFile(scratch, '../../../../x', 'no')).rejects.toThrow(/escapes/);
     await store.removeScratch(scratch);
     expect(existsSync(scratch)).toBe(false);
+  });
+
+  describe('with finished videos in a bucket (ARTIFACT_STORE=s3)', () => {
+    /** Records what goes up; reads the file at upload time as a real store would. */
+    class RecordingObjectStore {
+      readonly kind = 's3' as const;
+      readonly objects = new Map<string, string>();
+      async putFile(key: string, file: string) {
+        const data = readFileSync(file, 'utf8');
+        this.objects.set(key, data);
+        return { bytes: data.length };
+      }
+    }
+    let bucket: RecordingObjectStore;
+    let remote: ArtifactStore;
+    beforeEach(() => {
+      bucket = new RecordingObjectStore();
+      remote = new ArtifactStore(root, { finished: bucket as unknown as ObjectStore });
+    });
+
+    it('commits a finished video to the bucket under its store path and keeps no local copy', async () => {
+      const scratch = await remote.scratchDir('vid-s3', 'render');
+      writeFileSync(join(scratch, 'video.mp4'), 'mp4 bytes');
+      await remote.commit(join(scratch, 'video.mp4'), remote.video('vid-s3'));
+      expect([...bucket.objects]).toEqual([['videos/vid-s3.mp4', 'mp4 bytes']]);
+      expect(existsSync(join(scratch, 'video.mp4'))).toBe(false);
+      expect(existsSync(join(root, 'videos/vid-s3.mp4'))).toBe(false);
+    });
+
+    it('keeps work files (scene audio) local: only the other activities of the same run read them', async () => {
+      const scratch = await remote.scratchDir('vid-s3', 'tts');
+      writeFileSync(join(scratch, 'a.wav'), 'wav');
+      await remote.commit(join(scratch, 'a.wav'), remote.sceneAudio('vid-s3', 0));
+      expect(bucket.objects.size).toBe(0);
+      expect(readFileSync(join(root, 'work/vid-s3/scene-000.wav'), 'utf8')).toBe('wav');
+    });
+
+    it('places a cache hit by uploading the cached copy, and fails when the copy is gone (the caller renders)', async () => {
+      const cached = join(root, 'cached.mp4');
+      writeFileSync(cached, 'cached video');
+      await remote.placeCachedFile(cached, remote.video('vid-hit'));
+      expect(bucket.objects.get('videos/vid-hit.mp4')).toBe('cached video');
+      expect(existsSync(cached)).toBe(true); // the cache keeps its own copy
+      await expect(remote.placeCachedFile(join(root, 'evicted.mp4'), remote.video('vid-gone'))).rejects.toThrow();
+      expect(bucket.objects.has('videos/vid-gone.mp4')).toBe(false);
+    });
+
+    it('a local object store changes nothing: videos are renamed into DATA_DIR as before', async () => {
+      const local = new ArtifactStore(root, { finished: { kind: 'local' } as ObjectStore });
+      const scratch = await local.scratchDir('vid-local', 'render');
+      writeFileSync(join(scratch, 'video.mp4'), 'local');
+      await local.commit(join(scratch, 'video.mp4'), local.video('vid-local'));
+      expect(readFileSync(join(root, 'videos/vid-local.mp4'), 'utf8')).toBe('local');
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, link, lstat, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import type { ObjectStore } from './object-store';
 
 /**
  * Where a video's files live in the artifact store (DATA_DIR). Activities return paths relative to
@@ -23,9 +24,22 @@ export interface RunFolder {
 
 export class ArtifactStore {
   readonly root: string;
+  /**
+   * With ARTIFACT_STORE=s3, the bucket that holds finished videos for every host: commit() and placeCachedFile()
+   * put a `videos/` file there instead of under root, so a worker keeps only scratch and work files locally.
+   */
+  readonly finished?: ObjectStore;
 
-  constructor(root: string) {
+  constructor(root: string, options: { finished?: ObjectStore } = {}) {
     this.root = resolve(root);
+    this.finished = options.finished?.kind === 's3' ? options.finished : undefined;
+  }
+
+  /** The bucket key when `finalRelative` is a finished file that lives in the bucket; undefined when it stays local. */
+  private remoteKey(finalRelative: string): string | undefined {
+    if (!this.finished) return undefined;
+    const key = relative(this.root, this.resolve(finalRelative)).split(sep).join('/');
+    return key.startsWith('videos/') ? key : undefined;
   }
 
   sceneAudio(videoId: string, index: number): string {
@@ -70,6 +84,13 @@ export class ArtifactStore {
    */
   async commit(tmpAbs: string, finalRelative: string): Promise<string> {
     const finalAbs = this.resolve(finalRelative);
+    const key = this.remoteKey(finalRelative);
+    if (key) {
+      // A multipart upload shows the object only once complete: the same all-or-nothing as rename(2).
+      await this.finished!.putFile(key, tmpAbs, { contentType: 'video/mp4' });
+      await rm(tmpAbs, { force: true });
+      return finalAbs;
+    }
     await mkdir(dirname(finalAbs), { recursive: true });
     await rename(tmpAbs, finalAbs);
     return finalAbs;
@@ -97,6 +118,12 @@ export class ArtifactStore {
    */
   async placeCachedFile(source: string, finalRelative: string): Promise<string> {
     const finalAbs = this.resolve(finalRelative);
+    const key = this.remoteKey(finalRelative);
+    if (key) {
+      // The cache's copy goes up under this video's key (throws when it was evicted: the caller renders instead).
+      await this.finished!.putFile(key, source, { contentType: 'video/mp4' });
+      return finalAbs;
+    }
     await mkdir(dirname(finalAbs), { recursive: true });
     const tmp = `${finalAbs}.${randomBytes(4).toString('hex')}.link`;
     try {
