@@ -150,7 +150,7 @@ describe('media URLs end to end', () => {
 
     it('refuses a URL with another scheme or credentials up front with 422 naming the field', async () => {
       const ftp = await stack.api.post('/api/videos').send({ script: 'Nope.', render: { background: { video: 'ftp://example.com/a.mp4' } } }).expect(422);
-      expect(ftp.body.error.details).toEqual([{ field: 'render.background.video', message: 'must be an http(s) URL or a path under MEDIA_DIR' }]);
+      expect(ftp.body.error.details).toEqual([{ field: 'render.background.video', message: 'must be an http(s) URL, media:<id> or a path under MEDIA_DIR' }]);
       const creds = await stack.api.post('/api/videos').send({ script: 'Nope.', render: { music: { source: 'https://u:p@example.com/a.mp3' } } }).expect(422);
       expect(creds.body.error.details).toEqual([{ field: 'render.music.source', message: 'must not contain credentials (user:password@)' }]);
     });

@@ -221,9 +221,24 @@ function buildMux(video: string, audio: string, output: string): FfmpegSpec {
   };
 }
 
-/** `eq(N,0)*a+eq(N,1)*b+...`: the value for frame N of a short, known list. */
-function pieceWise(frames: StillFrame[], value: (f: StillFrame) => number): string {
-  return frames.map((f, n) => `eq(N,${n})*${value(f)}`).join('+');
+/**
+ * Lists up to this long are written `eq(N,0)*a+eq(N,1)*b+...`. ffmpeg's expression parser refuses a sum of much
+ * more than 100 terms ("Error while parsing expression": its nesting guard counts every term), and word-by-word
+ * captions give a minute of narration several hundred still frames, so longer lists become a balanced
+ * `if(lt(N,m),<first half>,<second half>)` tree, whose depth grows with log2 of the length.
+ */
+export const PIECEWISE_SUM_MAX_TERMS = 64;
+
+/** The value for frame N of a known list of still frames, as an ffmpeg expression (see PIECEWISE_SUM_MAX_TERMS). */
+export function pieceWise(frames: StillFrame[], value: (f: StillFrame) => number): string {
+  const values = frames.map(value);
+  if (values.length <= PIECEWISE_SUM_MAX_TERMS) return values.map((v, n) => `eq(N,${n})*${v}`).join('+');
+  const tree = (lo: number, hi: number): string => {
+    if (hi - lo === 1) return String(values[lo]);
+    const mid = (lo + hi) >> 1;
+    return `if(lt(N,${mid}),${tree(lo, mid)},${tree(mid, hi)})`;
+  };
+  return tree(0, values.length);
 }
 
 /** `#abc` / `#aabbcc` -> `0xaabbcc` (ffmpeg's colour syntax; `#` is fine too, but 0x needs no thought). */
