@@ -177,8 +177,10 @@ describe('completion webhooks end to end (real Temporal, worker, receiver verify
       .post('/api/videos')
       .send({
         topic: 'the history of clocks',
-        llm: { targetSeconds: 60 },
-        render: { height: 240, background: { video: writeSlowBackground(stack.config.mediaDir) } },
+        // A 90 s render at 60 fps over a video background takes far longer than the cancel (a small, short one
+        // finished its render before the DELETE arrived on a quiet machine, and the run was cancelled at `done`).
+        llm: { targetSeconds: 90 },
+        render: { fps: 60, background: { video: writeSlowBackground(stack.config.mediaDir) } },
         callbackUrl: `${receiver.url}/hooks/cancel`,
       })
       .expect(202);
