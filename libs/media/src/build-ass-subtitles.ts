@@ -22,6 +22,29 @@ export function captionLayout(width: number, height: number) {
 }
 
 /**
+ * The head of an ASS script for a frame of `width` x `height` (PlayResX/Y: coordinates in output pixels) with one
+ * style (the fields of its `Style:` line, name first), up to the `[Events]` section's Format line.
+ */
+export function assScriptHead(width: number, height: number, style: string): string[] {
+  return [
+    '[Script Info]',
+    'ScriptType: v4.00+',
+    `PlayResX: ${width}`,
+    `PlayResY: ${height}`,
+    'WrapStyle: 0',
+    'ScaledBorderAndShadow: yes',
+    'YCbCr Matrix: TV.709',
+    '',
+    '[V4+ Styles]',
+    'Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding',
+    `Style: ${style}`,
+    '',
+    '[Events]',
+    'Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text',
+  ];
+}
+
+/**
  * Renders cues as an ASS script for ffmpeg's `subtitles` filter (libass). Coordinates are in output
  * pixels (PlayResX/Y = frame size). libass shapes complex scripts with HarfBuzz and reorders
  * right-to-left text with FriBidi; `Encoding: -1` asks it to detect each line's base direction.
@@ -30,20 +53,11 @@ export function buildAssSubtitles(cues: CaptionCue[], style: CaptionStyle): stri
   const l = captionLayout(style.width, style.height);
   const font = style.font ?? 'Noto Sans';
   const lines = [
-    '[Script Info]',
-    'ScriptType: v4.00+',
-    `PlayResX: ${style.width}`,
-    `PlayResY: ${style.height}`,
-    'WrapStyle: 0',
-    'ScaledBorderAndShadow: yes',
-    'YCbCr Matrix: TV.709',
-    '',
-    '[V4+ Styles]',
-    'Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding',
-    `Style: Caption,${font},${l.fontSize},&H00FFFFFF,&H00FFFFFF,&H00000000,&H96000000,-1,0,0,0,100,100,0,0,1,${l.outline},${Math.round(l.outline / 2)},2,${l.marginH},${l.marginH},${l.marginV},-1`,
-    '',
-    '[Events]',
-    'Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text',
+    ...assScriptHead(
+      style.width,
+      style.height,
+      `Caption,${font},${l.fontSize},&H00FFFFFF,&H00FFFFFF,&H00000000,&H96000000,-1,0,0,0,100,100,0,0,1,${l.outline},${Math.round(l.outline / 2)},2,${l.marginH},${l.marginH},${l.marginV},-1`,
+    ),
     ...cues.map((c) => `Dialogue: 0,${assTime(c.start)},${assTime(c.end)},Caption,,0,0,0,,${escapeAssText(c.text)}`),
   ];
   return lines.join('\n') + '\n';

@@ -1,4 +1,4 @@
-import { assTime, escapeAssText } from '../build-ass-subtitles';
+import { assScriptHead, assTime, escapeAssText } from '../build-ass-subtitles';
 import type { CaptionCue } from '../build-caption-cues';
 import { graphemeCount } from '../build-caption-cues';
 import type { ResolvedCaptionStyle } from './caption-style';
@@ -195,22 +195,7 @@ export function assHeader(style: ResolvedCaptionStyle, width: number, height: nu
     style.position === 'middle' ? 0 : style.margin,
     -1,
   ];
-  return [
-    '[Script Info]',
-    'ScriptType: v4.00+',
-    `PlayResX: ${width}`,
-    `PlayResY: ${height}`,
-    'WrapStyle: 0',
-    'ScaledBorderAndShadow: yes',
-    'YCbCr Matrix: TV.709',
-    '',
-    '[V4+ Styles]',
-    'Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, MarginL, MarginR, MarginV, Encoding',
-    `Style: ${fields.join(',')}`,
-    '',
-    '[Events]',
-    'Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text',
-  ];
+  return assScriptHead(width, height, fields.join(','));
 }
 
 function round(n: number): number {
