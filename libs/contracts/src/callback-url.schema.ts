@@ -3,11 +3,11 @@ import { MEDIA_URL_MAX_LENGTH, parseMediaUrl } from './media-url';
 import { type AddressClass, classifyAddress, describeAddressClass } from './classify-address';
 
 /**
- * `callbackUrl`: an http(s) URL by the media URL rules (`parseMediaUrl`) for its form. Whether it may name a
- * private address depends on WEBHOOK_ALLOW_PRIVATE_URLS, so the API checks literal addresses with its config and
- * the worker checks every address it connects to.
+ * An http(s) URL checked for its form by the media URL rules (`parseMediaUrl`). Whether it may name a private
+ * address depends on the deployment (MEDIA_ALLOW_PRIVATE_URLS, WEBHOOK_ALLOW_PRIVATE_URLS), so the API checks
+ * literal addresses with its config and the worker checks every address it connects to.
  */
-export const CallbackUrlSchema = z
+export const HttpUrlSchema = z
   .string()
   .min(1)
   .max(MEDIA_URL_MAX_LENGTH)
@@ -15,6 +15,9 @@ export const CallbackUrlSchema = z
     const parsed = parseMediaUrl(ref, { allowPrivate: true });
     if (parsed.problem !== undefined) ctx.addIssue({ code: 'custom', message: parsed.problem });
   });
+
+/** `callbackUrl` of video, batch and transcription requests (see HttpUrlSchema and callbackUrlProblem). */
+export const CallbackUrlSchema = HttpUrlSchema;
 
 /**
  * Why the API refuses a callbackUrl with this deployment's settings, or undefined. Host names are judged by the

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MEDIA_URL_MAX_LENGTH, parseMediaUrl } from './media-url';
+import { CallbackUrlSchema, HttpUrlSchema } from './callback-url.schema';
 import { CacheOptionsSchema, RenderOptionsSchema } from './video-request.schema';
 
 /** BCP-47-like language tag ("en", "en-GB"), as video requests take it. */
@@ -19,24 +19,11 @@ export type SttProviderName = (typeof STT_PROVIDERS)[number];
 /** Shortest and longest chunk a request may ask for (30 s of 16 kHz mono WAV is ~1 MB; 600 s stays under 25 MB). */
 export const MAX_CHUNK_SECONDS_RANGE = { min: 5, max: 600, default: 30 } as const;
 
-/**
- * An http(s) URL checked by the media URL rules (`parseMediaUrl`) for its form. Private addresses depend on the
- * deployment's MEDIA_ALLOW_PRIVATE_URLS, so the API checks those with its config; the worker checks again at connect time.
- */
-const httpUrl = z
-  .string()
-  .min(1)
-  .max(MEDIA_URL_MAX_LENGTH)
-  .superRefine((ref, ctx) => {
-    const parsed = parseMediaUrl(ref, { allowPrivate: true });
-    if (parsed.problem !== undefined) ctx.addIssue({ code: 'custom', message: parsed.problem });
-  });
-
 export const TranscriptionSourceSchema = z.union([
   z.strictObject({ upload: z.string().regex(STORED_ID, 'must be the id of a finished upload (/api/uploads)') }),
   z.strictObject({ media: z.string().regex(STORED_ID, 'must be the id of a media-library item (/api/media)') }),
   z.strictObject({ video: z.string().regex(VIDEO_ID, 'must be a video id such as vid-...') }),
-  z.strictObject({ url: httpUrl }),
+  z.strictObject({ url: HttpUrlSchema }),
 ]);
 
 export const SttProviderOptionsSchema = z.strictObject({
@@ -67,7 +54,7 @@ export const TranscriptionRequestSchema = z.strictObject({
     .refine((f) => new Set(f).size === f.length, 'must not repeat a format')
     .default(() => [...TRANSCRIPT_FORMATS]),
   burnIn: BurnInOptionsSchema.default(() => BurnInOptionsSchema.parse({})),
-  callbackUrl: httpUrl.optional(),
+  callbackUrl: CallbackUrlSchema.optional(),
   cache: CacheOptionsSchema.default(() => CacheOptionsSchema.parse({})),
 });
 
