@@ -26,7 +26,7 @@ import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { machineLine, writeSection } from './bench-report';
-import { cpuSeconds, drain, startBenchStack } from './bench-stack';
+import { cpuSeconds, drain, startBenchStack, submitVideo } from './bench-stack';
 
 const PORTS = { api: 3290, temporal: 7490, ui: 8490 };
 const CONNECTIONS = 100;
@@ -370,14 +370,8 @@ function cycle(ids: string[]) {
   return (req: autocannon.Request) => ({ ...req, path: `/api/videos/${ids[i++ % ids.length]}` });
 }
 
-async function submit(api: string, script: string): Promise<string> {
-  const res = await fetch(`${api}/api/videos`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ script, cache: { mode: 'bypass' } }),
-  });
-  if (res.status !== 202) throw new Error(`POST /api/videos: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { id: string }).id;
+function submit(api: string, script: string): Promise<string> {
+  return submitVideo(api, { script, cache: { mode: 'bypass' } });
 }
 
 async function status(api: string, id: string): Promise<string | undefined> {

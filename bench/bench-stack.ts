@@ -111,3 +111,10 @@ export function cpuSeconds(pid: number): number {
     return 0;
   }
 }
+
+/** POSTs a video request to a bench stack's API and answers the new video's id (any answer but 202 throws). */
+export async function submitVideo(api: string, body: object): Promise<string> {
+  const res = await fetch(`${api}/api/videos`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  if (res.status !== 202) throw new Error(`POST /api/videos: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { id: string }).id;
+}

@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { machineLine, writeSection } from './bench-report';
-import { startBenchStack } from './bench-stack';
+import { startBenchStack, submitVideo } from './bench-stack';
 
 const PORTS = { api: 7833, temporal: 7834, ui: 7835 };
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
@@ -96,14 +96,8 @@ async function main(): Promise<void> {
   }
 }
 
-async function submit(api: string, script: string): Promise<string> {
-  const res = await fetch(`${api}/api/videos`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ script, cache: { mode: 'bypass' }, render: { captions: { enabled: false } } }),
-  });
-  if (res.status !== 202) throw new Error(`POST /api/videos: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { id: string }).id;
+function submit(api: string, script: string): Promise<string> {
+  return submitVideo(api, { script, cache: { mode: 'bypass' }, render: { captions: { enabled: false } } });
 }
 
 /** Reads the event stream until its `event: end` (the moment a client learns of the end). */

@@ -11,7 +11,7 @@
 import { request, type ClientRequest } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { machineLine, writeSection } from './bench-report';
-import { cpuSeconds, startBenchStack } from './bench-stack';
+import { cpuSeconds, startBenchStack, submitVideo } from './bench-stack';
 
 const PORTS = { api: 7830, temporal: 7831, ui: 7832 };
 const VIDEOS = Number(process.env.BENCH_VIDEOS ?? 50);
@@ -110,14 +110,8 @@ function rssMiB(pid: number): number {
   return Math.round(kb / 1024);
 }
 
-async function submit(api: string, script: string): Promise<string> {
-  const res = await fetch(`${api}/api/videos`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ script, cache: { mode: 'bypass' } }),
-  });
-  if (res.status !== 202) throw new Error(`POST /api/videos: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { id: string }).id;
+function submit(api: string, script: string): Promise<string> {
+  return submitVideo(api, { script, cache: { mode: 'bypass' } });
 }
 
 function report(phases: Phase[], ratio: number): string {
