@@ -123,7 +123,8 @@ describe('transcription with the real activities', () => {
   };
 
   it('transcribes in chunks cut at the pauses, writes every format on the original timeline, burns them in, and repeats from the cache', async () => {
-    const request = { source: { upload: 'reading' }, maxChunkSeconds: 10, burnIn: { enabled: true } };
+    // A caption style of the video renderer's: boxed, at the top of the frame.
+    const request = { source: { upload: 'reading' }, maxChunkSeconds: 10, burnIn: { enabled: true, captions: { preset: 'boxed', position: 'top' } } };
     const started = Date.now();
     const { transcriptionId, result } = await transcribe(request, 'uploads/reading.mp4');
     const value = await result;
@@ -176,6 +177,11 @@ describe('transcription with the real activities', () => {
       '-v', 'error', '-ss', String((at.start + at.end) / 2), '-i', join(dir, 'video.mp4'), '-frames:v', '1', '-vf', 'scale=160:90', '-f', 'rawvideo', '-pix_fmt', 'gray', '-',
     ]);
     expect(Math.max(...frame) - Math.min(...frame)).toBeGreaterThan(100);
+    // In the style asked for (burnIn.captions): drawn in the top half, the bottom half stays the flat source colour.
+    const half = frame.length / 2;
+    const range = (b: Buffer) => Math.max(...b) - Math.min(...b);
+    expect(range(frame.subarray(0, half))).toBeGreaterThan(100);
+    expect(range(frame.subarray(half))).toBeLessThan(20);
 
     // The same audio again: every chunk's transcript comes from the cache, the text is the same.
     const again = await transcribe({ ...request, burnIn: { enabled: false }, formats: ['json'] }, 'uploads/reading.mp4');

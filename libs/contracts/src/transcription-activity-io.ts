@@ -1,4 +1,5 @@
 import type { StageCacheOptions } from './activity-io';
+import type { CaptionOptions } from './video-request.schema';
 import type { BurnInOptions, SttProviderOptions, TranscriptFormat } from './transcription-request.schema';
 import type { TranscriptionFiles } from './transcription-status';
 import type { TranscriptionInputMedia } from './transcription-workflow-api';
@@ -74,8 +75,8 @@ export interface WriteTranscriptInput {
   engine: string;
   chunks: Array<Pick<TranscribedChunk, 'index' | 'transcript'> & Pick<TranscriptionChunkPlan, 'start' | 'end'>>;
   formats: TranscriptFormat[];
-  /** Also write the ASS captions for a burn-in, sized for this frame. */
-  burnIn?: { width: number; height: number };
+  /** Also write the ASS captions for a burn-in, sized for this frame, in the request's caption style (`burnIn.captions`). */
+  burnIn?: { width: number; height: number; captions?: CaptionOptions };
 }
 
 export interface WrittenTranscript {

@@ -99,7 +99,7 @@ export async function transcriptionWorkflow(input: TranscriptionWorkflowInput): 
       engine,
       chunks: chunks.map((c, i) => ({ index: c.index, start: c.start, end: c.end, transcript: transcribed[i]!.transcript })),
       formats: request.formats,
-      ...(burnIn ? { burnIn: { width: probed.width!, height: probed.height! } } : {}),
+      ...(burnIn ? { burnIn: { width: probed.width!, height: probed.height!, captions: request.burnIn.captions } } : {}),
     });
     const files = { ...written.files };
 

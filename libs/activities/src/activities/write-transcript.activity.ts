@@ -7,8 +7,7 @@ import {
   type WrittenTranscript,
 } from '@vidflow/contracts';
 import {
-  buildAssSubtitles,
-  captionLayout,
+  buildTranscriptCaptions,
   formatPlainText,
   formatSrt,
   formatTranscriptJson,
@@ -36,7 +35,7 @@ const FORMATTERS: Record<TranscriptFormat, (t: Transcript) => string> = {
 /**
  * Merges the chunks' transcripts onto the original file's timeline and writes every requested format. Each file is
  * written as `<name>.part` and renamed into place, so a reader (the API's download) sees the whole file or none.
- * With burnIn, also the ASS captions for the frame, cut to the caption renderer's line length.
+ * With burnIn, also the ASS captions for the frame, in the request's caption style (the video renderer's builder).
  */
 export function makeWriteTranscript(deps: Pick<ActivityDeps, 'store'>) {
   return async function writeTranscript(input: WriteTranscriptInput): Promise<WrittenTranscript> {
@@ -57,10 +56,8 @@ export function makeWriteTranscript(deps: Pick<ActivityDeps, 'store'>) {
       }
       let captions: string | undefined;
       if (input.burnIn) {
-        const { width, height } = input.burnIn;
-        const cues = subtitleCues(transcript, { maxChars: captionLayout(width, height).maxChars });
         captions = transcriptionWorkFile(input.transcriptionId, 'captions.ass');
-        await writePartThenRename(deps.store.resolve(captions), buildAssSubtitles(cues, { width, height }));
+        await writePartThenRename(deps.store.resolve(captions), buildTranscriptCaptions(transcript, input.burnIn));
       }
       return {
         files,

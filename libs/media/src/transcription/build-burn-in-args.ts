@@ -4,7 +4,7 @@ import type { FfmpegSpec } from '../ffmpeg-spec';
 export interface BurnInOptions {
   /** The original video. */
   input: string;
-  /** ASS subtitles (buildAssSubtitles) sized for the video's frame. */
+  /** ASS subtitles (buildTranscriptCaptions) sized for the video's frame. */
   subtitlesPath: string;
   preset: string;
   /** Copy the original audio stream as it is (AAC, MP3 and ALAC fit in MP4); otherwise it is encoded to AAC. */

@@ -7,3 +7,4 @@ export * from './build-chunk-cut-args';
 export * from './merge-chunk-transcripts';
 export * from './format-subtitles';
 export * from './build-burn-in-args';
+export * from './transcript-captions';
