@@ -22,7 +22,8 @@ const stillVideo = [
   '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'stillimage', '-bf', '0', '-crf', '23', '-pix_fmt', 'yuv420p',
   '-r', '30', '-fps_mode', 'vfr',
 ];
-const aacTail = (duration: string) => ['-c:a', 'aac', '-aac_coder', 'fast', '-b:a', '128k', '-ar', '48000', '-ac', '2', '-t', duration];
+const aacTail = (duration: string, channels: 'mono' | 'stereo' = 'mono') =>
+  ['-c:a', 'aac', '-aac_coder', 'fast', ...(channels === 'mono' ? ['-b:a', '96k', '-ac', '1'] : ['-b:a', '128k', '-ac', '2']), '-ar', '48000', '-t', duration];
 
 describe('buildRenderArgs', () => {
   it('draws each distinct captioned picture once and stamps it on the fps grid (colour background, VFR)', () => {
@@ -141,7 +142,7 @@ describe('buildRenderArgs', () => {
         '[bgm][key]sidechaincompress=threshold=0.005:ratio=20:attack=5:release=600[ducked]',
         '[narr][ducked]amix=inputs=2:duration=first:normalize=0[a]',
       ].join(';'),
-      outputOptions: ['-map', '[a]', ...aacTail('10.000')],
+      outputOptions: ['-map', '[a]', ...aacTail('10.000', 'stereo')],
       output: '/d/video.mp4.audio.m4a',
     });
   });

@@ -170,6 +170,9 @@ export function buildRenderArgs(o: RenderArgsOptions): RenderPlan {
   return { video, audio: buildAudio(o, audioOutput), mux: buildMux(videoOutput, audioOutput, o.output) };
 }
 
+const MONO_AAC = ['-b:a', '96k', '-ac', '1'];
+const STEREO_AAC = ['-b:a', '128k', '-ac', '2'];
+
 /** Narration (and music) -> AAC, on its own so that it encodes alongside the pictures. */
 function buildAudio(o: RenderArgsOptions, output: string): FfmpegSpec {
   const duration = o.durationSeconds.toFixed(3);
@@ -204,7 +207,10 @@ function buildAudio(o: RenderArgsOptions, output: string): FfmpegSpec {
     // longest step of a render; `fast` takes a third of that and is the better choice at 128 kb/s
     // (ffmpeg-codecs(1), aac_coder: "worse with low bitrates (less than 64kbps), but is better and
     // much faster at higher bitrates").
-    outputOptions: ['-map', graph.length ? '[a]' : '0:a', '-c:a', 'aac', '-aac_coder', 'fast', '-b:a', '128k', '-ar', '48000', '-ac', '2', '-t', duration],
+    // Narration alone is mono speech (every scene is normalised to 48 kHz mono): encoded as mono at 96 kb/s it
+    // takes less than half the time of stereo at 128 kb/s (0.65 s against 1.48 s for 43 s of espeak-ng here), and
+    // this encode is the render's longest step. Music makes the mix stereo.
+    outputOptions: ['-map', graph.length ? '[a]' : '0:a', '-c:a', 'aac', '-aac_coder', 'fast', ...(o.music ? STEREO_AAC : MONO_AAC), '-ar', '48000', '-t', duration],
     output,
   };
 }
