@@ -10,7 +10,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { tsToMs } from '@temporalio/common/lib/time';
 import { buildConcatList, buildRenderArgs, FfmpegRunner, runRenderPlan } from '@vidflow/media';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,14 +74,15 @@ async function main(): Promise<void> {
       if (status.status !== 'completed') throw new Error(`${id} ended ${status.status}`);
       const mp4 = join(stack.dataDir, 'videos', `${id}.mp4`);
       const wav = join(dir, `narration-${run}.wav`);
-      execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', mp4, '-vn', '-c:a', 'pcm_s16le', '-ar', '48000', '-ac', '2', wav]);
+      // The narration as the video carries it (mono speech), so the baseline encodes the same audio.
+      execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', mp4, '-vn', '-c:a', 'pcm_s16le', '-ar', '48000', wav]);
       const videoSeconds = status.result?.durationSeconds ?? 0;
       const figures: RunFigures = {
         totalSeconds,
         videoSeconds,
         phases: phases(activities, totalSeconds),
         render: await renderSteps(dir, wav, videoSeconds, run),
-        baselineSeconds: baseline(dir, wav, run),
+        baselineSeconds: await baseline(dir, wav, run),
       };
       console.log(JSON.stringify({ id, ...figures }));
       runs.push(figures);
@@ -177,12 +179,16 @@ async function renderSteps(dir: string, wav: string, seconds: number, run: numbe
   return { 'video encode': video, 'audio concat + AAC encode': audio, mux, 'ffprobe check': probe, 'video and audio at once, then mux (as the activity runs them)': together };
 }
 
-/** The straightforward render: the still image looped at 30 fps, every frame encoded with x264 medium, AAC. */
-function baseline(dir: string, wav: string, run: number): number {
+/**
+ * The straightforward render: the still image looped at 30 fps, every frame encoded with x264 medium, AAC. Run
+ * without blocking the event loop: a 40 s synchronous child would keep fetch's idle keep-alive connection to the
+ * API open past the API's keep-alive timeout, and the next POST would go out on a socket the API had closed.
+ */
+async function baseline(dir: string, wav: string, run: number): Promise<number> {
   const image = join(dir, 'background.png');
   execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `color=c=0x0b1d3a:s=${WIDTH}x${HEIGHT}`, '-frames:v', '1', image]);
   const t = performance.now();
-  execFileSync('ffmpeg', [
+  await promisify(execFile)('ffmpeg', [
     '-v', 'error', '-y', '-loop', '1', '-framerate', String(FPS), '-i', image, '-i', wav,
     '-c:v', 'libx264', '-preset', 'medium', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', join(dir, `baseline-${run}.mp4`),
   ]);
