@@ -124,7 +124,7 @@ describe('transcription with the real activities', () => {
 
   it('transcribes in chunks cut at the pauses, writes every format on the original timeline, burns them in, and repeats from the cache', async () => {
     // A caption style of the video renderer's: boxed, at the top of the frame.
-    const request = { source: { upload: 'reading' }, maxChunkSeconds: 10, burnIn: { enabled: true, captions: { preset: 'boxed', position: 'top' } } };
+    const request = { source: { upload: 'reading' }, maxChunkSeconds: 10, burnIn: { enabled: true, captions: { preset: 'boxed' as const, position: 'top' as const } } };
     const started = Date.now();
     const { transcriptionId, result } = await transcribe(request, 'uploads/reading.mp4');
     const value = await result;
