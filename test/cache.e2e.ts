@@ -51,6 +51,8 @@ describe('cache end to end', () => {
     expect(s.cacheHit).toBe(false);
     expect(s.stages.tts.cacheHits).toBe(0);
     expect(s.stages.render.cacheHit).toBe(false);
+    // No hardware encoder on this machine: RENDER_ENCODER=auto renders with libx264, and the status says so.
+    expect(s.stages.render.encoder).toBe('libx264');
   };
 
   it('answers an identical request from the pipeline cache, every stage saying hit', async () => {
@@ -73,7 +75,7 @@ describe('cache end to end', () => {
     expect(again.cacheHit).toBe(true);
     expect(again.stages.script).toMatchObject({ status: 'completed', cacheHit: true });
     expect(again.stages.tts).toMatchObject({ status: 'completed', total: first.stages.tts.total, cacheHits: first.stages.tts.total });
-    expect(again.stages.render).toMatchObject({ status: 'completed', cacheHit: true });
+    expect(again.stages.render).toMatchObject({ status: 'completed', cacheHit: true, encoder: 'libx264' });
     expect(again.result).toMatchObject({ bytes: first.result!.bytes, width: first.result!.width, height: first.result!.height });
     const download = await stack.api.get(again.result!.file).buffer(true).expect(200);
     expect(download.body.equals(bytesOf(first))).toBe(true);

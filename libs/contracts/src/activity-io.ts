@@ -70,6 +70,8 @@ export interface RenderVideoOutput extends VideoFileInfo {
   wordTimes?: WordTimeSource[];
   /** Which attempt of the render activity produced the file (1 unless an attempt failed or its worker died). */
   attempt: number;
+  /** The H.264 encoder that made the file (on a cache hit, the one that made the cached file, when recorded). */
+  encoder?: string;
 }
 
 export interface CleanupVideoInput {

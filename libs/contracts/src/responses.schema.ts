@@ -50,6 +50,7 @@ export const VideoStatusSchema = z.strictObject({
       attempt: z.number().int(),
       cacheHit: z.boolean(),
       seconds: z.number().optional(),
+      encoder: z.string().optional(),
     }),
   }),
   cacheHit: z.boolean(),

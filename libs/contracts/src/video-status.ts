@@ -34,6 +34,12 @@ export interface RenderStageState {
   attempt: number;
   cacheHit: boolean;
   seconds?: number;
+  /**
+   * The H.264 encoder that made the MP4 (`libx264`, or the hardware encoder RENDER_ENCODER=auto found); libx264
+   * when a hardware encoder failed this render. Absent until the render completes, and on a cache hit of a render
+   * cached before encoders were recorded.
+   */
+  encoder?: string;
 }
 export interface StageStates {
   script: ScriptStageState;

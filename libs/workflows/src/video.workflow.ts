@@ -180,8 +180,9 @@ export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoPro
       cacheHit: rendered.cacheHit,
       attempt: rendered.attempt,
       seconds: (now() - t0) / 1000,
+      ...(rendered.encoder ? { encoder: rendered.encoder } : {}),
     });
-    const { cacheHit: _cacheHit, attempt: _attempt, wordTimes, ...file } = rendered;
+    const { cacheHit: _cacheHit, attempt: _attempt, wordTimes, encoder: _encoder, ...file } = rendered;
     if (wordTimes) state.scenes = wordTimes.map((source, index) => ({ index, wordTimes: source }));
     state.result = file;
     enter('done');

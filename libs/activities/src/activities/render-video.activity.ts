@@ -36,6 +36,7 @@ interface CachedRender {
   height: number;
   bytes: number;
   wordTimes?: WordTimeSource[];
+  encoder?: string;
 }
 
 /**
@@ -137,6 +138,7 @@ export function makeRenderVideo(deps: RenderDeps) {
       const run = (encoder: H264Encoder) =>
         runRenderPlan({ ffmpeg: deps.ffmpeg, plan: planFor(encoder), totalSeconds: durationSeconds, signal: ctx.cancellationSignal, onProgress: heartbeat });
       const encoder = (await deps.renderEncoder?.()) ?? 'libx264';
+      let used: H264Encoder = encoder;
       try {
         await run(encoder);
       } catch (err) {
@@ -145,6 +147,7 @@ export function makeRenderVideo(deps: RenderDeps) {
         // for it. Cancellation is not retried.
         if (encoder === 'libx264' || ctx.cancellationSignal.aborted) throw err;
         ctx.log.warn('render failed with the hardware encoder; rendering with libx264', { encoder, error: (err as Error).message });
+        used = 'libx264';
         await run('libx264');
       }
       const probe = await deps.ffmpeg.probe(output);
@@ -155,6 +158,7 @@ export function makeRenderVideo(deps: RenderDeps) {
         height: render.height,
         bytes: probe.bytes,
         ...(wordTimes ? { wordTimes } : {}),
+        encoder: used,
       };
       // Cached before the move (the cache links or copies the file in), so the entry never points at a moved file.
       if (cacheKey) await whileHeartbeating(heartbeat, () => cache.write('render', cacheKey, input.cache, file, { video: output }), 1);
@@ -219,6 +223,7 @@ function pickCachedRender(value: CachedRender): CachedRender {
     height: value.height,
     bytes: value.bytes,
     ...(value.wordTimes ? { wordTimes: value.wordTimes } : {}),
+    ...(value.encoder ? { encoder: value.encoder } : {}),
   };
 }
 
