@@ -118,3 +118,9 @@ export async function submitVideo(api: string, body: object): Promise<string> {
   if (res.status !== 202) throw new Error(`POST /api/videos: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { id: string }).id;
 }
+
+/** Resident memory of a process in MiB, from /proc/<pid>/status. */
+export function rssMiB(pid: number): number {
+  const kb = Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  return kb / 1024;
+}

@@ -9,9 +9,8 @@
  * Ports 7830-7832. Runs in about 2-3 minutes.
  */
 import { request, type ClientRequest } from 'node:http';
-import { readFileSync } from 'node:fs';
 import { machineLine, writeSection } from './bench-report';
-import { cpuSeconds, startBenchStack, submitVideo } from './bench-stack';
+import { cpuSeconds, rssMiB, startBenchStack, submitVideo } from './bench-stack';
 
 const PORTS = { api: 7830, temporal: 7831, ui: 7832 };
 const VIDEOS = Number(process.env.BENCH_VIDEOS ?? 50);
@@ -105,10 +104,6 @@ async function statusReads(api: string): Promise<number> {
   return Number(/^vidflow_status_reads_total\{kind="video"\} (\S+)/m.exec(text)?.[1] ?? 0);
 }
 
-function rssMiB(pid: number): number {
-  const kb = Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-  return Math.round(kb / 1024);
-}
 
 function submit(api: string, script: string): Promise<string> {
   return submitVideo(api, { script, cache: { mode: 'bypass' } });

@@ -8,12 +8,11 @@
  */
 import { UPLOAD_CHUNK_BYTES } from '@vidflow/contracts';
 import { closeSync, createReadStream, ftruncateSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
-import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tus from 'tus-js-client';
 import { machineLine, writeSection } from './bench-report';
-import { startBenchStack } from './bench-stack';
+import { rssMiB, startBenchStack } from './bench-stack';
 
 const PORTS = { api: 7836, temporal: 7837, ui: 7838 };
 const MIB = 1024 * 1024;
@@ -97,10 +96,6 @@ function upload(api: string, path: string): Promise<string> {
   });
 }
 
-function rssMiB(pid: number): number {
-  const kb = Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-  return kb / 1024;
-}
 
 function report(small: UploadFigures, large: UploadFigures): string {
   const growth = (f: UploadFigures) => f.rssPeakMiB - f.rssBeforeMiB;
