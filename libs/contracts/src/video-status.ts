@@ -99,6 +99,7 @@ export interface VideoStatusView {
   webhook?: WebhookState;
   result?: {
     file: string;
+    thumbnail?: string;
     durationSeconds: number;
     width: number;
     height: number;
@@ -138,7 +139,7 @@ export interface VideoWorkflowInput {
    * neither (`{}`) the API looked and missed. Absent (batch items, a lookup that failed or ran out of time),
    * the workflow looks the request up itself.
    */
-  pipelineCache?: { hit?: VideoProgress; found?: { progress: VideoProgress; videoFile: string } };
+  pipelineCache?: { hit?: VideoProgress; found?: { progress: VideoProgress; videoFile: string; posterFile?: string } };
   /** How long the completion webhook (request.callbackUrl) is retried: WEBHOOK_RETRY_HOURS; 24 when absent. */
   webhookRetryHours?: number;
 }
@@ -149,6 +150,8 @@ export interface PlacePipelineHitInput {
   progress: VideoProgress;
   /** The cache's copy of the finished MP4 (absolute path). */
   videoFile: string;
+  /** The cache's copy of its poster frame (absolute path), when the entry holds one. */
+  posterFile?: string;
 }
 
 /** Stage weights for the overall progress figure; they add up to 1. */

@@ -8,6 +8,7 @@ export * from './plan-still-frames';
 export * from './build-render-args';
 export * from './run-render-plan';
 export * from './build-decode-check-args';
+export * from './build-poster-args';
 export * from './media-errors';
 export * from './ffmpeg-runner';
 export * from './transcription';

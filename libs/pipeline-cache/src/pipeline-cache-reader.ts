@@ -14,6 +14,8 @@ export interface PipelineHit {
   progress: VideoProgress & { result: NonNullable<VideoProgress['result']> };
   /** The cache's own copy of the MP4 (an absolute path); placed at a new video's path by the worker. */
   videoFile: string;
+  /** The cache's copy of its poster frame (absent in entries stored before posters, or when none was made). */
+  posterFile?: string;
 }
 
 /**
@@ -51,7 +53,7 @@ export class PipelineCacheReader {
     const hit = await this.cache.get<{ progress: VideoProgress }>('pipeline', key.key);
     const progress = hit?.value.progress;
     if (!hit?.files.video || !progress?.result) return undefined;
-    return { progress: progress as PipelineHit['progress'], videoFile: hit.files.video };
+    return { progress: progress as PipelineHit['progress'], videoFile: hit.files.video, ...(hit.files.poster ? { posterFile: hit.files.poster } : {}) };
   }
 }
 

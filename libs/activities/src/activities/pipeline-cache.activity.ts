@@ -17,14 +17,18 @@ function reader(deps: PipelineDeps): PipelineCacheReader {
   return new PipelineCacheReader(deps.cache, deps.mediaDir ?? join(deps.store.root, 'media'));
 }
 
-/** Places a hit's MP4 at this video's path; undefined when the cache's copy is gone (evicted since the lookup). */
-async function place(deps: PipelineDeps, videoId: string, hit: PipelineHit): Promise<VideoProgress | undefined> {
+/**
+ * Places a hit's MP4 at this video's path; undefined when the cache's copy is gone (evicted since the lookup).
+ * Its poster frame goes beside it when the entry holds one (a repeat runs no ffmpeg: without one, no thumbnail).
+ */
+async function place(deps: Pick<PipelineDeps, 'store'>, videoId: string, hit: PipelineHit): Promise<VideoProgress | undefined> {
   const path = deps.store.video(videoId);
   try {
     await deps.store.placeCachedFile(hit.videoFile, path);
   } catch {
     return undefined; // make it again
   }
+  if (hit.posterFile) await deps.store.placeCachedFile(hit.posterFile, deps.store.poster(videoId)).catch(() => undefined);
   return repeatedProgress(hit, path);
 }
 
@@ -54,7 +58,8 @@ export function makeLookupPipeline(deps: PipelineDeps) {
  */
 export function makePlacePipelineHit(deps: Pick<ActivityDeps, 'store'>) {
   return async function placePipelineHit(input: PlacePipelineHitInput): Promise<VideoProgress | undefined> {
-    return place({ store: deps.store }, input.videoId, { progress: input.progress as PipelineHit['progress'], videoFile: input.videoFile });
+    const { progress, videoFile, posterFile } = input;
+    return place(deps, input.videoId, { progress: progress as PipelineHit['progress'], videoFile, ...(posterFile ? { posterFile } : {}) });
   };
 }
 
@@ -83,6 +88,9 @@ export function makeStorePipeline(deps: PipelineDeps) {
       return;
     }
     const options = { mode: input.request.cache.mode, ttlSeconds: input.request.cache.ttlSeconds };
-    await cache.write('pipeline', key.key, options, { progress: input.progress }, { video: deps.store.resolve(result.path) });
+    // The poster is kept with the video when it is a local file (with ARTIFACT_STORE=s3 it is in the bucket).
+    const poster = await deps.store.localFile(deps.store.poster(input.videoId));
+    const files = { video: deps.store.resolve(result.path), ...(poster ? { poster } : {}) };
+    await cache.write('pipeline', key.key, options, { progress: input.progress }, files);
   };
 }

@@ -7,6 +7,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArtifactStore } from '../adapters/artifact-store/artifact-store';
+import { placeCachedPoster } from './poster-frame';
 import { makeRenderVideo } from './render-video.activity';
 
 // Real ffmpeg renders: a second or two each, more on a loaded 2-core machine.
@@ -82,6 +83,21 @@ describe('renderVideo with the render-stage cache', () => {
     expect(bytesOf(second.out).equals(bytesOf(first.out))).toBe(true);
     expect(second.heartbeats.at(-1)).toBe(1);
     expect(await renderStats()).toMatchObject({ entries: 1, hits: 1, misses: 1 });
+  });
+
+  it('writes a poster frame beside each MP4 (a JPEG 320 px wide), and a cache hit places the cached one', async () => {
+    const poster = (id: string) => store.resolve(store.poster(id));
+    const probe = JSON.parse(execFileSync('ffprobe', ['-v', 'error', '-show_streams', '-of', 'json', poster('vid-a')]).toString()) as {
+      streams: Array<{ codec_name: string; width: number; height: number }>;
+    };
+    expect(probe.streams[0]).toMatchObject({ codec_name: 'mjpeg', width: 320 });
+    // 160x284 scaled to 320 wide keeps the aspect (rounded to an even height).
+    expect(Math.abs(probe.streams[0]!.height - 568)).toBeLessThanOrEqual(1);
+    expect(readFileSync(poster('vid-b')).equals(readFileSync(poster('vid-a')))).toBe(true);
+    // An entry without a poster (stored before posters existed): the frame is taken from the cached MP4.
+    const scratch = await store.scratchDir('vid-n', 'poster');
+    await placeCachedPoster({ store, ffmpeg }, 'vid-n', { video: store.resolve('videos/vid-a.mp4'), durationSeconds: 2 }, scratch);
+    expect(readFileSync(poster('vid-n')).subarray(0, 2).toString('hex')).toBe('ffd8'); // a JPEG
   });
 
   it('keys media by content: a new picture under the same name misses, the same picture under another name hits', async () => {

@@ -19,6 +19,7 @@ import type { ActivityDeps } from '../activity-deps';
 import { toFailure } from './failures';
 import { fileContentHasher } from '@vidflow/pipeline-cache';
 import { resolveMediaInput } from '../adapters/media-input/resolve-media-input';
+import { commitPoster, extractPoster, placeCachedPoster } from './poster-frame';
 import { StageCache, stageKey } from './stage-cache';
 
 /** A rendered file whose duration is off by more than this is rejected rather than delivered. */
@@ -90,8 +91,10 @@ export function makeRenderVideo(deps: RenderDeps) {
         if (hit?.files.video) {
           try {
             await deps.store.placeCachedFile(hit.files.video, videoPath);
+            const cached = pickCachedRender(hit.value);
+            await placeCachedPoster(deps, input.videoId, { poster: hit.files.poster, video: hit.files.video, durationSeconds: cached.durationSeconds }, scratch);
             heartbeat(1);
-            return { path: videoPath, ...pickCachedRender(hit.value), cacheHit: true, attempt: ctx.info.attempt };
+            return { path: videoPath, ...cached, cacheHit: true, attempt: ctx.info.attempt };
           } catch {
             // Evicted between lookup and link: render as on a miss.
           }
@@ -160,9 +163,11 @@ export function makeRenderVideo(deps: RenderDeps) {
         ...(wordTimes ? { wordTimes } : {}),
         encoder: used,
       };
+      const poster = await extractPoster(deps, output, file.durationSeconds, scratch);
       // Cached before the move (the cache links or copies the file in), so the entry never points at a moved file.
-      if (cacheKey) await whileHeartbeating(heartbeat, () => cache.write('render', cacheKey, input.cache, file, { video: output }), 1);
+      if (cacheKey) await whileHeartbeating(heartbeat, () => cache.write('render', cacheKey, input.cache, file, { video: output, ...(poster ? { poster } : {}) }), 1);
       await deps.store.commit(output, videoPath);
+      await commitPoster(deps, input.videoId, poster);
       heartbeat(1);
       return { path: videoPath, ...file, cacheHit: false, attempt: ctx.info.attempt };
     } catch (err) {

@@ -10,6 +10,7 @@ import type { ObjectStore } from './object-store';
  *   work/<videoId>/   intermediate files kept between activities (scene audio)
  *   tmp/<videoId>/    scratch space of one activity attempt; removed when it ends
  *   videos/<id>.mp4   finished videos
+ *   videos/<id>.jpg   their poster frames (the Studio's thumbnails)
  */
 /** A run's folder under work/ or tmp/ (or a transcription's transcriptions/<id>/work), and when anything in it last changed. */
 export interface RunFolder {
@@ -50,6 +51,11 @@ export class ArtifactStore {
     return join('videos', `${videoId}.mp4`);
   }
 
+  /** The poster frame of a finished video, beside its MP4 (a bucket key under videos/ too with ARTIFACT_STORE=s3). */
+  poster(videoId: string): string {
+    return join('videos', `${videoId}.jpg`);
+  }
+
   workDir(videoId: string): string {
     return join('work', videoId);
   }
@@ -65,6 +71,12 @@ export class ArtifactStore {
       throw new Error(`path escapes the artifact store: ${path}`);
     }
     return abs;
+  }
+
+  /** The absolute path of a store-relative file when it exists on this host's disk (not in the bucket). */
+  async localFile(path: string): Promise<string | undefined> {
+    const abs = this.resolve(path);
+    return (await lstat(abs).catch(() => undefined))?.isFile() ? abs : undefined;
   }
 
   relative(abs: string): string {
@@ -87,7 +99,7 @@ export class ArtifactStore {
     const key = this.remoteKey(finalRelative);
     if (key) {
       // A multipart upload shows the object only once complete: the same all-or-nothing as rename(2).
-      await this.finished!.putFile(key, tmpAbs, { contentType: 'video/mp4' });
+      await this.finished!.putFile(key, tmpAbs, { contentType: contentTypeOf(key) });
       await rm(tmpAbs, { force: true });
       return finalAbs;
     }
@@ -121,7 +133,7 @@ export class ArtifactStore {
     const key = this.remoteKey(finalRelative);
     if (key) {
       // The cache's copy goes up under this video's key (throws when it was evicted: the caller renders instead).
-      await this.finished!.putFile(key, source, { contentType: 'video/mp4' });
+      await this.finished!.putFile(key, source, { contentType: contentTypeOf(key) });
       return finalAbs;
     }
     await mkdir(dirname(finalAbs), { recursive: true });
@@ -196,4 +208,9 @@ async function newestChange(abs: string, depth: number): Promise<number | undefi
     }
   }
   return newest;
+}
+
+/** The Content-Type a finished file is stored under in the bucket: its MP4 or its poster. */
+function contentTypeOf(key: string): string {
+  return key.endsWith('.jpg') ? 'image/jpeg' : 'video/mp4';
 }
