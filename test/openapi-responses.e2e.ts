@@ -98,6 +98,16 @@ describe('real answers of every route validate against the OpenAPI document', ()
     check('delete', '/api/videos/{id}', await api().delete('/api/videos/vid-nope')); // 404
     await waitForVideo(api(), other.id);
     check('get', '/api/videos/{id}/file', await api().get(`/api/videos/${other.id}/file`)); // 409: not completed
+
+    const thumbnail = await api().get(`/api/videos/${id}/thumbnail`).buffer(true);
+    expect(thumbnail.status).toBe(200);
+    check('get', '/api/videos/{id}/thumbnail', thumbnail);
+    check('get', '/api/videos/{id}/thumbnail', await api().get(`/api/videos/${other.id}/thumbnail`)); // 409: not completed
+    check('get', '/api/videos/{id}/thumbnail', await api().get('/api/videos/vid-nope/thumbnail')); // 404
+    check('delete', '/api/videos/{id}', await api().delete(`/api/videos/${other.id}?purge=maybe`)); // 400
+    const purged = await api().delete(`/api/videos/${other.id}?purge=true`);
+    expect(purged.status).toBe(204);
+    check('delete', '/api/videos/{id}', purged);
   });
 
   const finishedTranscription = async (id: string) => {

@@ -12,7 +12,13 @@ const RunStatusSchema = z.enum(['queued', 'running', 'completed', 'failed', 'can
 const StepStatusSchema = z.enum(['pending', 'running', 'completed', 'failed', 'cancelled']);
 const StageSchema = z.enum(['script', 'tts', 'render', 'done']);
 
-export const VideoLinksSchema = z.strictObject({ self: z.string(), file: z.string(), events: z.string() });
+export const VideoLinksSchema = z.strictObject({
+  self: z.string(),
+  file: z.string(),
+  events: z.string(),
+  /** A completed video's poster frame (JPEG; 404 when it has none). */
+  thumbnail: z.string().optional(),
+});
 
 export const CreatedVideoSchema = z.strictObject({ id: z.string(), status: RunStatusSchema, links: VideoLinksSchema });
 
@@ -58,7 +64,15 @@ export const VideoStatusSchema = z.strictObject({
   scenes: z.array(z.strictObject({ index: z.number().int(), wordTimes: z.enum(['provider', 'alignment', 'estimate']).optional() })).optional(),
   webhook: WebhookStateSchema.optional(),
   result: z
-    .strictObject({ file: z.string(), durationSeconds: z.number(), width: z.number().int(), height: z.number().int(), bytes: z.number().int() })
+    .strictObject({
+      file: z.string(),
+      /** The poster frame (JPEG): the Studio's thumbnail and the player's poster; 404 when the video has none. */
+      thumbnail: z.string().optional(),
+      durationSeconds: z.number(),
+      width: z.number().int(),
+      height: z.number().int(),
+      bytes: z.number().int(),
+    })
     .optional(),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -21,6 +21,8 @@ export interface StatusParts {
   error?: VideoError;
   desc: RunTimes;
   fileUrl: string;
+  /** Where the poster frame of a completed video is served (the API's status; webhooks carry none). */
+  thumbnailUrl?: string;
   /**
    * The last status served for the same run while it was running. A closed run's describe has no pending
    * activity any more, so the render progress its heartbeats showed is known only from here.
@@ -64,6 +66,7 @@ export function toStatusView(p: StatusParts): VideoStatusView {
       ? {
           result: {
             file: p.fileUrl,
+            ...(p.thumbnailUrl ? { thumbnail: p.thumbnailUrl } : {}),
             durationSeconds: result.durationSeconds,
             width: result.width,
             height: result.height,

@@ -81,9 +81,19 @@ export async function sendFile(req: Request, res: Response, options: { path: str
   res.setHeader('Content-Length', String(Math.max(0, end - start + 1)));
   if (req.method === 'HEAD' || info.size === 0) return void res.end();
   try {
+    allowPipeListeners(res);
     await pipeline(createReadStream(options.path, { start, end }), res);
   } catch {
     // The client went away mid-file (a player seeking does this all the time): nothing to answer.
     res.destroy();
   }
+}
+
+/**
+ * Each middleware that watches a response's end (request log, metrics, slow-request log, timeouts, compression)
+ * adds a `close` listener, and pipeline() adds its own: about 11 on one file response, past Node's default warning
+ * threshold of 10 although nothing accumulates (the response is gone once sent). Raised for this response only.
+ */
+export function allowPipeListeners(res: NodeJS.EventEmitter): void {
+  res.setMaxListeners(Math.max(res.getMaxListeners(), 20));
 }

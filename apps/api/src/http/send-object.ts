@@ -2,6 +2,7 @@ import type { ObjectStore } from '@vidflow/activities/object-store';
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { parseRange } from './parse-range';
+import { allowPipeListeners } from './send-file';
 
 /**
  * sendFile for an object in the bucket (ARTIFACT_STORE=s3): the bucket's ETag as the strong validator (it changes
@@ -48,6 +49,7 @@ export async function sendObject(req: Request, res: Response, options: { store: 
   const body = await options.store.read(options.key, range.kind === 'partial' ? { start, end } : undefined);
   if (!body) return false; // removed between the HEAD and the GET
   try {
+    allowPipeListeners(res);
     await pipeline(body, res);
   } catch {
     // The client went away mid-file (a player seeking does this all the time): nothing to answer.

@@ -217,7 +217,25 @@ export const ROUTES: Record<string, RouteDoc> = {
     parameters: [ifNoneMatch],
   },
   'delete /api/videos/{id}': {
-    success: [{ status: '202', description: 'Cancellation requested', schema: 'CancelAccepted' }],
+    success: [
+      { status: '202', description: 'Cancellation requested', schema: 'CancelAccepted' },
+      { status: '204', description: 'purge=true: the finished video is deleted (its MP4, poster and run)', empty: true },
+    ],
+    errors: ['400', '409'],
+    parameters: [
+      {
+        name: 'purge',
+        in: 'query',
+        required: false,
+        description: 'true: delete a finished video instead of cancelling (409 while it runs)',
+        schema: { type: 'string', enum: ['true', 'false'] },
+      },
+    ],
+  },
+  'get /api/videos/{id}/thumbnail': {
+    success: [
+      { status: '200', description: 'The poster frame (JPEG, 320 px wide)', content: { 'image/jpeg': { schema: { type: 'string', contentMediaType: 'image/jpeg' } } }, headers: ['Last-Modified', 'Cache-Control'] },
+    ],
     errors: ['409'],
   },
   'get /api/videos/{id}/file': {

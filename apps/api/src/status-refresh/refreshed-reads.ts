@@ -64,6 +64,12 @@ export class RefreshedReads<V> {
     return this.watches.size;
   }
 
+  /** Drops what is known of `id` (it was deleted): the next read asks Temporal. */
+  forget(id: string): void {
+    this.fresh.delete(id);
+    remember(this.epochs, id, (this.epochs.get(id) ?? 0) + 1);
+  }
+
   /** Ends every watch (API shutdown). */
   stop(): void {
     for (const watch of this.watches.values()) watch.abort();

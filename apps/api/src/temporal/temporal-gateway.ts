@@ -446,6 +446,13 @@ export class TemporalGateway {
     await this.call(() => this.client.workflow.getHandle(id).cancel());
   }
 
+  /** Removes a closed run's record (history and visibility) from Temporal: the id is unknown afterwards. */
+  async deleteRun(id: string): Promise<void> {
+    await this.call(() =>
+      this.client.workflowService.deleteWorkflowExecution({ namespace: this.config.temporal.namespace, workflowExecution: { workflowId: id } }),
+    );
+  }
+
   /**
    * Videos from Temporal visibility (the search attributes every video carries), one request per page; no
    * workflow is queried or replayed. Newest first by start time: `ORDER BY StartTime DESC` where the visibility

@@ -1,10 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import type { RunStatus } from '@vidflow/contracts';
 import { z } from 'zod';
 import { decodeCursor, encodeCursor } from '../common/page-cursor';
 import { validate } from '../common/zod-validation';
 import { TemporalGateway } from '../temporal/temporal-gateway';
-import { links } from './videos.service';
+import { links, VideosService } from './videos.service';
 
 export const ListQuerySchema = z.strictObject({
   status: z.enum(['queued', 'running', 'completed', 'failed', 'cancelled']).optional(),
@@ -29,12 +29,16 @@ export interface VideoListItem {
  */
 @Injectable()
 export class VideoListService {
-  constructor(private readonly temporal: TemporalGateway) {}
+  constructor(
+    private readonly temporal: TemporalGateway,
+    /** Videos deleted here drop out of the list at once (Temporal's visibility lags their deletion). */
+    @Optional() private readonly videos?: VideosService,
+  ) {}
 
   async list(query: unknown): Promise<{ items: VideoListItem[]; nextCursor: string | null }> {
     const q = validate(ListQuerySchema, query, 'query');
     const page = await this.temporal.listVideos({ status: q.status, batchId: q.batchId }, q.limit, q.cursor ? decodeCursor(q.cursor) : undefined);
-    const items = page.videos.map(
+    const items = page.videos.filter((v) => !this.videos?.isPurged(v.id)).map(
       (v): VideoListItem => ({
         id: v.id,
         status: v.status,
@@ -42,7 +46,7 @@ export class VideoListService {
         batchId: v.batchId,
         createdAt: v.startTime?.toISOString(),
         updatedAt: (v.closeTime ?? v.startTime)?.toISOString(),
-        links: links(v.id),
+        links: links(v.id, v.status),
       }),
     );
     return { items, nextCursor: encodeCursor(page.nextPageToken) };

@@ -7,7 +7,7 @@ import { idempotencyScope } from '../common/api-key.middleware';
 import { CACHE_POLICY } from '../http/cache-policy';
 import { sendFile } from '../http/send-file';
 import { sendObject } from '../http/send-object';
-import { NotFoundError } from '../common/api-errors';
+import { NotFoundError, ValidationFailedError } from '../common/api-errors';
 import { CONFIG, OBJECT_STORE } from '../tokens';
 import { Streaming, TemporalDeadlineInterceptor } from '../temporal/temporal-deadline.interceptor';
 import { streamVideoEvents } from './video-events';
@@ -87,10 +87,29 @@ export class VideosController {
     }
   }
 
+  @Get(':id/thumbnail')
+  @ApiOperation({ summary: "A completed video's poster frame (JPEG, 320 px wide): the Studio's thumbnail; 404 when the video has none" })
+  async thumbnail(@Param('id') id: string, @Req() req: Request, @Res() res: Response) {
+    const key = await this.videos.thumbnailKey(id);
+    res.setHeader('Cache-Control', CACHE_POLICY.finished);
+    if (!(await sendObject(req, res, { store: this.objects, key, type: 'image/jpeg' }))) {
+      res.removeHeader('Cache-Control');
+      throw new NotFoundError(`video ${id} has no thumbnail (made before poster frames, or its frame could not be taken)`);
+    }
+  }
+
   @Delete(':id')
   @HttpCode(202)
-  @ApiOperation({ summary: 'Cancel a running video (its render process stops)' })
-  cancel(@Param('id') id: string) {
-    return this.videos.cancel(id);
+  @ApiOperation({
+    summary:
+      'Cancel a running video (its render process stops): 202. With purge=true, delete a finished video instead: its MP4, its poster and its run in Temporal (204; 409 while it runs)',
+  })
+  async cancel(@Param('id') id: string, @Query('purge') purge: string | undefined, @Res({ passthrough: true }) res: Response) {
+    if (purge === undefined || purge === 'false') return this.videos.cancel(id);
+    if (purge !== 'true') {
+      throw new ValidationFailedError(`purge: must be true or false, not ${JSON.stringify(purge)}`, [{ field: 'purge', message: 'must be true or false' }]);
+    }
+    await this.videos.purge(id);
+    res.status(204);
   }
 }

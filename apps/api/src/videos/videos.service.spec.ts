@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { ArtifactCache, CacheHit } from '@vidflow/cache';
 import { loadConfig } from '@vidflow/config';
 import { initialStages, type VideoProgress, type VideoWorkflowInput } from '@vidflow/contracts';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TemporalGateway } from '../temporal/temporal-gateway';
@@ -11,6 +11,8 @@ import { WebhooksService } from '../webhooks/webhooks.service';
 import { MediaService } from '../media/media.service';
 import type { UploadsService } from '../uploads/uploads.service';
 import { VoicesService } from '../voices/voices.service';
+import { LocalObjectStore, type ObjectStore } from '@vidflow/activities/object-store';
+import { NotFoundError } from '../common/api-errors';
 import { VideosService } from './videos.service';
 
 /**
@@ -38,7 +40,7 @@ describe('VideosService.create and the pipeline cache', () => {
     const cache = { get } as unknown as ArtifactCache;
     const config = loadConfig({ DATA_DIR: dataDir });
     const gateway = new TemporalGateway(config, client);
-    return { videos: new VideosService(config, gateway, cache, new WebhooksService(config, gateway), new MediaService(config, gateway, {} as UploadsService), new VoicesService(config)), starts };
+    return { videos: new VideosService(config, gateway, cache, new WebhooksService(config, gateway), new MediaService(config, gateway, {} as UploadsService), new VoicesService(config), {} as ObjectStore), starts };
   }
 
   const finished = (path: string): VideoProgress => ({
@@ -157,7 +159,7 @@ describe('VideosService.get follows the current run', () => {
     } as unknown as TemporalGateway;
     // Every read asks Temporal (STATUS_REFRESH_MS=0): these tests change the run between two reads.
     const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'vidflow-videos-')), STATUS_REFRESH_MS: '0' });
-    return { videos: new VideosService(config, gateway, {} as ArtifactCache, new WebhooksService(config, gateway), new MediaService(config, gateway, {} as UploadsService), new VoicesService(config)), run, results, calls };
+    return { videos: new VideosService(config, gateway, {} as ArtifactCache, new WebhooksService(config, gateway), new MediaService(config, gateway, {} as UploadsService), new VoicesService(config), {} as ObjectStore), run, results, calls };
   }
 
   it('after a reset of a completed video, the new run is answered, not the remembered one', async () => {
@@ -187,5 +189,54 @@ describe('VideosService.get follows the current run', () => {
     expect(view.stages.render).toMatchObject({ status: 'failed', progress: 0.8 });
     expect(Object.values(view.stages).map((s) => s.status)).not.toContain('running');
     await expect(videos.file('vid-a')).rejects.toThrow('is failed');
+  });
+});
+
+describe('VideosService.purge and the thumbnail', () => {
+  function service(status: string) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'vidflow-purge-'));
+    mkdirSync(join(dataDir, 'videos'));
+    for (const name of ['vid-a.mp4', 'vid-a.jpg', 'vid-b.mp4']) writeFileSync(join(dataDir, 'videos', name), name);
+    const deleted: string[] = [];
+    const run = { status };
+    const gateway = {
+      describe: async (_kind: string, id: string) => {
+        if (deleted.includes(id)) throw new NotFoundError(`video ${id} not found`);
+        return { status: run.status, runId: 'run-1', startTime: new Date(0), hasStartedActivity: true, stage: 'done', memo: async () => undefined };
+      },
+      result: async () => ({ stage: 'done', progress: 1, cacheHit: false, stages: initialStages(), result: { path: 'videos/vid-a.mp4', durationSeconds: 1, width: 2, height: 2, bytes: 9 } }),
+      waitForClose: () => new Promise<boolean>(() => undefined),
+      deleteRun: async (id: string) => void deleted.push(id),
+    } as unknown as TemporalGateway;
+    const config = loadConfig({ DATA_DIR: dataDir, STATUS_REFRESH_MS: '60000' });
+    const objects = new LocalObjectStore(dataDir);
+    const videos = new VideosService(config, gateway, {} as ArtifactCache, new WebhooksService(config, gateway), new MediaService(config, gateway, {} as UploadsService), new VoicesService(config), objects);
+    return { videos, dataDir, deleted, run };
+  }
+
+  it('links the poster frame of a completed video, and the thumbnail is its JPEG beside the MP4', async () => {
+    const { videos } = service('COMPLETED');
+    expect((await videos.get('vid-a')).result?.thumbnail).toBe('/api/videos/vid-a/thumbnail');
+    await expect(videos.thumbnailKey('vid-a')).resolves.toBe('videos/vid-a.jpg');
+  });
+
+  it('deletes a finished video: its MP4, its poster and its run; the id is unknown afterwards, even to a remembered read', async () => {
+    const { videos, dataDir, deleted } = service('COMPLETED');
+    await videos.get('vid-a'); // remembered for STATUS_REFRESH_MS
+    await videos.purge('vid-a');
+    expect(deleted).toEqual(['vid-a']);
+    expect(existsSync(join(dataDir, 'videos', 'vid-a.mp4'))).toBe(false);
+    expect(existsSync(join(dataDir, 'videos', 'vid-a.jpg'))).toBe(false);
+    expect(existsSync(join(dataDir, 'videos', 'vid-b.mp4'))).toBe(true);
+    await expect(videos.get('vid-a')).rejects.toThrow(NotFoundError);
+  });
+
+  it('refuses to delete a running video (cancel it first), and deletes a failed one that has no file', async () => {
+    const { videos, deleted, run } = service('RUNNING');
+    await expect(videos.purge('vid-a')).rejects.toThrow(/is running; cancel it first/);
+    expect(deleted).toEqual([]);
+    run.status = 'FAILED';
+    await videos.purge('vid-c');
+    expect(deleted).toEqual(['vid-c']);
   });
 });

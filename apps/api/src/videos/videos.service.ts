@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import type { ArtifactCache } from '@vidflow/cache';
+import type { ObjectStore } from '@vidflow/activities/object-store';
 import type { VidflowConfig } from '@vidflow/config';
 import { PipelineCacheReader, type PipelineHit } from '@vidflow/pipeline-cache';
 import {
@@ -29,13 +30,15 @@ import { StatusWatchHub } from '../status-refresh/status-watch-hub';
 import { validate } from '../common/zod-validation';
 import { TemporalGateway, type StartPolicy } from '../temporal/temporal-gateway';
 import { assertVideoId, idempotentId } from '../temporal/workflow-ids';
-import { CACHE, CONFIG } from '../tokens';
+import { CACHE, CONFIG, OBJECT_STORE } from '../tokens';
 import { EVENTS_POLL_MS } from './video-events';
 import { WebhooksService } from '../webhooks/webhooks.service';
 import { toStatusView } from './video-status.mapper';
 
 /** How long the POST of a repeated request waits for its run to record the pipeline-cache hit (see completesAtOnce). */
 const REPEAT_WAIT_MS = 1000;
+/** How long a deleted video is answered 404 here whatever Temporal still says (its deletion is asynchronous). */
+const PURGE_SETTLE_MS = 10 * 60_000;
 /** How long a POST waits for its pipeline-cache lookup (see lookupWithinBudget). */
 const LOOKUP_BUDGET_MS = 500;
 /** Longest single close watch of a running video (a long poll); a later read starts the next one. */
@@ -59,6 +62,11 @@ export class VideosService {
   private readonly completed = new Map<string, { view: VideoStatusView; path?: string }>();
   private readonly ended = new Map<string, VideoStatusView>();
   private readonly lastRunning = new Map<string, VideoStatusView>();
+  /**
+   * Videos this API deleted (purge), until when: Temporal removes a run asynchronously (seconds to a minute on the
+   * dev server), and until then its describe still answers. Reads and lists here answer as if it were gone already.
+   */
+  private readonly purged = new Map<string, number>();
   /** Ids with a completed run: a request by content joins no run under them (see create()). */
   private readonly completedIds = new Map<string, true>();
   /** Status reads shared by every reader for STATUS_REFRESH_MS; a watched close drops them at once. */
@@ -77,6 +85,7 @@ export class VideosService {
     private readonly webhooks: WebhooksService,
     private readonly media: MediaService,
     private readonly voices: VoicesService,
+    @Inject(OBJECT_STORE) private readonly objects: ObjectStore,
     @Optional() private readonly metrics?: ApiMetrics,
   ) {
     this.pipeline = new PipelineCacheReader(cache, config.mediaDir);
@@ -131,7 +140,7 @@ export class VideosService {
     const checked = await this.lookupWithinBudget(fresh, request);
     const hit = checked?.hit;
     if (hit) {
-      await start(fresh, { found: { progress: hit.progress, videoFile: hit.videoFile } });
+      await start(fresh, { found: { progress: hit.progress, videoFile: hit.videoFile, ...(hit.posterFile ? { posterFile: hit.posterFile } : {}) } });
       return submitted(fresh, await this.completesAtOnce(fresh), 'pipeline cache');
     }
     // Not in the cache: identical requests name the same workflow while it runs, so requests submitted
@@ -195,8 +204,18 @@ export class VideosService {
     return view.webhook ? { ...view, webhook: await this.webhooks.state(id, view.webhook) } : view;
   }
 
+  /** True while a video this API deleted may still be known to Temporal (see `purged`). */
+  isPurged(id: string): boolean {
+    const until = this.purged.get(id);
+    if (until === undefined) return false;
+    if (until > Date.now()) return true;
+    this.purged.delete(id);
+    return false;
+  }
+
   private current(id: string): Promise<RunStatusRead> {
     assertVideoId(id);
+    if (this.isPurged(id)) return Promise.reject(new NotFoundError(`video ${id} not found (deleted)`));
     return this.reads.get(id, () => this.read(id));
   }
 
@@ -219,7 +238,7 @@ export class VideosService {
     const lastSeen = this.lastRunning.get(runKey);
     if (name === 'COMPLETED') {
       const progress = await this.temporal.result<VideoProgress>(id);
-      const read = { view: toStatusView({ id, status: 'completed', progress, desc, fileUrl }), path: progress.result?.path };
+      const read = { view: toStatusView({ id, status: 'completed', progress, desc, fileUrl, thumbnailUrl: thumbnailUrl(id) }), path: progress.result?.path };
       remember(this.completed, runKey, read);
       remember(this.completedIds, id, true);
       this.lastRunning.delete(runKey);
@@ -247,6 +266,39 @@ export class VideosService {
     }
     await this.temporal.cancel(id);
     return { id, status: 'running' };
+  }
+
+  /**
+   * Deletes a finished video (`DELETE /api/videos/:id?purge=true`): its MP4 and poster frame from the artifact store,
+   * then its run from Temporal, so it leaves the list and its id answers 404. A running video is refused: cancel
+   * it first. The files go first: a failure in between leaves a listed video whose file is gone (its status says
+   * so), never an unlisted file nobody can reach. Cached copies stay in the cache (a repeat is still a hit).
+   */
+  async purge(id: string): Promise<void> {
+    assertVideoId(id);
+    if (this.isPurged(id)) throw new NotFoundError(`video ${id} not found (deleted)`);
+    const desc = await this.temporal.describe('video', id);
+    if (desc.status === 'RUNNING') {
+      throw new ConflictError(`video ${id} is running; cancel it first (DELETE /api/videos/${id} without purge)`);
+    }
+    const stored = desc.status === 'COMPLETED' ? (await this.temporal.result<VideoProgress>(id)).result?.path : undefined;
+    const key = posix.normalize(stored ?? `videos/${id}.mp4`);
+    if (key.startsWith('videos/')) {
+      await this.objects.remove(key);
+      await this.objects.remove(posterKey(key));
+    }
+    await this.temporal.deleteRun(id);
+    remember(this.purged, id, Date.now() + PURGE_SETTLE_MS);
+    this.reads.forget(id);
+    for (const map of [this.completed, this.ended, this.lastRunning]) map.delete(`${id}/${desc.runId}`);
+    this.completedIds.delete(id);
+  }
+
+  /** The bucket or DATA_DIR key of a completed video's poster frame (404 until the video is completed). */
+  async thumbnailKey(id: string): Promise<string> {
+    const key = posix.normalize((await this.completedPath(id)) ?? '');
+    if (!key.startsWith('videos/')) throw new NotFoundError(`video ${id} has no thumbnail`);
+    return posterKey(key);
   }
 
   /** Absolute path of a completed video's MP4, for streaming (Express handles Range requests). */
@@ -302,8 +354,18 @@ interface RunStatusRead {
   path?: string;
 }
 
-export function links(id: string) {
+/** A video's links; a completed one's poster frame too. */
+export function links(id: string, status?: RunStatus): { self: string; file: string; events: string; thumbnail?: string } {
   const self = `/api/videos/${id}`;
-  return { self, file: `${self}/file`, events: `${self}/events` };
+  return { self, file: `${self}/file`, events: `${self}/events`, ...(status === 'completed' ? { thumbnail: thumbnailUrl(id) } : {}) };
+}
+
+function thumbnailUrl(id: string): string {
+  return `/api/videos/${id}/thumbnail`;
+}
+
+/** The poster frame's key beside a finished MP4's (`videos/<id>.mp4` -> `videos/<id>.jpg`). */
+function posterKey(videoKey: string): string {
+  return videoKey.replace(/\.mp4$/, '.jpg');
 }
 
