@@ -1,10 +1,14 @@
-// vidflow Studio service worker: the app shell offline. Hashed /assets/* are cached on first use (their
-// URL changes with their content); pages fall back to the cached index.html when the network is down.
-// /api is never touched: statuses and lists change, so they always come from the server.
-const CACHE = 'vidflow-shell-v1';
+// vidflow Studio service worker: the app shell offline. index.html and every hashed /assets/* file of the build
+// (each page's lazy chunk too, so a page never opened before still opens offline) are cached at install; pages
+// fall back to the cached index.html when the network is down. /api is never touched: statuses and lists change,
+// so they always come from the server.
+// The build (apps/studio/vite.config.ts, precacheList) fills in both lines below: a new build is a new worker
+// with a new cache, and its activation drops the old one.
+const PRECACHE = [];
+const CACHE = 'vidflow-shell-dev';
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(['/'])).then(() => self.skipWaiting()));
+  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(['/', ...PRECACHE])).then(() => self.skipWaiting()));
 });
 
 self.addEventListener('activate', (event) => {
