@@ -24,6 +24,26 @@ test('the key prompt refuses a wrong key and lets the right one in', async () =>
   // Listed (or none yet): the API answered the library's call with the key.
   await page.locator('.library li, p:text-is("No videos yet.")').first().waitFor();
   await expect(page.locator('.error').count()).resolves.toBe(0);
+
+  // Thumbnails and the player with a key: an <img> or <video> cannot send the header, so the Studio fetches the
+  // file with it and shows a blob: URL; the key never goes into a URL.
+  const auth = { Authorization: 'Bearer studio-right-key', 'Content-Type': 'application/json' };
+  const created = (await (await fetch(`${stack.base}/api/videos`, { method: 'POST', headers: auth, body: JSON.stringify({ script: 'Keys open doors.', render: { height: 240 } }) })).json()) as { id: string };
+  expect((await fetch(`${stack.base}/api/videos/${created.id}/thumbnail`)).status).toBe(401);
+  const deadline = Date.now() + 150_000;
+  let status = '';
+  while (status !== 'completed' && Date.now() < deadline) {
+    status = ((await (await fetch(`${stack.base}/api/videos/${created.id}`, { headers: auth })).json()) as { status: string }).status;
+    if (status === 'failed') throw new Error(`video ${created.id} failed`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  await page.reload(); // the key stays for the tab (sessionStorage)
+  const thumb = page.locator('.library li img.thumb').first();
+  await thumb.waitFor();
+  await expect(thumb.getAttribute('src')).resolves.toMatch(/^blob:/);
+  await page.locator(`a[href="/videos/${created.id}"]`).click();
+  await page.locator('video[src^="blob:"]').waitFor();
+  await expect(page.locator('video').getAttribute('poster')).resolves.toMatch(/^blob:/);
   await page.close();
   expect(stack.consoleErrors).toEqual([]);
 });

@@ -42,7 +42,7 @@ export async function startStudioStack(env: NodeJS.ProcessEnv = {}): Promise<Stu
       await page.setViewportSize(viewport);
       page.on('console', (m) => {
         // Chromium logs every 4xx fetch; a page that is meant to get one (a refused form, a wrong key) is not an error.
-        const expected = (o.expectStatus ?? []).some((s) => m.text().includes(`status of ${s}`));
+        const expected = (o.expectStatus ?? []).some((s) => m.text().includes(`status of ${s}`)) || otherStacksThumbnail(m.text(), m.location().url);
         if (m.type() === 'error' && !expected) consoleErrors.push(`${path}: ${m.text()}`);
       });
       page.on('pageerror', (e) => consoleErrors.push(`${path}: ${e.message}`));
@@ -57,6 +57,14 @@ export async function startStudioStack(env: NodeJS.ProcessEnv = {}): Promise<Stu
       await workerCtx.close();
     },
   };
+}
+
+/**
+ * The test files share one Temporal namespace but each has its own DATA_DIR, so the library lists other files'
+ * videos, whose poster frames this stack's API cannot find (404, as for a video made before posters).
+ */
+function otherStacksThumbnail(text: string, url: string): boolean {
+  return text.includes('status of 404') && /\/api\/videos\/[^/]+\/thumbnail$/.test(url);
 }
 
 /** axe-core's serious and critical violations on the page as it is now. */

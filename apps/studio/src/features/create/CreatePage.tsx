@@ -2,8 +2,11 @@ import { useState } from 'preact/hooks';
 import { ApiError, client, unwrap } from '../../lib/api';
 import { navigate } from '../../lib/router';
 import { rememberRequest, requestOf, type Scene, type VideoRequest } from '../../lib/types';
+import { MediaField } from '../../components/MediaField';
+import { CaptionFields, DEFAULT_CAPTIONS, fromCaptions, toCaptions, type CaptionForm } from './CaptionFields';
 import { mapFieldErrors } from './field-errors';
 import { SceneEditor } from './SceneEditor';
+import { VoiceField, type VoiceProvider } from './VoiceField';
 
 type Mode = 'topic' | 'script' | 'scenes';
 interface Form {
@@ -12,34 +15,41 @@ interface Form {
   script: string;
   scenes: Scene[];
   language: string;
+  provider: VoiceProvider;
   voice: string;
   speed: string;
   aspect: '9:16' | '16:9' | '1:1';
   height: string;
   fps: string;
-  captions: boolean;
+  captions: CaptionForm;
   background: string;
+  /** The kind of the library item picked as background (a `media:<id>` has no extension to tell). */
+  backgroundKind?: 'image' | 'video' | 'audio';
   music: string;
   cache: 'use' | 'refresh' | 'bypass';
 }
 
-const EMPTY: Form = { mode: 'script', topic: '', script: '', scenes: [{ text: '' }], language: 'en', voice: '', speed: '1', aspect: '9:16', height: '', fps: '30', captions: true, background: '#0b1d3a', music: '', cache: 'use' };
+const EMPTY: Form = { mode: 'script', topic: '', script: '', scenes: [{ text: '' }], language: 'en', provider: 'espeak', voice: '', speed: '1', aspect: '9:16', height: '', fps: '30', captions: DEFAULT_CAPTIONS, background: '#0b1d3a', music: '', cache: 'use' };
 /** The request fields that have a control in this form (error messages for others go to the top). */
-const CONTROLS = new Set(['topic', 'script', 'scenes', 'language', 'voice.name', 'voice.speed', 'render.aspect', 'render.height', 'render.fps', 'render.background', 'render.music.source', 'cache.mode']);
+const CONTROLS = new Set([
+  'topic', 'script', 'scenes', 'language', 'voice.name', 'voice.speed', 'render.aspect', 'render.height', 'render.fps', 'render.background',
+  'render.music.source', 'cache.mode', 'render.captions.size', 'render.captions.color', 'render.captions.highlightColor',
+]);
 const PRESETS = 'vidflow.presets';
 
 export function toRequest(f: Form): VideoRequest {
   const bg = f.background.trim();
-  const background = /^#/.test(bg) || !bg ? { color: bg || '#0b1d3a' } : /\.(mp4|webm|mov|mkv)$/i.test(bg) ? { video: bg } : { image: bg };
+  const isVideo = bg.startsWith('media:') ? f.backgroundKind === 'video' : /\.(mp4|webm|mov|mkv)$/i.test(bg);
+  const background = /^#/.test(bg) || !bg ? { color: bg || '#0b1d3a' } : isVideo ? { video: bg } : { image: bg };
   return {
     ...(f.mode === 'topic' ? { topic: f.topic } : f.mode === 'script' ? { script: f.script } : { scenes: f.scenes }),
     language: f.language,
-    voice: { ...(f.voice.trim() ? { name: f.voice.trim() } : {}), speed: Number(f.speed) },
+    voice: { provider: f.provider, ...(f.voice.trim() ? { name: f.voice.trim() } : {}), speed: Number(f.speed) },
     render: {
       aspect: f.aspect,
       ...(f.height ? { height: Number(f.height) } : {}),
       fps: Number(f.fps),
-      captions: { enabled: f.captions },
+      captions: toCaptions(f.captions),
       background,
       ...(f.music.trim() ? { music: { source: f.music.trim() } } : {}),
     },
@@ -56,16 +66,24 @@ export function fromRequest(r: VideoRequest): Form {
     script: r.script ?? '',
     scenes: r.scenes?.length ? r.scenes : [{ text: '' }],
     language: r.language ?? 'en',
+    provider: r.voice?.provider ?? 'espeak',
     voice: r.voice?.name ?? '',
     speed: String(r.voice?.speed ?? 1),
     aspect: r.render?.aspect ?? '9:16',
     height: r.render?.height ? String(r.render.height) : '',
     fps: String(r.render?.fps ?? 30),
-    captions: r.render?.captions?.enabled ?? true,
+    captions: fromCaptions(r.render?.captions),
     background: !bg ? '#0b1d3a' : 'color' in bg ? bg.color : 'image' in bg ? bg.image : bg.video,
+    ...(bg && 'video' in bg ? { backgroundKind: 'video' as const } : bg && 'image' in bg ? { backgroundKind: 'image' as const } : {}),
     music: r.render?.music?.source ?? '',
     cache: r.cache?.mode ?? 'use',
   };
+}
+
+/** A preset as saved, in the form's shape now (presets saved before caption styles had `captions: true|false`). */
+export function presetForm(saved: Partial<Omit<Form, 'captions'>> & { captions?: CaptionForm | boolean }): Form {
+  const captions = typeof saved.captions === 'boolean' ? { ...DEFAULT_CAPTIONS, enabled: saved.captions } : { ...DEFAULT_CAPTIONS, ...saved.captions };
+  return { ...EMPTY, ...saved, captions };
 }
 
 function loadPresets(): Record<string, Form> {
@@ -137,7 +155,7 @@ export function CreatePage() {
       <fieldset class="grid">
         <legend>Voice</legend>
         {field('language', 'Language', <input id="language" value={form.language} {...invalid('language')} onInput={(e) => set('language', e.currentTarget.value)} />)}
-        {field('voice.name', 'Voice (empty: the language default)', <input id="voice.name" value={form.voice} {...invalid('voice.name')} onInput={(e) => set('voice', e.currentTarget.value)} />)}
+        <VoiceField language={form.language} provider={form.provider} name={form.voice} error={errors['voice.name']} onChange={(provider, voice) => setForm({ ...form, provider, voice })} />
         {field('voice.speed', 'Speed', <input id="voice.speed" type="number" step="0.1" value={form.speed} {...invalid('voice.speed')} onInput={(e) => set('speed', e.currentTarget.value)} />)}
       </fieldset>
       <fieldset class="grid">
@@ -151,11 +169,10 @@ export function CreatePage() {
         ))}
         {field('render.height', 'Height in pixels (empty: full HD)', <input id="render.height" type="number" value={form.height} {...invalid('render.height')} onInput={(e) => set('height', e.currentTarget.value)} />)}
         {field('render.fps', 'Frames per second', <input id="render.fps" type="number" value={form.fps} {...invalid('render.fps')} onInput={(e) => set('fps', e.currentTarget.value)} />)}
-        {field('render.background', 'Background: colour (#0b1d3a), image or video (URL, path or media:id)', <input id="render.background" value={form.background} {...invalid('render.background')} onInput={(e) => set('background', e.currentTarget.value)} />)}
-        {field('render.music.source', 'Music (URL, path or media:id, optional)', <input id="render.music.source" value={form.music} {...invalid('render.music.source')} onInput={(e) => set('music', e.currentTarget.value)} />)}
-        <label class="inline">
-          <input type="checkbox" checked={form.captions} onChange={(e) => set('captions', e.currentTarget.checked)} /> Captions
-        </label>
+        <MediaField id="render.background" label="Background: colour (#0b1d3a), image or video (URL, path or media:id)" kinds={['image', 'video']}
+          value={form.background} error={errors['render.background']} onChange={(background, backgroundKind) => setForm({ ...form, background, backgroundKind })} />
+        <MediaField id="render.music.source" label="Music (URL, path or media:id, optional)" kinds={['audio']}
+          value={form.music} error={errors['render.music.source']} onChange={(v) => set('music', v)} />
         {field('cache.mode', 'Cache', (
           <select id="cache.mode" value={form.cache} onChange={(e) => set('cache', e.currentTarget.value as Form['cache'])}>
             <option value="use">use: reuse what was made before</option>
@@ -164,6 +181,7 @@ export function CreatePage() {
           </select>
         ))}
       </fieldset>
+      <CaptionFields value={form.captions} errors={errors} onChange={(captions) => set('captions', captions)} />
       <button type="submit" class="primary" disabled={busy}>{busy ? 'Submitting…' : 'Make video'}</button>
       <fieldset class="presets">
         <legend>Presets (kept in this browser)</legend>
@@ -177,7 +195,7 @@ export function CreatePage() {
         {Object.keys(presets).length > 0 && (
           <>
             <label for="preset-load">Start from a preset</label>
-            <select id="preset-load" value="" onChange={(e) => { const p = presets[e.currentTarget.value]; if (p) setForm(p); }}>
+            <select id="preset-load" value="" onChange={(e) => { const p = presets[e.currentTarget.value]; if (p) setForm(presetForm(p)); }}>
               <option value="">Choose…</option>
               {Object.keys(presets).map((name) => <option key={name} value={name}>{name}</option>)}
             </select>

@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { client, unwrap } from '../../lib/api';
 import { onLinkClick } from '../../lib/router';
+import { Thumbnail } from '../../components/Thumbnail';
 import type { ApiSchemas } from '@vidflow/api-client';
 
 type Item = ApiSchemas['VideoList']['items'][number];
-const thumbnailOf = (v: Item) => (v.links as Item['links'] & { thumbnail?: string }).thumbnail;
 
 /** Every video, newest first, from GET /api/videos (cursor pages), filtered by status. */
 export function LibraryPage() {
@@ -12,6 +12,7 @@ export function LibraryPage() {
   const [items, setItems] = useState<Item[]>([]);
   const [cursor, setCursor] = useState<string | null | undefined>();
   const [problem, setProblem] = useState<string>();
+  const [note, setNote] = useState<string>();
 
   const load = async (from?: string) => {
     try {
@@ -26,6 +27,19 @@ export function LibraryPage() {
   };
   useEffect(() => void load(), [status]);
 
+  const cancel = (id: string) => void unwrap(client.DELETE('/api/videos/{id}', { params: { path: { id } } })).then(() => load(), (e: Error) => setProblem(e.message));
+  /** DELETE ?purge=true: the MP4, its poster and the run go; asked first, as nothing brings them back. */
+  const remove = (id: string) => {
+    if (!confirm(`Delete video ${id}? Its file and its run are removed for good.`)) return;
+    void unwrap(client.DELETE('/api/videos/{id}', { params: { path: { id }, query: { purge: 'true' } } })).then(
+      () => {
+        setItems((prev) => prev.filter((v) => v.id !== id));
+        setNote(`Video ${id} deleted.`);
+      },
+      (e: Error) => setProblem(e.message),
+    );
+  };
+
   return (
     <section aria-labelledby="library-title">
       <h1 id="library-title">Videos</h1>
@@ -35,18 +49,22 @@ export function LibraryPage() {
         {['queued', 'running', 'completed', 'failed', 'cancelled'].map((s) => <option key={s} value={s}>{s}</option>)}
       </select>
       {problem && <p class="error" role="alert">{problem}</p>}
+      <p role="status" class="note">{note}</p>
       <ul class="library">
         {items.map((v) => (
           <li key={v.id}>
-            {/* The poster frame once the API links it (contract: links.thumbnail); a placeholder until then. */}
-            {thumbnailOf(v) ? <img class="thumb" src={thumbnailOf(v)} alt="" width={64} height={64} loading="lazy" /> : <span class="thumb" aria-hidden="true" />}
+            <Thumbnail url={v.links.thumbnail} />
             <a href={`/videos/${v.id}`} onClick={onLinkClick} class="mono">{v.id}</a> <span class={`badge ${v.status}`}>{v.status}</span>{' '}
             {v.createdAt && <time dateTime={v.createdAt}>{new Date(v.createdAt).toLocaleString()}</time>}
             {v.status === 'running' || v.status === 'queued' ? (
-              <button type="button" onClick={() => void unwrap(client.DELETE('/api/videos/{id}', { params: { path: { id: v.id } } })).then(() => load(), (e: Error) => setProblem(e.message))}>
+              <button type="button" onClick={() => cancel(v.id)}>
                 Cancel <span class="visually-hidden">{v.id}</span>
               </button>
-            ) : null}
+            ) : (
+              <button type="button" onClick={() => remove(v.id)}>
+                Delete <span class="visually-hidden">{v.id}</span>
+              </button>
+            )}
           </li>
         ))}
       </ul>

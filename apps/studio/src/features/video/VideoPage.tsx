@@ -3,6 +3,7 @@ import { client, unwrap } from '../../lib/api';
 import { readEventStream } from '../../lib/event-stream';
 import { navigate, onLinkClick } from '../../lib/router';
 import { requestOf, TERMINAL, type VideoStatus } from '../../lib/types';
+import { useAuthedSrc } from '../../lib/authed-src';
 
 const fmtBytes = (b: number) => (b >= 1e6 ? `${(b / 1e6).toFixed(1)} MB` : `${(b / 1e3).toFixed(0)} KB`);
 const fmtSeconds = (s?: number) => (s === undefined ? '–' : `${s.toFixed(s < 10 ? 2 : 1)} s`);
@@ -13,6 +14,8 @@ export function VideoPage({ id }: { id: string }) {
   const [problem, setProblem] = useState<string>();
   const [now, setNow] = useState(Date.now());
   const [config, setConfig] = useState<{ temporalUiUrl?: string; temporalNamespace?: string }>({});
+  const file = useAuthedSrc(status?.result?.file);
+  const poster = useAuthedSrc(status?.result?.thumbnail);
 
   useEffect(() => {
     const ctrl = new AbortController();
@@ -68,9 +71,9 @@ export function VideoPage({ id }: { id: string }) {
       )}
       {status.result && (
         <div class="result">
-          <video controls preload="metadata" src={status.result.file} width={status.result.width} height={status.result.height} aria-label="The finished video" />
+          <video controls preload="metadata" src={file} poster={poster} width={status.result.width} height={status.result.height} aria-label="The finished video" />
           <p>
-            <a href={status.result.file} download={`${id}.mp4`}>Download MP4</a> · {fmtBytes(status.result.bytes)} · {status.result.durationSeconds.toFixed(1)} s ·{' '}
+            <a href={file ?? status.result.file} download={`${id}.mp4`}>Download MP4</a> · {fmtBytes(status.result.bytes)} · {status.result.durationSeconds.toFixed(1)} s ·{' '}
             {status.result.width}×{status.result.height}
           </p>
         </div>
@@ -82,6 +85,12 @@ export function VideoPage({ id }: { id: string }) {
         )}
         {!done && (
           <button type="button" onClick={() => void unwrap(client.DELETE('/api/videos/{id}', { params: { path: { id } } })).catch((e: Error) => setProblem(e.message))}>Cancel</button>
+        )}
+        {done && (
+          <button type="button" onClick={() => {
+            if (!confirm(`Delete video ${id}? Its file and its run are removed for good.`)) return;
+            void unwrap(client.DELETE('/api/videos/{id}', { params: { path: { id }, query: { purge: 'true' } } })).then(() => navigate('/library'), (e: Error) => setProblem(e.message));
+          }}>Delete</button>
         )}
         <a href="/library" onClick={onLinkClick}>All videos</a>
       </p>
