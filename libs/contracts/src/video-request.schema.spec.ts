@@ -118,6 +118,29 @@ describe('VideoRequestSchema', () => {
     expect(fieldsOf({ topic: 'x', ...extra })).toEqual([]);
   });
 
+  it('accepts Ken Burns motion on image backgrounds and a fade transition with its default length', () => {
+    const parsed = VideoRequestSchema.parse({
+      scenes: [{ text: 'a', background: { image: 'b.png', motion: 'kenburns' } }],
+      render: { background: { image: 'a.png', motion: 'none' }, transition: { type: 'fade' } },
+    });
+    expect(parsed.render.transition).toEqual({ type: 'fade', seconds: 0.4 });
+    expect(parsed.scenes![0]!.background).toEqual({ image: 'b.png', motion: 'kenburns' });
+    expect(VideoRequestSchema.parse({ topic: 'x' }).render.transition).toBeUndefined();
+  });
+
+  it.each([
+    [{ render: { transition: { type: 'fade', seconds: 0.05 } } }, 'render.transition.seconds'],
+    [{ render: { transition: { type: 'fade', seconds: 2.5 } } }, 'render.transition.seconds'],
+    [{ render: { transition: { type: 'wipe' } } }, 'render.transition.type'],
+  ])('rejects the transition %j at %s', (extra, field) => {
+    expect(fieldsOf({ topic: 'x', ...extra })).toEqual([field]);
+  });
+
+  it('rejects motion that is not none or kenburns, and motion on a colour', () => {
+    expect(issuesOf({ topic: 'x', render: { background: { image: 'a.png', motion: 'zoom' } } })[0]!.field).toMatch(/^render\.background/);
+    expect(fieldsOf({ topic: 'x', render: { background: { color: '#fff', motion: 'kenburns' } } })).not.toEqual([]);
+  });
+
   it('reports the index and field of a bad scene', () => {
     expect(issuesOf({ scenes: [{ text: 'fine' }, { text: '  ' }] })).toEqual([
       { field: 'scenes.1.text', message: expect.stringMatching(/>=1 characters/) },

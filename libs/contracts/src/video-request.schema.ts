@@ -16,7 +16,11 @@ const mediaRef = z
 
 export const BackgroundSchema = z.union([
   z.strictObject({ color: z.string().regex(HEX_COLOR, 'must be a hex colour such as #0b1d3a') }),
-  z.strictObject({ image: mediaRef }),
+  z.strictObject({
+    image: mediaRef,
+    /** kenburns: a slow zoom and pan over the scene (direction varied per scene); none: the image held still. */
+    motion: z.enum(['none', 'kenburns']).optional(),
+  }),
   z.strictObject({ video: mediaRef }),
 ]);
 
@@ -97,6 +101,13 @@ export const CaptionOptionsSchema = z.strictObject({
   uppercase: z.boolean().optional(),
 });
 
+/** How one scene's background gives way to the next (render.transition). */
+export const TransitionSchema = z.strictObject({
+  type: z.enum(['none', 'fade']).default('fade'),
+  /** The cross-fade's length; it starts where the next scene starts. */
+  seconds: z.number().min(0.1).max(2).default(0.4),
+});
+
 export const RenderOptionsSchema = z.strictObject({
   aspect: z.enum(['9:16', '16:9', '1:1']).default('9:16'),
   height: z.number().int().min(240).max(2160).optional(),
@@ -104,6 +115,8 @@ export const RenderOptionsSchema = z.strictObject({
   captions: CaptionOptionsSchema.default(() => CaptionOptionsSchema.parse({})),
   background: BackgroundSchema.default(() => ({ color: '#0b1d3a' })),
   music: MusicSchema.optional(),
+  /** Between scenes with different backgrounds; absent: hard cuts (as `{ type: "none" }`). */
+  transition: TransitionSchema.optional(),
 });
 
 export const CacheOptionsSchema = z.strictObject({

@@ -39,6 +39,12 @@ describe('resolveRender', () => {
       resolveRender(render({ fps: 24, captions: { enabled: false, preset: 'bold' }, background: { color: '#112233' }, music })),
     ).toEqual({ width: 1080, height: 1920, fps: 24, captions: false, background: { color: '#112233' }, music });
   });
+
+  it('carries a fade transition as its length, and none as no transition', () => {
+    expect(resolveRender(render({ transition: { type: 'fade', seconds: 0.7 } })).transition).toEqual({ seconds: 0.7 });
+    expect(resolveRender(render({ transition: { type: 'none', seconds: 0.7 } }))).not.toHaveProperty('transition');
+    expect(resolveRender(render({}))).not.toHaveProperty('transition');
+  });
 });
 
 describe('overallProgress', () => {

@@ -119,6 +119,8 @@ export interface ResolvedRender {
   captionOptions?: CaptionOptions;
   background: Background;
   music?: RenderOptions['music'];
+  /** The cross-fade between background runs; absent for hard cuts (and in runs started before transitions). */
+  transition?: { seconds: number };
 }
 
 export interface VideoWorkflowInput {
@@ -190,6 +192,7 @@ export function resolveRender(render: RenderOptions): ResolvedRender {
     ...(render.captions.enabled ? { captionOptions: render.captions } : {}),
     background: render.background,
     music: render.music,
+    ...(render.transition?.type === 'fade' ? { transition: { seconds: render.transition.seconds } } : {}),
   };
 }
 

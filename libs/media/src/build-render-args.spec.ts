@@ -1,4 +1,4 @@
-import { buildConcatList, buildRenderArgs, hexToFfmpegColor, type RenderArgsOptions } from './build-render-args';
+import { buildConcatList, buildRenderArgs, hexToFfmpegColor, kenBurnsFilter, type RenderArgsOptions } from './build-render-args';
 import { buildDecodeCheckArgs } from './build-decode-check-args';
 import { buildSpeechNormalizeArgs } from './build-speech-normalize-args';
 import { toArgv } from './ffmpeg-spec';
@@ -126,6 +126,71 @@ describe('buildRenderArgs', () => {
         '[1:v]fps=30,scale=320:568:force_original_aspect_ratio=increase,crop=320:568,setsar=1,format=yuv420p,trim=end_frame=90,setpts=PTS-STARTPTS[bg1];' +
         '[bg0][bg1]concat=n=2:v=1:a=0,settb=1/30,setpts=N[v]',
     );
+  });
+
+  it('moves a kenburns image with zoompan over every frame of its run, from the image scaled to twice the frame', () => {
+    const plan = buildRenderArgs({ ...base, backgrounds: [{ background: { image: '/m/a.png', motion: 'kenburns' }, startSeconds: 0 }] });
+    expect(plan.video.inputs).toEqual([{ source: '/m/a.png', options: ['-f', 'image2', '-pattern_type', 'none'] }]);
+    expect(plan.video.filterComplex).toBe(
+      "[0:v]scale=640:1136:force_original_aspect_ratio=increase,crop=640:1136,setsar=1," +
+        "zoompan=z='1+0.200*on/134':x='(iw-iw/zoom)/2':y='(ih-ih/zoom)/2':d=135:s=320x568:fps=30,format=yuv420p[bg0];" +
+        '[bg0]settb=1/30,setpts=N[v]',
+    );
+    // Every frame differs, so it is a constant-frame-rate encode without the still-image tuning.
+    expect(plan.video.outputOptions).toEqual([
+      '-map', '[v]', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p', '-r', '30', '-fps_mode', 'cfr', '-t', '4.500',
+    ]);
+  });
+
+  it('varies the Ken Burns move from run to run', () => {
+    const filters = [0, 1, 2, 3, 4].map((move) => kenBurnsFilter({ width: 100, height: 200, fps: 25, frames: 51, move }).replace(/^.*zoompan=/, ''));
+    expect(filters).toEqual([
+      "z='1+0.200*on/50':x='(iw-iw/zoom)/2':y='(ih-ih/zoom)/2':d=51:s=100x200:fps=25,format=yuv420p",
+      "z='1.200-0.200*on/50':x='(iw-iw/zoom)*on/50':y='(ih-ih/zoom)/2':d=51:s=100x200:fps=25,format=yuv420p",
+      "z='1+0.200*on/50':x='(iw-iw/zoom)/2':y='(ih-ih/zoom)*on/50':d=51:s=100x200:fps=25,format=yuv420p",
+      "z='1.200-0.200*on/50':x='(iw-iw/zoom)*(1-on/50)':y='(ih-ih/zoom)/2':d=51:s=100x200:fps=25,format=yuv420p",
+      "z='1+0.200*on/50':x='(iw-iw/zoom)/2':y='(ih-ih/zoom)/2':d=51:s=100x200:fps=25,format=yuv420p",
+    ]);
+    // A one-frame run divides by 1, never by 0.
+    expect(kenBurnsFilter({ width: 100, height: 200, fps: 25, frames: 1, move: 0 })).toContain("z='1+0.200*on/1'");
+  });
+
+  it('cross-fades runs: each run but the last drawn one fade longer, each fade starting at the next run, on one time base', () => {
+    const plan = buildRenderArgs({
+      ...base,
+      transition: { seconds: 0.4 },
+      backgrounds: [
+        { background: { image: '/m/a.png', motion: 'kenburns' }, startSeconds: 0 },
+        { background: { color: '#000' }, startSeconds: 2 },
+        { background: { video: '/m/v.mp4' }, startSeconds: 3 },
+      ],
+      captions: { subtitlesPath: '/d/captions.ass', cues },
+    });
+    expect(plan.video.inputs.map((i) => i.source)).toEqual(['/m/a.png', 'color=c=0x000000:s=320x568:r=1:d=1', '/m/v.mp4']);
+    expect(plan.video.inputs[2]!.options).toEqual(['-stream_loop', '-1', '-t', '2.500']);
+    expect(plan.video.filterComplex!.split(';')).toEqual([
+      "[0:v]scale=640:1136:force_original_aspect_ratio=increase,crop=640:1136,setsar=1," +
+        "zoompan=z='1+0.200*on/71':x='(iw-iw/zoom)/2':y='(ih-ih/zoom)/2':d=72:s=320x568:fps=30,format=yuv420p,settb=1/30,setpts=N,fps=30[bg0]",
+      '[1:v]setsar=1,format=yuv420p,loop=loop=41:size=1,settb=1/30,setpts=N,fps=30[bg1]',
+      '[2:v]fps=30,scale=320:568:force_original_aspect_ratio=increase,crop=320:568,setsar=1,format=yuv420p,trim=end_frame=45,setpts=PTS-STARTPTS,settb=1/30,setpts=N,fps=30[bg2]',
+      '[bg0][bg1]xfade=transition=fade:duration=0.4:offset=2[xf1]',
+      '[xf1][bg2]xfade=transition=fade:duration=0.4:offset=3,settb=1/1000,setpts=trunc(N*1000/30)+1,subtitles=filename=/d/captions.ass,settb=1/30,setpts=N[v]',
+    ]);
+  });
+
+  it('keeps the fade no longer than the shortest run, and a single run or no transition as before', () => {
+    const short = buildRenderArgs({
+      ...base,
+      transition: { seconds: 2 },
+      backgrounds: [
+        { background: { color: '#000' }, startSeconds: 0 },
+        { background: { color: '#fff' }, startSeconds: 4.4 },
+      ],
+    });
+    expect(short.video.filterComplex).toContain('[bg0][bg1]xfade=transition=fade:duration=0.1:offset=4.4,');
+    expect(short.video.filterComplex).toContain('loop=loop=134:size=1'); // 132 own frames + 3 of the fade
+    const single = buildRenderArgs({ ...base, transition: { seconds: 0.4 } });
+    expect(single).toEqual(buildRenderArgs(base));
   });
 
   it('mixes looped music under the narration with fades, ducked by a sidechain compressor keyed on the narration', () => {

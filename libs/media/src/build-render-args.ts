@@ -4,8 +4,13 @@ import type { FfmpegInput, FfmpegSpec } from './ffmpeg-spec';
 import { h264EncoderArgs, type H264Encoder } from './encoders/h264-encoder';
 import { planStillFrames, type StillFrame } from './plan-still-frames';
 
-/** A background with its media already resolved to a readable local file. */
-export type RenderBackground = { color: string } | { image: string } | { video: string };
+/** A background with its media already resolved to a readable local file; `kenburns` moves an image (see kenBurnsFilter). */
+export type RenderBackground = { color: string } | { image: string; motion?: 'kenburns' } | { video: string };
+
+/** How consecutive background runs meet: a cross-fade of `seconds` that starts at the cut (render.transition). */
+export interface RenderTransition {
+  seconds: number;
+}
 
 /** One background from `startSeconds` until the next run starts (or the video ends). */
 export interface BackgroundRun {
@@ -45,6 +50,8 @@ export interface RenderArgsOptions {
   /** The ASS file with the captions and the cues it holds (their times decide which frames differ); undefined for none. */
   captions?: { subtitlesPath: string; cues: CaptionCue[] };
   music?: RenderMusic;
+  /** Cross-fade between background runs; absent for hard cuts. */
+  transition?: RenderTransition;
   /** Write every frame of the fps grid (for platforms that refuse variable-frame-rate files). */
   cfr?: boolean;
   preset: string;
@@ -72,7 +79,9 @@ export function buildRenderArgs(o: RenderArgsOptions): RenderPlan {
   if (o.backgrounds.length === 0 || o.backgrounds[0]!.startSeconds !== 0) {
     throw new Error('backgrounds must start at 0');
   }
-  const moving = o.backgrounds.some((b) => 'video' in b.background);
+  // Motion, video backgrounds and cross-fades change the picture from frame to frame, so then every frame is drawn.
+  const fading = o.transition !== undefined && o.backgrounds.length > 1;
+  const moving = fading || o.backgrounds.some((b) => 'video' in b.background || ('image' in b.background && b.background.motion === 'kenburns'));
   const duration = o.durationSeconds.toFixed(3);
   const size = `${o.width}x${o.height}`;
   const fill = `scale=${o.width}:${o.height}:force_original_aspect_ratio=increase,crop=${o.width}:${o.height},setsar=1,format=yuv420p`;
@@ -88,34 +97,57 @@ export function buildRenderArgs(o: RenderArgsOptions): RenderPlan {
   // last picture, one frame past the end, makes it fill the final grid frame too (trim drops the copy).
   if (frames && o.cfr) frames.push({ ...frames.at(-1)!, frame: Math.max(1, Math.round(o.durationSeconds * o.fps)) });
 
+  const framesOf = (r: number) =>
+    frames
+      ? frames.filter((f) => f.run === r).length
+      : Math.round((o.backgrounds[r + 1]?.startSeconds ?? o.durationSeconds) * o.fps) - Math.round(o.backgrounds[r]!.startSeconds * o.fps);
+  const drawn = o.backgrounds.map((run, r) => ({ run, r, frames: framesOf(r) })).filter((d) => d.frames > 0);
+  // A cross-fade needs frames of both sides: every run but the last is drawn `overlap` frames longer, and xfade
+  // lays that tail over the next run's first frames, so the video keeps its length and each cut its time.
+  const overlap = fading && drawn.length > 1 ? Math.max(1, Math.min(Math.round(o.transition!.seconds * o.fps), ...drawn.map((d) => d.frames))) : 0;
+
   const inputs: FfmpegInput[] = [];
   const graph: string[] = [];
-  o.backgrounds.forEach((run, r) => {
+  drawn.forEach(({ run, r, frames: shown }, i) => {
     const bg = run.background;
-    const runFrames = frames
-      ? frames.filter((f) => f.run === r).length
-      : Math.round((o.backgrounds[r + 1]?.startSeconds ?? o.durationSeconds) * o.fps) - Math.round(run.startSeconds * o.fps);
-    if (runFrames <= 0) return;
+    const runFrames = shown + (i < drawn.length - 1 ? overlap : 0);
     const label = `[${inputs.length}:v]`;
     // `loop` repeats the single decoded picture; the frames get their real timestamps further down.
     const hold = `loop=loop=${runFrames - 1}:size=1`;
+    // xfade needs both inputs on one time base and frame rate: each run is stamped frame by frame on the fps grid.
+    const grid = overlap ? `,settb=1/${o.fps},setpts=N,fps=${o.fps}` : '';
     if ('color' in bg) {
       inputs.push({ source: `color=c=${hexToFfmpegColor(bg.color)}:s=${size}:r=1:d=1`, options: ['-f', 'lavfi'] });
-      graph.push(`${label}setsar=1,format=yuv420p,${hold}[bg${r}]`);
+      graph.push(`${label}setsar=1,format=yuv420p,${hold}${grid}[bg${r}]`);
     } else if ('image' in bg) {
       // image2 would read `%d` in a file name as a frame-number pattern.
       inputs.push({ source: bg.image, options: ['-f', 'image2', '-pattern_type', 'none'] });
-      graph.push(`${label}${fill},${hold}[bg${r}]`);
+      const draw = bg.motion === 'kenburns' ? kenBurnsFilter({ width: o.width, height: o.height, fps: o.fps, frames: runFrames, move: i }) : `${fill},${hold}`;
+      graph.push(`${label}${draw}${grid}[bg${r}]`);
     } else {
       // Looped when shorter than its run, cut when longer; a little extra read keeps `trim` the one that cuts.
       const seconds = (runFrames / o.fps + 1).toFixed(3);
       inputs.push({ source: bg.video, options: ['-stream_loop', '-1', '-t', seconds] });
-      graph.push(`${label}fps=${o.fps},${fill},trim=end_frame=${runFrames},setpts=PTS-STARTPTS[bg${r}]`);
+      graph.push(`${label}fps=${o.fps},${fill},trim=end_frame=${runFrames},setpts=PTS-STARTPTS${grid}[bg${r}]`);
     }
   });
-  const runLabels = o.backgrounds.map((_, r) => `[bg${r}]`).filter((l) => graph.some((g) => g.endsWith(l)));
-  const join = (filters: string) =>
-    runLabels.length === 1 ? `${runLabels[0]}${filters}` : `${runLabels.join('')}concat=n=${runLabels.length}:v=1:a=0,${filters}`;
+  const runLabels = drawn.map(({ r }) => `[bg${r}]`);
+  const join = (filters: string) => {
+    if (runLabels.length === 1) return `${runLabels[0]}${filters}`;
+    if (!overlap) return `${runLabels.join('')}concat=n=${runLabels.length}:v=1:a=0,${filters}`;
+    // Fade k starts where run k+1 starts: after the first k runs' own frames (the output so far is their frames
+    // plus one overlap that the fade consumes).
+    let head = runLabels[0]!;
+    let shownSoFar = 0;
+    for (let k = 1; k < runLabels.length; k++) {
+      shownSoFar += drawn[k - 1]!.frames;
+      const fade = `xfade=transition=fade:duration=${seconds(overlap / o.fps)}:offset=${seconds(shownSoFar / o.fps)}`;
+      if (k === runLabels.length - 1) return `${head}${runLabels[k]}${fade},${filters}`;
+      graph.push(`${head}${runLabels[k]}${fade}[xf${k}]`);
+      head = `[xf${k}]`;
+    }
+    throw new Error('unreachable');
+  };
 
   const subtitles = o.captions ? `subtitles=filename=${escapeFilterValue(o.captions.subtitlesPath)}` : undefined;
   if (frames) {
@@ -245,6 +277,43 @@ export function pieceWise(frames: StillFrame[], value: (f: StillFrame) => number
     return `if(lt(N,${mid}),${tree(lo, mid)},${tree(mid, hi)})`;
   };
   return tree(0, values.length);
+}
+
+/** The Ken Burns moves, one per background run in turn: how much the image is zoomed, and where the view drifts. */
+const KEN_BURNS_MOVES = [
+  { zoom: 'in', x: 'centre', y: 'centre' },
+  { zoom: 'out', x: 'rightward', y: 'centre' },
+  { zoom: 'in', x: 'centre', y: 'downward' },
+  { zoom: 'out', x: 'leftward', y: 'centre' },
+] as const;
+/** The image is zoomed from 1x to this (or back): slow enough to read as a drift, not a zoom-in shot. */
+export const KEN_BURNS_ZOOM = 1.2;
+
+/**
+ * An image filling the frame, zoomed and panned slowly over `frames` frames (ffmpeg's zoompan on the one decoded
+ * picture, which it emits `frames` times). zoompan crops at whole pixels of its input, so the image is first
+ * scaled to twice the frame: half-pixel steps in the output, which keeps the slow drift from visibly stepping.
+ * `move` picks the direction (KEN_BURNS_MOVES, in turn) so consecutive scenes do not all move alike.
+ */
+export function kenBurnsFilter(o: { width: number; height: number; fps: number; frames: number; move: number }): string {
+  const move = KEN_BURNS_MOVES[o.move % KEN_BURNS_MOVES.length]!;
+  const last = Math.max(1, o.frames - 1);
+  const p = `on/${last}`;
+  const extra = (KEN_BURNS_ZOOM - 1).toFixed(3);
+  const zoom = move.zoom === 'in' ? `1+${extra}*${p}` : `${KEN_BURNS_ZOOM.toFixed(3)}-${extra}*${p}`;
+  const along = (axis: 'iw' | 'ih', how: string) =>
+    how === 'centre' ? `(${axis}-${axis}/zoom)/2` : how === 'rightward' || how === 'downward' ? `(${axis}-${axis}/zoom)*${p}` : `(${axis}-${axis}/zoom)*(1-${p})`;
+  const w2 = o.width * 2;
+  const h2 = o.height * 2;
+  return (
+    `scale=${w2}:${h2}:force_original_aspect_ratio=increase,crop=${w2}:${h2},setsar=1,` +
+    `zoompan=z='${zoom}':x='${along('iw', move.x)}':y='${along('ih', move.y)}':d=${o.frames}:s=${o.width}x${o.height}:fps=${o.fps},format=yuv420p`
+  );
+}
+
+/** Seconds for a duration option of a filter (microsecond precision, as ffmpeg parses it). */
+function seconds(value: number): string {
+  return Number(value.toFixed(6)).toString();
 }
 
 /** `#abc` / `#aabbcc` -> `0xaabbcc` (ffmpeg's colour syntax; `#` is fine too, but 0x needs no thought). */

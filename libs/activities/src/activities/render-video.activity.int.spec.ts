@@ -68,6 +68,7 @@ describe('renderVideo (real ffmpeg)', () => {
     mkdirSync(media);
     const make = (args: string[]) => execFileSync('ffmpeg', ['-v', 'error', '-y', ...args]);
     make(['-f', 'lavfi', '-i', 'color=c=0xff8800:s=200x100', '-frames:v', '1', join(media, 'wide.png')]);
+    make(['-f', 'lavfi', '-i', 'testsrc2=s=400x300', '-frames:v', '1', join(media, 'pattern.png')]);
     make(['-f', 'lavfi', '-i', 'testsrc=s=160x120:r=25:d=1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', join(media, 'clip.mp4')]);
     make(['-f', 'lavfi', '-i', 'sine=f=220:d=1.5', '-c:a', 'aac', join(media, 'music.m4a')]);
     make(['-f', 'lavfi', '-i', 'sine=f=12500:d=1', '-c:a', 'aac', join(media, 'tone-12k.m4a')]);
@@ -226,6 +227,33 @@ describe('renderVideo (real ffmpeg)', () => {
     const corner = execFileSync('ffmpeg', ['-v', 'error', '-i', file, '-vf', 'crop=4:4:0:0', '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-']);
     expect(corner[0]).toBeGreaterThan(200);
     expect(corner[2]).toBeLessThan(60);
+    expect(filesBelow(join(root, 'tmp'))).toEqual([]);
+  });
+
+  it('moves a kenburns image frame by frame and cross-fades into the next scene at its start', async () => {
+    const [first, second] = scenes();
+    const input: RenderVideoInput = {
+      videoId: 'vid-motion',
+      scenes: [first!, { ...second!, background: { color: '#ff0000' } }],
+      language: 'en',
+      render: { ...render, captions: false, background: { image: 'pattern.png', motion: 'kenburns' }, transition: { seconds: 0.4 } },
+    };
+    const result = await runActivity(new MockActivityEnvironment(), renderVideo, input);
+    const file = join(root, result.path);
+    const cut = first!.durationSeconds;
+    expect(Math.abs(result.durationSeconds - (cut + second!.durationSeconds))).toBeLessThan(0.05);
+    const differs = (a: Buffer, b: Buffer) => a.reduce((sum, v, i) => sum + Math.abs(v - b[i]!), 0) / a.length;
+    // Consecutive frames of the moving scene differ (a still image would give identical frames)...
+    const early = [0.2, 0.2 + 1 / 15, 0.2 + 2 / 15].map((t) => frameAt(file, t, 15));
+    expect(differs(early[0]!, early[1]!)).toBeGreaterThan(0);
+    expect(differs(early[1]!, early[2]!)).toBeGreaterThan(0);
+    expect(differs(early[0]!, frameAt(file, cut - 0.1, 15))).toBeGreaterThan(2);
+    // ...the fade starts at the cut: half way through it the frame is neither the image nor the red that follows.
+    const red = frameAt(file, cut + 0.6, 15);
+    expect(contrast(red)).toBeLessThan(8);
+    const mid = frameAt(file, cut + 0.2, 15);
+    expect(differs(mid, red)).toBeGreaterThan(2);
+    expect(differs(mid, frameAt(file, cut - 0.1, 15))).toBeGreaterThan(2);
     expect(filesBelow(join(root, 'tmp'))).toEqual([]);
   });
 

@@ -133,6 +133,7 @@ export function makeRenderVideo(deps: RenderDeps) {
         narrationList,
         captions,
         music,
+        ...(render.transition ? { transition: render.transition } : {}),
         cfr: deps.renderCfr ?? false,
         preset: deps.renderPreset,
         encoder,
@@ -203,7 +204,12 @@ export async function renderCacheKey(o: {
   const backgrounds = [];
   for (const run of o.backgrounds) {
     const bg = run.background;
-    const identity = 'color' in bg ? { color: bg.color } : 'image' in bg ? { image: await sha(bg.image) } : { video: await sha(bg.video) };
+    const identity =
+      'color' in bg
+        ? { color: bg.color }
+        : 'image' in bg
+          ? { image: await sha(bg.image), ...(bg.motion ? { motion: bg.motion } : {}) }
+          : { video: await sha(bg.video) };
     backgrounds.push({ startSeconds: run.startSeconds, background: identity });
   }
   return stageKey('render', {
@@ -218,6 +224,8 @@ export async function renderCacheKey(o: {
     music: o.music ? { audio: await sha(o.music.path), volume: o.music.volume, duck: o.music.duck } : null,
     cfr: o.deps.renderCfr ?? false,
     preset: o.deps.renderPreset,
+    // Only when set, so renders from before transitions keep their keys.
+    ...(render.transition ? { transition: render.transition } : {}),
   });
 }
 
@@ -243,8 +251,8 @@ async function whileHeartbeating<T>(heartbeat: (progress: number) => void, work:
 }
 
 /**
- * Each scene's background (its own, else the request's) as runs of consecutive scenes sharing one, with
- * every image and video resolved once under MEDIA_DIR.
+ * Each scene's background (its own, else the request's) as runs of consecutive scenes sharing one (a Ken Burns
+ * image is a run per scene), with every image and video resolved once under MEDIA_DIR.
  */
 async function resolveBackgrounds(
   input: RenderVideoInput,
@@ -262,13 +270,14 @@ async function resolveBackgrounds(
     const own = scene.background !== undefined;
     const bg: Background = scene.background ?? input.render.background;
     const field = own ? `scenes.${i}.background` : 'render.background';
-    const key = JSON.stringify(bg);
+    // A moving image starts a new run (a new move) at every scene, even when the image is the same.
+    const key = 'image' in bg && bg.motion === 'kenburns' ? `${JSON.stringify(bg)}#${i}` : JSON.stringify(bg);
     if (runs.at(-1)?.key !== key) {
       const background =
         'color' in bg
           ? { color: bg.color }
           : 'image' in bg
-            ? { image: await local(bg.image, `${field}.image`, 'image') }
+            ? { image: await local(bg.image, `${field}.image`, 'image'), ...(bg.motion === 'kenburns' ? { motion: 'kenburns' as const } : {}) }
             : { video: await local(bg.video, `${field}.video`, 'video') };
       runs.push({ key, background, startSeconds: start });
     }

@@ -26,21 +26,25 @@ interface Form {
   /** The kind of the library item picked as background (a `media:<id>` has no extension to tell). */
   backgroundKind?: 'image' | 'video' | 'audio';
   music: string;
+  /** Ken Burns motion (slow zoom and pan) when the background is an image. */
+  motion: boolean;
+  /** Cross-fade between scenes with different backgrounds, in seconds; '' for hard cuts. */
+  fade: string;
   cache: 'use' | 'refresh' | 'bypass';
 }
 
-const EMPTY: Form = { mode: 'script', topic: '', script: '', scenes: [{ text: '' }], language: 'en', provider: 'espeak', voice: '', speed: '1', aspect: '9:16', height: '', fps: '30', captions: DEFAULT_CAPTIONS, background: '#0b1d3a', music: '', cache: 'use' };
+const EMPTY: Form = { mode: 'script', topic: '', script: '', scenes: [{ text: '' }], language: 'en', provider: 'espeak', voice: '', speed: '1', aspect: '9:16', height: '', fps: '30', captions: DEFAULT_CAPTIONS, background: '#0b1d3a', music: '', motion: false, fade: '', cache: 'use' };
 /** The request fields that have a control in this form (error messages for others go to the top). */
 const CONTROLS = new Set([
   'topic', 'script', 'scenes', 'language', 'voice.name', 'voice.speed', 'render.aspect', 'render.height', 'render.fps', 'render.background',
-  'render.music.source', 'cache.mode', 'render.captions.size', 'render.captions.color', 'render.captions.highlightColor',
+  'render.music.source', 'render.transition.seconds', 'cache.mode', 'render.captions.size', 'render.captions.color', 'render.captions.highlightColor',
 ]);
 const PRESETS = 'vidflow.presets';
 
 export function toRequest(f: Form): VideoRequest {
   const bg = f.background.trim();
   const isVideo = bg.startsWith('media:') ? f.backgroundKind === 'video' : /\.(mp4|webm|mov|mkv)$/i.test(bg);
-  const background = /^#/.test(bg) || !bg ? { color: bg || '#0b1d3a' } : isVideo ? { video: bg } : { image: bg };
+  const background = /^#/.test(bg) || !bg ? { color: bg || '#0b1d3a' } : isVideo ? { video: bg } : { image: bg, ...(f.motion ? { motion: 'kenburns' as const } : {}) };
   return {
     ...(f.mode === 'topic' ? { topic: f.topic } : f.mode === 'script' ? { script: f.script } : { scenes: f.scenes }),
     language: f.language,
@@ -52,6 +56,7 @@ export function toRequest(f: Form): VideoRequest {
       captions: toCaptions(f.captions),
       background,
       ...(f.music.trim() ? { music: { source: f.music.trim() } } : {}),
+      ...(f.fade.trim() ? { transition: { type: 'fade' as const, seconds: Number(f.fade) } } : {}),
     },
     cache: { mode: f.cache },
   };
@@ -76,6 +81,8 @@ export function fromRequest(r: VideoRequest): Form {
     background: !bg ? '#0b1d3a' : 'color' in bg ? bg.color : 'image' in bg ? bg.image : bg.video,
     ...(bg && 'video' in bg ? { backgroundKind: 'video' as const } : bg && 'image' in bg ? { backgroundKind: 'image' as const } : {}),
     music: r.render?.music?.source ?? '',
+    motion: !!bg && 'image' in bg && bg.motion === 'kenburns',
+    fade: r.render?.transition?.type === 'fade' ? String(r.render.transition.seconds ?? 0.4) : '',
     cache: r.cache?.mode ?? 'use',
   };
 }
@@ -173,6 +180,13 @@ export function CreatePage() {
           value={form.background} error={errors['render.background']} onChange={(background, backgroundKind) => setForm({ ...form, background, backgroundKind })} />
         <MediaField id="render.music.source" label="Music (URL, path or media:id, optional)" kinds={['audio']}
           value={form.music} error={errors['render.music.source']} onChange={(v) => set('music', v)} />
+        <label class="inline">
+          <input id="render.background.motion" type="checkbox" checked={form.motion} onChange={(e) => set('motion', e.currentTarget.checked)} />
+          Ken Burns motion on image backgrounds (a slow zoom and pan per scene)
+        </label>
+        {field('render.transition.seconds', 'Cross-fade between scenes, seconds (empty: cut)', (
+          <input id="render.transition.seconds" type="number" step="0.1" min="0.1" max="2" placeholder="0.4" value={form.fade} {...invalid('render.transition.seconds')} onInput={(e) => set('fade', e.currentTarget.value)} />
+        ))}
         {field('cache.mode', 'Cache', (
           <select id="cache.mode" value={form.cache} onChange={(e) => set('cache', e.currentTarget.value as Form['cache'])}>
             <option value="use">use: reuse what was made before</option>

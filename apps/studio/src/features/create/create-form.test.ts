@@ -21,6 +21,15 @@ describe('the Create form as a request', () => {
     expect(fromCaptions(request.render?.captions)).toMatchObject({ preset: 'clean', font: 'Noto Serif', size: '' });
   });
 
+  it('asks for Ken Burns motion only on an image background, and a fade only when its length is set', () => {
+    const moving = toRequest({ ...base, background: 'media:med-3', backgroundKind: 'image', motion: true, fade: '0.6' });
+    expect(moving.render?.background).toEqual({ image: 'media:med-3', motion: 'kenburns' });
+    expect(moving.render?.transition).toEqual({ type: 'fade', seconds: 0.6 });
+    expect(fromRequest(moving)).toMatchObject({ motion: true, fade: '0.6' });
+    expect(toRequest({ ...base, background: '#112233', motion: true }).render?.background).toEqual({ color: '#112233' });
+    expect(toRequest(base).render).not.toHaveProperty('transition');
+  });
+
   it('puts a library item in the background slot of its kind (media:<id> has no extension)', () => {
     expect(toRequest({ ...base, background: 'media:med-2', backgroundKind: 'video' }).render?.background).toEqual({ video: 'media:med-2' });
     expect(toRequest({ ...base, background: 'media:med-3', backgroundKind: 'image' }).render?.background).toEqual({ image: 'media:med-3' });
