@@ -49,6 +49,10 @@ describe('buildVideoRequest', () => {
   it('sends only what was given, and leaves value checks to the API', () => {
     expect(build('--script', 'Hi.', '--background-color', 'red')).toEqual({ script: 'Hi.', render: { background: { color: 'red' } } });
     expect(build('--background-image', 'bg.png', '--topic', 't')).toEqual({ topic: 't', render: { background: { image: 'bg.png' } } });
+    expect(build('--background-image', 'bg.png', '--motion', 'kenburns', '--fade', '0.5', '--topic', 't')).toEqual({
+      topic: 't',
+      render: { background: { image: 'bg.png', motion: 'kenburns' }, transition: { seconds: 0.5 } },
+    });
   });
 
   it('reads --script-file and --scenes files', () => {

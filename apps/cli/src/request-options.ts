@@ -30,6 +30,8 @@ export const REQUEST_OPTIONS: readonly RequestOption[] = [
   { name: 'background-color', path: ['render', 'background', 'color'], type: 'string', value: '#RRGGBB', description: 'colour background' },
   { name: 'background-image', path: ['render', 'background', 'image'], type: 'string', value: 'URL|PATH', description: 'image background (URL or path under MEDIA_DIR)' },
   { name: 'background-video', path: ['render', 'background', 'video'], type: 'string', value: 'URL|PATH', description: 'video background (URL or path under MEDIA_DIR)' },
+  { name: 'motion', path: ['render', 'background', 'motion'], type: 'string', value: 'MOTION', description: 'image background motion: kenburns | none' },
+  { name: 'fade', path: ['render', 'transition', 'seconds'], type: 'number', value: 'SECONDS', description: 'cross-fade between scenes (0.1..2 s)' },
   { name: 'music', path: ['render', 'music', 'source'], type: 'string', value: 'URL|PATH', description: 'background music (URL or path under MEDIA_DIR)' },
   { name: 'music-volume', path: ['render', 'music', 'volume'], type: 'number', value: 'X', description: 'music volume (0..1)' },
   { name: 'cache-mode', path: ['cache', 'mode'], type: 'string', value: 'MODE', description: 'artifact cache: use | refresh | bypass' },
