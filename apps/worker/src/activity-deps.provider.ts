@@ -10,6 +10,8 @@ import {
   OpenAiScriptWriter,
   OpenAiSpeechProvider,
   OpenAiSpeechToTextProvider,
+  PexelsStockProvider,
+  PixabayStockProvider,
   PocketsphinxSpeechToTextProvider,
   type ScriptWriter,
   type SpeechProvider,
@@ -62,6 +64,10 @@ export function createActivityDeps(config: VidflowConfig, cache?: ArtifactCache)
     renderCfr: config.renderCfr,
     mediaDownload: config.mediaDownload,
     webhooks: config.webhooks,
+    stockMedia: {
+      ...(config.stockMedia.pexels ? { pexels: new PexelsStockProvider(config.stockMedia.pexels) } : {}),
+      ...(config.stockMedia.pixabay ? { pixabay: new PixabayStockProvider(config.stockMedia.pixabay) } : {}),
+    },
     sweepGraceSeconds: config.worker.sweepGraceSeconds,
     cache,
   };

@@ -5,6 +5,7 @@ import type { MediaDownloadSettings } from './adapters/media-download/download-m
 import type { ScriptWriter } from './adapters/llm/script-writer';
 import type { SpeechProvider } from './adapters/speech/speech-provider';
 import type { SpeechToTextProvider } from './adapters/speech-to-text/speech-to-text-provider';
+import type { StockMediaProvider } from './adapters/stock-media/stock-media-provider';
 import type { WebhookSettings } from './adapters/webhook/send-webhook';
 import type { WorkflowRuns } from './adapters/workflow-runs/workflow-runs';
 
@@ -34,6 +35,8 @@ export interface ActivityDeps {
   workflowRuns?: WorkflowRuns;
   /** The sweeper leaves folders that changed within this many seconds (config.worker.sweepGraceSeconds). */
   sweepGraceSeconds?: number;
+  /** Stock video search for `visuals`, by provider name; each is there when its key is set (PEXELS_API_KEY, PIXABAY_API_KEY). */
+  stockMedia?: Partial<Record<StockMediaProvider['name'], StockMediaProvider>>;
   /** Signing secrets, attempt timeout and address rules of webhooks (config.webhooks); DEFAULT_WEBHOOKS when not given. */
   webhooks?: WebhookSettings;
 }

@@ -15,6 +15,7 @@ import { makeProbeTranscriptionMedia } from './activities/probe-transcription-me
 import { makeTranscribeChunk } from './activities/transcribe-chunk.activity';
 import { makeWriteTranscript } from './activities/write-transcript.activity';
 import { makeProbeLibraryMedia } from './activities/probe-library-media.activity';
+import { makeFindSceneVisual } from './activities/find-scene-visual.activity';
 
 /** Script writing: its own task queue, whose activities-per-second limit rate-limits LLM calls. */
 export function createLlmActivities(deps: ActivityDeps) {
@@ -27,6 +28,7 @@ export function createLlmActivities(deps: ActivityDeps) {
 export function createIoActivities(deps: ActivityDeps) {
   return {
     synthesizeScene: makeSynthesizeScene(deps),
+    findSceneVisual: makeFindSceneVisual(deps),
     lookupPipeline: makeLookupPipeline(deps),
     placePipelineHit: makePlacePipelineHit(deps),
     storePipeline: makeStorePipeline(deps),

@@ -19,6 +19,22 @@ export interface StageCacheOptions {
 export interface Scene {
   text: string;
   background?: Background;
+  /** Search terms for a stock visual (the request's scene keywords). */
+  keywords?: string[];
+}
+
+/** One scene's stock-visual search (the `findSceneVisual` activity). */
+export interface FindSceneVisualInput {
+  videoId: string;
+  index: number;
+  provider: 'pexels' | 'pixabay';
+  text: string;
+  keywords?: string[];
+  /** The request's topic: the last search term tried. */
+  topic?: string;
+  /** The output frame: clips must cover it, in its orientation. */
+  width: number;
+  height: number;
 }
 
 export interface WriteScriptInput {

@@ -61,7 +61,21 @@ export const VideoStatusSchema = z.strictObject({
   }),
   cacheHit: z.boolean(),
   error: VideoErrorSchema.optional(),
-  scenes: z.array(z.strictObject({ index: z.number().int(), wordTimes: z.enum(['provider', 'alignment', 'estimate']).optional() })).optional(),
+  scenes: z
+    .array(
+      z.strictObject({
+        index: z.number().int(),
+        wordTimes: z.enum(['provider', 'alignment', 'estimate']).optional(),
+        /** With `visuals`: the stock clip the scene showed (with its attribution), or `background` and why. */
+        visual: z
+          .union([
+            z.strictObject({ source: z.enum(['pexels', 'pixabay']), url: z.string(), query: z.string(), author: z.string(), pageUrl: z.string(), licence: z.string() }),
+            z.strictObject({ source: z.literal('background'), reason: z.string() }),
+          ])
+          .optional(),
+      }),
+    )
+    .optional(),
   webhook: WebhookStateSchema.optional(),
   result: z
     .strictObject({

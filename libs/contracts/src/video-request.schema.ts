@@ -27,6 +27,17 @@ export const BackgroundSchema = z.union([
 export const SceneInputSchema = z.strictObject({
   text: z.string().trim().min(1).max(5000),
   background: BackgroundSchema.optional(),
+  /** Search terms for this scene's stock visual (`visuals`), best first; without them the scene's content words are used. */
+  keywords: z.array(z.string().trim().min(1).max(60)).min(1).max(5).optional(),
+});
+
+/**
+ * A visual per scene from a stock-video search (`visuals.provider`): each scene without its own background gets the
+ * first clip found for its search terms (its `keywords`, else its content words, then the topic), else keeps the
+ * request's background. The status says what each scene used.
+ */
+export const VisualsSchema = z.strictObject({
+  provider: z.enum(['none', 'pexels', 'pixabay']).default('none'),
 });
 
 export const LlmOptionsSchema = z.strictObject({
@@ -139,6 +150,8 @@ export const VideoRequestSchema = z
     voice: VoiceOptionsSchema.default(() => VoiceOptionsSchema.parse({})),
     render: RenderOptionsSchema.default(() => RenderOptionsSchema.parse({})),
     cache: CacheOptionsSchema.default(() => CacheOptionsSchema.parse({})),
+    /** Stock visuals per scene; absent (or provider "none"): every scene shows its own or the request's background. */
+    visuals: VisualsSchema.optional(),
     /** Where the completion webhook goes (API.md "Webhooks"); not part of what the video is, so no cache key holds it. */
     callbackUrl: CallbackUrlSchema.optional(),
   })

@@ -65,11 +65,21 @@ export interface VideoError {
 /** Where a scene's caption word times came from: the speech provider, forced alignment, or a syllable estimate. */
 export type WordTimeSource = 'provider' | 'alignment' | 'estimate';
 
+/**
+ * What a scene showed when `visuals` asked for stock footage: the clip found (with what attribution needs), or
+ * `background` (the scene's own or the request's) with why no clip was used.
+ */
+export type SceneVisual =
+  | { source: 'pexels' | 'pixabay'; url: string; query: string; author: string; pageUrl: string; licence: string }
+  | { source: 'background'; reason: string };
+
 /** Per scene facts of a finished render (the contract's `scenes[]`). */
 export interface SceneStatus {
   index: number;
   /** Only when captions were drawn. */
   wordTimes?: WordTimeSource;
+  /** Only when the request asked for `visuals`. */
+  visual?: SceneVisual;
 }
 
 /** What the video workflow answers to the `status` query, and (with `result`) what it returns. */

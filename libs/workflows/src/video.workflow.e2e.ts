@@ -1,7 +1,7 @@
 import { CancelledFailure, WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
-import { videoStatusQuery, type VideoProgress, type VideoWorkflowInput } from '@vidflow/contracts';
+import { type RenderVideoInput, videoStatusQuery, type VideoProgress, type VideoWorkflowInput } from '@vidflow/contracts';
 import { cachedProgress, heartbeatUntilCancelled } from './testing/fake-activities';
 import { type FakeStack, withFakeWorkers } from './testing/fake-workers';
 
@@ -55,6 +55,39 @@ describe('videoWorkflow', () => {
       const speech = stack.log.filter((l) => l.includes('synthesizeScene'));
       expect(speech).toEqual([0, 1, 2].flatMap((i) => [`start synthesizeScene ${i}`, `end synthesizeScene ${i}`]));
     });
+  });
+
+  it('searches a stock visual per scene while speaking, shows each clip in the status, and renders it for scenes without their own background', async () => {
+    let rendered: RenderVideoInput | undefined;
+    await withFakeWorkers(
+      {
+        renderVideo: async (i) => {
+          rendered = i;
+          return { path: `videos/${i.videoId}.mp4`, durationSeconds: 3, width: i.render.width, height: i.render.height, bytes: 1, cacheHit: false, attempt: 1 };
+        },
+        findSceneVisual: async (i) =>
+          i.keywords?.[0] === 'nothing'
+            ? { source: 'background', reason: 'no pexels video for "nothing"' }
+            : { source: 'pexels', url: `https://stock.test/${i.keywords?.[0] ?? 'sea'}.mp4`, query: i.keywords?.[0] ?? 'sea', author: 'A', pageUrl: 'https://stock.test/p', licence: 'L' },
+      },
+      async (stack) => {
+        const request = {
+          scenes: [{ text: 'Whales sing.', keywords: ['whales'] }, { text: 'Nothing here.', keywords: ['nothing'] }, { text: 'Own.', background: { color: '#112233' } }],
+          visuals: { provider: 'pexels' as const },
+          render: { height: 640 },
+        };
+        const value = await (await start(stack, stack.videoInput(request))).result();
+        const searches = stack.log.filter((l) => l.startsWith('start findSceneVisual'));
+        // Two searches: the scene with its own background keeps it without asking.
+        expect(searches).toHaveLength(2);
+        expect(rendered!.scenes.map((sc) => sc.background)).toEqual([{ video: 'https://stock.test/whales.mp4' }, undefined, { color: '#112233' }]);
+        expect(value.scenes).toEqual([
+          { index: 0, visual: { source: 'pexels', url: 'https://stock.test/whales.mp4', query: 'whales', author: 'A', pageUrl: 'https://stock.test/p', licence: 'L' } },
+          { index: 1, visual: { source: 'background', reason: 'no pexels video for "nothing"' } },
+          { index: 2, visual: { source: 'background', reason: 'the scene has its own background' } },
+        ]);
+      },
+    );
   });
 
   describe('the pipeline cache', () => {

@@ -21,6 +21,8 @@ import {
   overallProgress,
   resolveRender,
   SEARCH_ATTRIBUTES,
+  type SceneStatus,
+  type SceneVisual,
   type Stage,
   toStatusView,
   type VideoError,
@@ -30,6 +32,7 @@ import {
   videoStatusQuery,
   type VideoProgress,
   type VideoWorkflowInput,
+  type WordTimeSource,
 } from '@vidflow/contracts/workflow';
 import { mapLimit } from './map-limit';
 import { describeRootCause } from './root-cause';
@@ -150,12 +153,41 @@ export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoPro
     enter('tts');
     t0 = now();
     Object.assign(state.stages.tts, { status: 'running', total: script.scenes.length });
-    const audio = await mapLimit(script.scenes, input.ttsParallelism, async (scene, index) => {
-      const result = await io.synthesizeScene({ videoId, index, text: scene.text, language: request.language, voice: request.voice, cache });
-      state.stages.tts.done++;
-      if (result.cacheHit) state.stages.tts.cacheHits++;
-      return result;
-    });
+    const resolved = resolveRender(request.render);
+    // Stock visuals are searched while the scenes are spoken. Only requests with visuals call patched(): runs
+    // from before visuals replay without the marker.
+    const visualsSoFar: Record<number, SceneVisual> = {};
+    const visualsProvider = request.visuals && request.visuals.provider !== 'none' && patched('scene-visuals') ? request.visuals.provider : undefined;
+    const searching = visualsProvider
+      ? Promise.all(
+          script.scenes.map(async (scene, index): Promise<SceneVisual> => {
+            if (scene.background) return { source: 'background', reason: 'the scene has its own background' };
+            const visual = await io.findSceneVisual({
+              videoId,
+              index,
+              provider: visualsProvider,
+              text: scene.text,
+              ...(scene.keywords ? { keywords: scene.keywords } : {}),
+              ...(request.topic ? { topic: request.topic } : {}),
+              width: resolved.width,
+              height: resolved.height,
+            });
+            // The status shows each scene's visual as soon as it is known.
+            visualsSoFar[index] = visual;
+            state.scenes = sceneStatuses(script.scenes.length, visualsSoFar);
+            return visual;
+          }),
+        )
+      : Promise.resolve(undefined);
+    const [audio, visuals] = await Promise.all([
+      mapLimit(script.scenes, input.ttsParallelism, async (scene, index) => {
+        const result = await io.synthesizeScene({ videoId, index, text: scene.text, language: request.language, voice: request.voice, cache });
+        state.stages.tts.done++;
+        if (result.cacheHit) state.stages.tts.cacheHits++;
+        return result;
+      }),
+      searching,
+    ]);
     const audioSeconds = Math.round(audio.reduce((sum, a) => sum + a.durationSeconds, 0) * 1000) / 1000;
     Object.assign(state.stages.tts, { status: 'completed', seconds: (now() - t0) / 1000, audioSeconds });
 
@@ -165,9 +197,10 @@ export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoPro
     const rendered = await render.renderVideo({
       videoId,
       language: request.language,
-      render: resolveRender(request.render),
+      render: resolved,
       scenes: script.scenes.map((scene, i) => ({
         ...scene,
+        ...(visuals?.[i] && visuals[i].source !== 'background' ? { background: { video: visuals[i].url } } : {}),
         audioPath: audio[i]!.audioPath,
         durationSeconds: audio[i]!.durationSeconds,
         ...(audio[i]!.words ? { words: audio[i]!.words } : {}),
@@ -183,7 +216,7 @@ export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoPro
       ...(rendered.encoder ? { encoder: rendered.encoder } : {}),
     });
     const { cacheHit: _cacheHit, attempt: _attempt, wordTimes, encoder: _encoder, ...file } = rendered;
-    if (wordTimes) state.scenes = wordTimes.map((source, index) => ({ index, wordTimes: source }));
+    if (wordTimes || visuals) state.scenes = sceneStatuses(script.scenes.length, visuals ?? {}, wordTimes);
     state.result = file;
     enter('done');
     const final = { ...state, progress: 1 };
@@ -217,4 +250,13 @@ export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoPro
     // A pipeline-cache hit made no intermediate files, and skipping the activity keeps it fast.
     if (madeFiles) await CancellationScope.nonCancellable(() => io.cleanupVideo({ videoId }));
   }
+}
+
+/** The status's `scenes[]`: per scene, what timed its caption words and what it showed (each when known). */
+function sceneStatuses(count: number, visuals: Record<number, SceneVisual> | SceneVisual[], wordTimes?: WordTimeSource[]): SceneStatus[] {
+  return Array.from({ length: count }, (_, index) => ({
+    index,
+    ...(wordTimes?.[index] ? { wordTimes: wordTimes[index] } : {}),
+    ...(visuals[index] ? { visual: visuals[index] } : {}),
+  }));
 }

@@ -23,3 +23,19 @@ describe('requestPolicyIssues: OpenAI providers per kind', () => {
     expect(fields({ OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1' })).toEqual([]);
   });
 });
+
+describe('requestPolicyIssues: stock visuals', () => {
+  const issuesFor = (visuals: { provider: 'none' | 'pexels' | 'pixabay' }, env: NodeJS.ProcessEnv) =>
+    requestPolicyIssues(VideoRequestSchema.parse({ topic: 'owls', visuals }), policyAvailability(loadConfig(env, '/srv')));
+
+  it('refuses a provider whose key this server lacks, naming the field and the setting', () => {
+    expect(issuesFor({ provider: 'pexels' }, {})).toEqual([{ field: 'visuals.provider', message: '"pexels" is not configured on this server (set PEXELS_API_KEY)' }]);
+    expect(issuesFor({ provider: 'pixabay' }, { PEXELS_API_KEY: 'k' })[0]!.message).toContain('PIXABAY_API_KEY');
+  });
+
+  it('accepts a configured provider, and "none" always', () => {
+    expect(issuesFor({ provider: 'pexels' }, { PEXELS_API_KEY: 'k' })).toEqual([]);
+    expect(issuesFor({ provider: 'pixabay' }, { PIXABAY_API_KEY: 'k' })).toEqual([]);
+    expect(issuesFor({ provider: 'none' }, {})).toEqual([]);
+  });
+});

@@ -10,6 +10,8 @@ export interface PolicyAvailability {
   privateMediaUrls?: boolean;
   /** WEBHOOK_ALLOW_PRIVATE_URLS: callbackUrl may name a literal private address. */
   privateCallbackUrls?: boolean;
+  /** Stock video providers with a key (PEXELS_API_KEY, PIXABAY_API_KEY), for `visuals.provider`. */
+  stockMedia?: { pexels?: boolean; pixabay?: boolean };
   /** The voices the workers published (GET /api/voices); undefined: not known yet, voice names are left to the worker. */
   voices?: VoiceCatalog;
 }
@@ -21,6 +23,7 @@ export function policyAvailability(config: VidflowConfig, voices?: VoiceCatalog)
     tts: config.tts.openai !== undefined,
     privateMediaUrls: config.mediaDownload.allowPrivate,
     privateCallbackUrls: config.webhooks.allowPrivate,
+    stockMedia: { pexels: config.stockMedia.pexels !== undefined, pixabay: config.stockMedia.pixabay !== undefined },
     voices,
   };
 }
@@ -39,6 +42,10 @@ export function requestPolicyIssues(request: VideoRequest, available: PolicyAvai
   }
   if (request.voice.provider === 'openai' && !available.tts) {
     issues.push({ field: 'voice.provider', message: `"openai" ${notConfigured('TTS')}; use "espeak"` });
+  }
+  const visuals = request.visuals?.provider;
+  if (visuals && visuals !== 'none' && !available.stockMedia?.[visuals]) {
+    issues.push({ field: 'visuals.provider', message: `"${visuals}" is not configured on this server (set ${visuals === 'pexels' ? 'PEXELS_API_KEY' : 'PIXABAY_API_KEY'})` });
   }
   const voiceIssue = available.voices && voiceNameIssue(available.voices, request.voice);
   if (voiceIssue) issues.push(voiceIssue);

@@ -37,6 +37,12 @@ export function fakeActivities(overrides: Partial<AllActivities> = {}): AllActiv
       attempt: Context.current().info.attempt,
     }),
     cleanupVideo: async () => undefined,
+    // A stock clip per scene named after its first term (its keywords, else its longest word), as a provider would answer.
+    findSceneVisual: async (i) => {
+      const query = i.keywords?.[0] ?? [...i.text.toLowerCase().matchAll(/[a-z]{3,}/g)].map((m) => m[0]).sort((a, b) => b.length - a.length)[0];
+      if (!query) return { source: 'background', reason: 'no search terms' };
+      return { source: i.provider, url: `https://stock.test/${query}-${i.width}x${i.height}.mp4`, query, author: 'Fake Author', pageUrl: `https://stock.test/${query}`, licence: 'test licence' };
+    },
     // Workflow tests never sniff library files: a call is a test bug.
     probeLibraryMedia: async () => {
       throw new Error('probeLibraryMedia is not faked');

@@ -30,14 +30,16 @@ interface Form {
   motion: boolean;
   /** Cross-fade between scenes with different backgrounds, in seconds; '' for hard cuts. */
   fade: string;
+  /** Stock clips per scene. */
+  visuals: 'none' | 'pexels' | 'pixabay';
   cache: 'use' | 'refresh' | 'bypass';
 }
 
-const EMPTY: Form = { mode: 'script', topic: '', script: '', scenes: [{ text: '' }], language: 'en', provider: 'espeak', voice: '', speed: '1', aspect: '9:16', height: '', fps: '30', captions: DEFAULT_CAPTIONS, background: '#0b1d3a', music: '', motion: false, fade: '', cache: 'use' };
+const EMPTY: Form = { mode: 'script', topic: '', script: '', scenes: [{ text: '' }], language: 'en', provider: 'espeak', voice: '', speed: '1', aspect: '9:16', height: '', fps: '30', captions: DEFAULT_CAPTIONS, background: '#0b1d3a', music: '', motion: false, fade: '', visuals: 'none', cache: 'use' };
 /** The request fields that have a control in this form (error messages for others go to the top). */
 const CONTROLS = new Set([
   'topic', 'script', 'scenes', 'language', 'voice.name', 'voice.speed', 'render.aspect', 'render.height', 'render.fps', 'render.background',
-  'render.music.source', 'render.transition.seconds', 'cache.mode', 'render.captions.size', 'render.captions.color', 'render.captions.highlightColor',
+  'render.music.source', 'render.transition.seconds', 'visuals.provider', 'cache.mode', 'render.captions.size', 'render.captions.color', 'render.captions.highlightColor',
 ]);
 const PRESETS = 'vidflow.presets';
 
@@ -58,6 +60,7 @@ export function toRequest(f: Form): VideoRequest {
       ...(f.music.trim() ? { music: { source: f.music.trim() } } : {}),
       ...(f.fade.trim() ? { transition: { type: 'fade' as const, seconds: Number(f.fade) } } : {}),
     },
+    ...(f.visuals !== 'none' ? { visuals: { provider: f.visuals } } : {}),
     cache: { mode: f.cache },
   };
 }
@@ -83,6 +86,7 @@ export function fromRequest(r: VideoRequest): Form {
     music: r.render?.music?.source ?? '',
     motion: !!bg && 'image' in bg && bg.motion === 'kenburns',
     fade: r.render?.transition?.type === 'fade' ? String(r.render.transition.seconds ?? 0.4) : '',
+    visuals: r.visuals?.provider ?? 'none',
     cache: r.cache?.mode ?? 'use',
   };
 }
@@ -186,6 +190,13 @@ export function CreatePage() {
         </label>
         {field('render.transition.seconds', 'Cross-fade between scenes, seconds (empty: cut)', (
           <input id="render.transition.seconds" type="number" step="0.1" min="0.1" max="2" placeholder="0.4" value={form.fade} {...invalid('render.transition.seconds')} onInput={(e) => set('fade', e.currentTarget.value)} />
+        ))}
+        {field('visuals.provider', 'Stock clip per scene', (
+          <select id="visuals.provider" value={form.visuals} onChange={(e) => set('visuals', e.currentTarget.value as Form['visuals'])}>
+            <option value="none">none: the background above</option>
+            <option value="pexels">Pexels (PEXELS_API_KEY on the server)</option>
+            <option value="pixabay">Pixabay (PIXABAY_API_KEY on the server)</option>
+          </select>
         ))}
         {field('cache.mode', 'Cache', (
           <select id="cache.mode" value={form.cache} onChange={(e) => set('cache', e.currentTarget.value as Form['cache'])}>

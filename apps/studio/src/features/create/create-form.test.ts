@@ -28,6 +28,10 @@ describe('the Create form as a request', () => {
     expect(fromRequest(moving)).toMatchObject({ motion: true, fade: '0.6' });
     expect(toRequest({ ...base, background: '#112233', motion: true }).render?.background).toEqual({ color: '#112233' });
     expect(toRequest(base).render).not.toHaveProperty('transition');
+    expect(toRequest(base)).not.toHaveProperty('visuals');
+    const stock = toRequest({ ...base, visuals: 'pexels' });
+    expect(stock.visuals).toEqual({ provider: 'pexels' });
+    expect(fromRequest(stock).visuals).toBe('pexels');
   });
 
   it('puts a library item in the background slot of its kind (media:<id> has no extension)', () => {

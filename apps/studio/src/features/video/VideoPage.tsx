@@ -63,6 +63,20 @@ export function VideoPage({ id }: { id: string }) {
         </tbody>
       </table>
       {ttsFromCache && <p class="note">{ttsFromCache}</p>}
+      {status.scenes?.some((s) => s.visual) && (
+        <details class="visuals" open>
+          <summary>Scene visuals</summary>
+          <ol start={0}>
+            {status.scenes.map((s) => (
+              <li key={s.index}>
+                {!s.visual ? '—' : s.visual.source === 'background'
+                  ? <>background ({s.visual.reason})</>
+                  : <>{s.visual.source} clip for “{s.visual.query}” by {s.visual.author}: <a href={s.visual.pageUrl} target="_blank" rel="noopener">source</a> · {s.visual.licence}</>}
+              </li>
+            ))}
+          </ol>
+        </details>
+      )}
       {problem && <p class="note">{problem}</p>}
       {status.error && (
         <div class="error" role="alert">
