@@ -14,8 +14,10 @@ import {
 } from '@temporalio/workflow';
 import type { BatchRequest, Stage, VideoError, VideoRequest } from '@vidflow/contracts';
 import {
+  BATCH_PAGE_DEFAULT,
   batchItemVideoId,
   batchStatusQuery,
+  batchView,
   ITEM_STATE,
   SEARCH_ATTRIBUTES,
   type BatchProgress,
@@ -23,6 +25,7 @@ import {
   type VideoProgress,
   videoWorkflowInput,
 } from '@vidflow/contracts/workflow';
+import { announceCompletion } from './announce-completion';
 import { rootCause } from './root-cause';
 import { videoWorkflow } from './video.workflow';
 
@@ -44,7 +47,23 @@ export async function batchWorkflow(input: BatchWorkflowInput): Promise<BatchPro
   const state: BatchProgress = input.carry
     ? { ...input.carry, status: 'running' }
     : { batchId, status: 'running', items: ITEM_STATE.queued.repeat(total), errors: {}, cacheHits: 0, runs: 0 };
+  // A retry carries a finished run's state: its delivery was that run's; this run announces its own.
+  delete state.webhook;
   setHandler(batchStatusQuery, () => state);
+
+  /** The terminal status, then its completion webhook (see announceCompletion); not at each run of a chain. */
+  const end = async (status: 'completed' | 'failed' | 'cancelled') => {
+    state.status = status;
+    const webhook = await announceCompletion({
+      subjectId: batchId,
+      callbackUrl: request.callbackUrl,
+      type: `batch.${status}`,
+      retryHours: input.video.webhookRetryHours,
+      // The status GET /api/batches/:id answers without ?offset=&limit= (the first page of items).
+      data: (at) => batchView(state, BATCH_PAGE_DEFAULT, { startTime: workflowInfo().runStartTime, closeTime: at }),
+    });
+    if (webhook) state.webhook = webhook;
+  };
 
   const items = state.items.split('');
   const sync = () => (state.items = items.join(''));
@@ -120,7 +139,7 @@ export async function batchWorkflow(input: BatchWorkflowInput): Promise<BatchPro
       await CancellationScope.nonCancellable(() => Promise.all(inFlight));
       markQueued(items, ITEM_STATE.cancelled);
       sync();
-      state.status = 'cancelled';
+      await end('cancelled');
       throw err;
     }
   }
@@ -129,7 +148,7 @@ export async function batchWorkflow(input: BatchWorkflowInput): Promise<BatchPro
   if (stopping) {
     markQueued(items, ITEM_STATE.cancelled);
     sync();
-    state.status = 'failed';
+    await end('failed');
     throw ApplicationFailure.create({
       type: 'BatchFailed',
       message: `item failed and stopOnError is set: ${firstErrorMessage(state)}`,
@@ -140,7 +159,7 @@ export async function batchWorkflow(input: BatchWorkflowInput): Promise<BatchPro
     // History is full but items remain: start a fresh run with the state so far (no child is running).
     await continueAsNew<typeof batchWorkflow>({ ...input, carry: { ...state, runs: state.runs + 1 } });
   }
-  state.status = 'completed';
+  await end('completed');
   return state;
 }
 

@@ -27,7 +27,7 @@ import { checkIdempotencyKey, requestHash } from '../common/idempotency';
 import { decodeCursor, encodeCursor } from '../common/page-cursor';
 import { remember } from '../common/remember';
 import { validate } from '../common/zod-validation';
-import { TemporalGateway, type RunInfo } from '../temporal/temporal-gateway';
+import { TemporalGateway } from '../temporal/temporal-gateway';
 import { assertTranscriptionId, idempotentId } from '../temporal/workflow-ids';
 import { CONFIG } from '../tokens';
 import { UploadsService } from '../uploads/uploads.service';
