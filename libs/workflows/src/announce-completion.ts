@@ -16,8 +16,11 @@ export interface Announcement {
   type: Exclude<WebhookEventType, 'ping'>;
   /** WEBHOOK_RETRY_HOURS as the run's input carries it; 24 when absent. */
   retryHours: number | undefined;
-  /** The event's `data`: the status object the REST API returns for the subject, closed at `at`. */
-  data: (at: Date) => unknown;
+  /**
+   * The event's `data`: the status object the REST API returns for the subject, given the run's times as the API's
+   * describe of the closed run has them (the start event's time, and now as the close).
+   */
+  data: (run: { startTime: Date; closeTime: Date }) => unknown;
 }
 
 /**
@@ -35,7 +38,7 @@ export function announceCompletion(a: Announcement): Promise<WebhookState | unde
       // The run id makes it one id per event: a reset's (or a batch retry's) new run announces a new event.
       messageId: `msg_${a.subjectId}_${workflowInfo().runId}`,
       url: a.callbackUrl,
-      event: { type: a.type, timestamp: at.toISOString(), data: a.data(at) },
+      event: { type: a.type, timestamp: at.toISOString(), data: a.data({ startTime: workflowInfo().startTime, closeTime: at }) },
       retryHours: a.retryHours ?? 24,
     };
     try {

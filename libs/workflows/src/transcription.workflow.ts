@@ -7,7 +7,6 @@ import {
   type RetryPolicy,
   setHandler,
   upsertSearchAttributes,
-  workflowInfo,
 } from '@temporalio/workflow';
 import type { SttActivities, TranscriptionRenderActivities } from '@vidflow/activities';
 import {
@@ -60,8 +59,7 @@ export async function transcriptionWorkflow(input: TranscriptionWorkflowInput): 
       callbackUrl: request.callbackUrl,
       type: `transcription.${status}`,
       retryHours: input.webhookRetryHours,
-      data: (at) =>
-        transcriptionStatusView({ id: transcriptionId, status, progress: snapshot(), ...(error ? { error } : {}), desc: { startTime: workflowInfo().runStartTime, closeTime: at } }),
+      data: (desc) => transcriptionStatusView({ id: transcriptionId, status, progress: snapshot(), ...(error ? { error } : {}), desc }),
     });
     if (webhook) state.webhook = webhook;
   };

@@ -73,13 +73,13 @@ export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoPro
       callbackUrl: request.callbackUrl,
       type: `video.${status}`,
       retryHours: input.webhookRetryHours,
-      data: (at) =>
+      data: (desc) =>
         toStatusView({
           id: videoId,
           status,
           progress: { ...state, progress: status === 'completed' ? 1 : overallProgress(state.stages) },
           ...(error ? { error } : {}),
-          desc: { startTime: workflowInfo().runStartTime, closeTime: at },
+          desc,
           fileUrl: `/api/videos/${videoId}/file`,
         }),
     });
