@@ -1,11 +1,13 @@
 import {
   ApplicationFailure,
   CancellationScope,
+  CancelledFailure,
   ChildWorkflowCancellationType,
   condition,
   continueAsNew,
   isCancellation,
   ParentClosePolicy,
+  patched,
   setHandler,
   startChild,
   TerminatedFailure,
@@ -32,6 +34,8 @@ import { videoWorkflow } from './video.workflow';
 /** Well under Temporal's 51,200-event limit; each item costs about a dozen events in this run. */
 const DEFAULT_HISTORY_LIMIT = 10_000;
 const MAX_ERROR_LENGTH = 300;
+/** A batch cancelled after its last item started ends cancelled (it completed before this patch). */
+const CANCEL_AFTER_ALL_STARTED_PATCH = 'batch-cancelled-after-all-started';
 
 /**
  * A batch: one child video workflow per item, at most `maxConcurrent` at once, started in submission
@@ -60,7 +64,7 @@ export async function batchWorkflow(input: BatchWorkflowInput): Promise<BatchPro
       type: `batch.${status}`,
       retryHours: input.video.webhookRetryHours,
       // The status GET /api/batches/:id answers without ?offset=&limit= (the first page of items).
-      data: (at) => batchView(state, BATCH_PAGE_DEFAULT, { startTime: workflowInfo().runStartTime, closeTime: at }),
+      data: (desc) => batchView(state, BATCH_PAGE_DEFAULT, desc),
     });
     if (webhook) state.webhook = webhook;
   };
@@ -144,6 +148,14 @@ export async function batchWorkflow(input: BatchWorkflowInput): Promise<BatchPro
     }
   }
   await Promise.all(inFlight);
+  // Cancelled once every item had started, no wait of the window saw the cancel: the running items did (each reads
+  // cancelled) and the run went on to complete. It ends cancelled now; closed runs that completed replay unchanged.
+  if (!stopping && CancellationScope.current().consideredCancelled && patched(CANCEL_AFTER_ALL_STARTED_PATCH)) {
+    markQueued(items, ITEM_STATE.cancelled);
+    sync();
+    await end('cancelled');
+    throw new CancelledFailure('the batch was cancelled');
+  }
 
   if (stopping) {
     markQueued(items, ITEM_STATE.cancelled);
