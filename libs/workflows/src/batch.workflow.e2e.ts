@@ -10,6 +10,7 @@ import {
   type WriteScriptInput,
 } from '@vidflow/contracts';
 import { randomUUID } from 'node:crypto';
+import { deliveryInput } from './testing/delivery-input';
 import { cachedProgress, heartbeatUntilCancelled } from './testing/fake-activities';
 import { type FakeStack, withFakeWorkers } from './testing/fake-workers';
 import { maxOverlap } from './testing/max-overlap';
@@ -137,10 +138,17 @@ describe('batchWorkflow', () => {
       // items pass a limit of 60 at least twice however busy the machine is.
       const total = 40;
       const historyLimit = 60;
-      const handle = await start(stack, input(stack, Array.from({ length: total }, (_, i) => `cheap ${i}`), { maxConcurrent: 4, historyLimit }));
+      const callbackUrl = 'https://hooks.example.com/batches';
+      const handle = await start(stack, input(stack, Array.from({ length: total }, (_, i) => `cheap ${i}`), { maxConcurrent: 4, historyLimit, callbackUrl }));
       const result = await handle.result();
       expect(result).toMatchObject({ status: 'completed', items: 'c'.repeat(total), errors: {} });
       expect(result.runs).toBeGreaterThanOrEqual(2);
+      // One webhook, from the last run, with the times GET /api/batches/:id shows (the latest run's describe).
+      const last = await handle.describe();
+      expect(await deliveryInput(stack.client, handle.workflowId)).toMatchObject({
+        messageId: `msg_${handle.workflowId}_${last.runId}`,
+        event: { type: 'batch.completed', data: { completed: total, createdAt: last.startTime.toISOString() } },
+      });
       // The first run ended by continuing as new, and no run's history grew far past the limit (it stops
       // starting items at the limit and waits for the running ones, a few events each).
       const first = await stack.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe();
@@ -222,6 +230,17 @@ describe('batchWorkflow', () => {
         expect(await delivered(stack, cancelled.workflowId)).toMatchObject({ status: 'delivered', attempts: 1 });
         expect(eventsOf(cancelled.workflowId).map((s) => s.event)).toEqual([
           expect.objectContaining({ type: 'batch.cancelled', data: expect.objectContaining({ status: 'cancelled', cancelled: 3 }) }),
+        ]);
+
+        // Cancelled once its last item has started (no item waits in the window): it still ends cancelled.
+        const started = await start(stack, input(stack, ['slow 0'], { callbackUrl }));
+        for (let i = 0; i < 300 && (await started.query(batchStatusQuery)).items !== 'r'; i++) await new Promise((r) => setTimeout(r, 100));
+        await started.cancel();
+        await expect(started.result()).rejects.toThrow(WorkflowFailedError);
+        expect((await started.describe()).status.name).toBe('CANCELLED');
+        await delivered(stack, started.workflowId);
+        expect(eventsOf(started.workflowId).map((s) => s.event)).toEqual([
+          expect.objectContaining({ type: 'batch.cancelled', data: expect.objectContaining({ status: 'cancelled', cancelled: 1 }) }),
         ]);
       });
     });

@@ -10,6 +10,7 @@ import {
   type WebhookAttemptInput,
   webhookWorkflowId,
 } from '@vidflow/contracts';
+import { deliveryInput } from './testing/delivery-input';
 import { fakeActivities, heartbeatUntilCancelled } from './testing/fake-activities';
 import { type FakeStack, withFakeWorkers } from './testing/fake-workers';
 
@@ -229,9 +230,12 @@ describe('transcriptionWorkflow', () => {
         // After the work files are removed: the webhook says the transcription is done, nothing else runs after it.
         expect(starts(stack).at(-1)).toBe('start cleanupTranscription outputs=false');
         expect(await delivered(stack, input.transcriptionId)).toEqual({ status: 'delivered', attempts: 1, deliveredAt: expect.any(String) });
-        const delivery = await stack.client.workflow.getHandle(webhookWorkflowId(input.transcriptionId)).fetchHistory();
-        const deliveryInput = delivery.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
-        expect(JSON.parse(Buffer.from(deliveryInput.data!).toString('utf8'))).toMatchObject({ retryHours: 1 });
+        const desc = await handle.describe();
+        expect(await deliveryInput(stack.client, input.transcriptionId)).toMatchObject({
+          messageId: `msg_${input.transcriptionId}_${desc.runId}`,
+          retryHours: 1,
+          event: { data: { createdAt: desc.startTime.toISOString() } },
+        });
         const self = `/api/transcriptions/${input.transcriptionId}`;
         expect(eventsOf(input.transcriptionId)).toEqual([
           {
