@@ -2,7 +2,15 @@ import { NestFactory } from '@nestjs/core';
 import { Client, Connection } from '@temporalio/client';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { loadConfig, type VidflowConfig } from '@vidflow/config';
-import { WEBHOOK_WORKFLOW, type VideoStatusView, type WebhookDeliveryInput, type WebhookEvent, type WebhookState } from '@vidflow/contracts';
+import {
+  WEBHOOK_WORKFLOW,
+  type BatchStatusView,
+  type TranscriptionStatusView,
+  type VideoStatusView,
+  type WebhookDeliveryInput,
+  type WebhookEvent,
+  type WebhookState,
+} from '@vidflow/contracts';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
@@ -127,6 +135,19 @@ describe('completion webhooks end to end (real Temporal, worker, receiver verify
 
   const status = async (id: string) => (await stack.api.get(`/api/videos/${id}`).expect(200)).body as VideoStatusView;
   const webhookSettled = (id: string) => until(`webhook of ${id}`, () => status(id), (s) => s.webhook?.status !== 'pending');
+  /** The deliveries of `id` after one 500: two, each verified with both secrets, one webhook-id and one body. */
+  const retriedOnce = (id: string): Delivery[] => {
+    const got = receiver.for(id);
+    expect(got).toHaveLength(2);
+    expect(got.map((d) => d.verifiedWith)).toEqual([
+      ['old', 'new'],
+      ['old', 'new'],
+    ]);
+    expect(got[1]!.headers['webhook-id']).toBe(got[0]!.headers['webhook-id']);
+    expect(got[0]!.headers['webhook-id']).toMatch(new RegExp(`^msg_${id}_`));
+    expect(got[1]!.event).toEqual(got[0]!.event);
+    return got;
+  };
 
   it('answered 500 then 200: delivered once more with the same webhook-id, signed with both secrets, attempts in the status', async () => {
     receiver.answers = [(res) => res.writeHead(500).end('oops')];
@@ -142,15 +163,7 @@ describe('completion webhooks end to end (real Temporal, worker, receiver verify
     const settled = await webhookSettled(id);
     expect(settled.webhook).toEqual({ status: 'delivered', attempts: 2, deliveredAt: expect.any(String) });
 
-    const got = receiver.for(id);
-    expect(got).toHaveLength(2);
-    expect(got.map((d) => d.verifiedWith)).toEqual([
-      ['old', 'new'],
-      ['old', 'new'],
-    ]);
-    expect(got[1]!.headers['webhook-id']).toBe(got[0]!.headers['webhook-id']);
-    expect(got[0]!.headers['webhook-id']).toMatch(new RegExp(`^msg_${id}_`));
-    expect(got[1]!.event).toEqual(got[0]!.event);
+    const got = retriedOnce(id);
     expect(got[0]!.event).toMatchObject({
       type: 'video.completed',
       data: { id, status: 'completed', progress: 1, result: { file: `/api/videos/${id}/file`, height: 240 } },
@@ -213,6 +226,77 @@ describe('completion webhooks end to end (real Temporal, worker, receiver verify
     const got = receiver.for(id);
     expect(got).toHaveLength(2);
     expect(got[1]!.headers['webhook-id']).toBe(got[0]!.headers['webhook-id']);
+  });
+
+  /** What GET answers for a batch or a transcription, followed until it is terminal and then until its webhook settles. */
+  const statusAt = async <T extends { status: string; webhook?: WebhookState }>(path: string) => (await stack.api.get(path).expect(200)).body as T;
+  const terminal = <T extends { status: string; webhook?: WebhookState }>(path: string) =>
+    until(path, () => statusAt<T>(path), (s) => ['completed', 'failed', 'cancelled'].includes(s.status), 180_000);
+  const settledAt = <T extends { status: string; webhook?: WebhookState }>(path: string) => until(`webhook of ${path}`, () => statusAt<T>(path), (s) => s.webhook?.status !== 'pending');
+  /** A delivery's `data` is the status GET answered (without the webhook's own state; updated when the run announced). */
+  const asAnnounced = <T extends { webhook?: WebhookState; updatedAt?: string }>(status: T) => {
+    const { webhook: _webhook, updatedAt: _updatedAt, ...rest } = status;
+    return { ...rest, updatedAt: expect.any(String) };
+  };
+
+  it('a batch answered 500 then 200: batch.completed delivered once more with the same webhook-id, its data the batch status; the status shows it', async () => {
+    receiver.answers = [(res) => res.writeHead(500).end('oops')];
+    const created = await stack.api
+      .post('/api/batches')
+      .send({ items: [{ script: 'Batches say when they are done.' }], defaults: { render: { height: 240 } }, callbackUrl: `${receiver.url}/hooks/batch` })
+      .expect(202);
+    const id = (created.body as { id: string }).id;
+    const path = `/api/batches/${id}`;
+    const done = await terminal<BatchStatusView>(path);
+    expect(done).toMatchObject({ status: 'completed', completed: 1, webhook: expect.any(Object) });
+    const settled = await settledAt<BatchStatusView>(path);
+    expect(settled.webhook).toEqual({ status: 'delivered', attempts: 2, deliveredAt: expect.any(String) });
+
+    const got = retriedOnce(id);
+    expect(got[0]!.event).toEqual({ type: 'batch.completed', timestamp: expect.any(String), data: asAnnounced(settled) });
+    // The batch's callbackUrl is the batch's: its item video announces nothing.
+    expect(receiver.for(settled.items[0]!.videoId)).toEqual([]);
+  });
+
+  it('a cancelled batch: batch.cancelled, delivered although the run was cancelled', async () => {
+    const created = await stack.api
+      .post('/api/batches')
+      .send({
+        // As the cancelled video above: a render far longer than the cancel.
+        items: [{ topic: 'the history of sundials', llm: { targetSeconds: 90 }, render: { fps: 60, background: { video: writeSlowBackground(stack.config.mediaDir, 'batch.mp4') } } }],
+        callbackUrl: `${receiver.url}/hooks/batch-cancel`,
+      })
+      .expect(202);
+    const id = (created.body as { id: string }).id;
+    const path = `/api/batches/${id}`;
+    const running = await until(path, () => statusAt<BatchStatusView>(path), (b) => b.running === 1);
+    await waitForVideo(stack.api, running.items[0]!.videoId, (s) => s.stage === 'render');
+    await stack.api.delete(path).expect(202);
+    expect((await terminal<BatchStatusView>(path)).status).toBe('cancelled');
+    const settled = await settledAt<BatchStatusView>(path);
+    expect(settled.webhook).toMatchObject({ status: 'delivered', attempts: 1 });
+    expect(receiver.for(id).map((d) => d.event)).toEqual([{ type: 'batch.cancelled', timestamp: expect.any(String), data: asAnnounced(settled) }]);
+    expect(settled).toMatchObject({ status: 'cancelled', cancelled: 1 });
+  });
+
+  it('a transcription answered 500 then 200: transcription.completed delivered once more with the same webhook-id, its data the status', async () => {
+    const video = await stack.api.post('/api/videos').send({ script: 'Transcriptions say when they are done.', render: { height: 240 } }).expect(202);
+    const videoId = (video.body as { id: string }).id;
+    expect((await waitForVideo(stack.api, videoId)).status).toBe('completed');
+    receiver.answers = [(res) => res.writeHead(500).end('oops')];
+    const created = await stack.api
+      .post('/api/transcriptions')
+      .send({ source: { video: videoId }, formats: ['srt', 'txt'], callbackUrl: `${receiver.url}/hooks/transcription` })
+      .expect(202);
+    const id = (created.body as { id: string }).id;
+    const path = `/api/transcriptions/${id}`;
+    expect((await terminal<TranscriptionStatusView>(path)).status).toBe('completed');
+    const settled = await settledAt<TranscriptionStatusView>(path);
+    expect(settled.webhook).toEqual({ status: 'delivered', attempts: 2, deliveredAt: expect.any(String) });
+
+    const got = retriedOnce(id);
+    expect(got[0]!.event).toEqual({ type: 'transcription.completed', timestamp: expect.any(String), data: asAnnounced(settled) });
+    expect(settled.result!.files).toEqual({ srt: `${path}/subtitles.srt`, txt: `${path}/subtitles.txt` });
   });
 
   it('POST /api/webhooks/test sends one signed ping; bad URLs are refused naming the field', async () => {

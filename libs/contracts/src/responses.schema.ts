@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { TranscriptionStatusView } from './transcription-status';
-import { BatchRequestSchema, type BatchStatusView } from './batch';
+import { BatchRequestSchema } from './batch';
+import type { BatchStatusView } from './batch-progress';
 import type { ScheduleView } from './schedule';
 import type { VideoStatusView } from './video-status';
 
@@ -136,6 +137,7 @@ export const TranscriptionStatusSchema = z.strictObject({
     })
     .optional(),
   error: z.strictObject({ type: z.string(), message: z.string(), stage: TranscriptionStageSchema.optional() }).optional(),
+  webhook: WebhookStateSchema.optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -234,6 +236,7 @@ export const BatchStatusSchema = z.strictObject({
   items: z.array(z.strictObject({ index: z.number().int(), videoId: z.string(), status: RunStatusSchema, error: VideoErrorSchema.optional() })),
   offset: z.number().int(),
   limit: z.number().int(),
+  webhook: WebhookStateSchema.optional(),
   createdAt: z.string().optional(),
   updatedAt: z.string().optional(),
 });

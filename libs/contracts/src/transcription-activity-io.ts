@@ -1,7 +1,7 @@
 import type { StageCacheOptions } from './activity-io';
 import type { CaptionOptions } from './video-request.schema';
-import type { BurnInOptions, SttProviderOptions, TranscriptFormat } from './transcription-request.schema';
-import type { TranscriptionFiles } from './transcription-status';
+import type { BurnInOptions, SttProviderOptions } from './transcription-request.schema';
+import type { TranscriptFormat, TranscriptionFiles } from './transcription-status';
 import type { TranscriptionInputMedia } from './transcription-workflow-api';
 
 // Inputs and outputs of the transcription activities. Paths are relative to DATA_DIR (the artifact store), so that

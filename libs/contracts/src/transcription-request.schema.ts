@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CallbackUrlSchema, HttpUrlSchema } from './callback-url.schema';
 import { CacheOptionsSchema, RenderOptionsSchema } from './video-request.schema';
+import { TRANSCRIPT_FORMATS } from './transcription-status';
 
 /** BCP-47-like language tag ("en", "en-GB"), as video requests take it. */
 const LANGUAGE_TAG = /^[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8}){0,3}$/;
@@ -9,9 +10,6 @@ const STORED_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 const VIDEO_ID = /^vid-[A-Za-z0-9._:-]{1,220}$/;
 /** Provider model names go into an HTTP body only, but keep them printable and bounded. */
 const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9_.:/@+-]{0,199}$/;
-
-export const TRANSCRIPT_FORMATS = ['srt', 'vtt', 'json', 'txt'] as const;
-export type TranscriptFormat = (typeof TRANSCRIPT_FORMATS)[number];
 
 export const STT_PROVIDERS = ['offline', 'openai'] as const;
 export type SttProviderName = (typeof STT_PROVIDERS)[number];

@@ -1,8 +1,13 @@
 import type { RunStatus } from './video-status';
-import type { SttProviderName, TranscriptFormat } from './transcription-request.schema';
+import type { SttProviderName } from './transcription-request.schema';
+import type { RunTimes } from './video-status-view';
+import type { WebhookState } from './webhook';
 
 // The transcription's status: what the workflow's query answers and what GET /api/transcriptions/:id shows.
 // Free of zod at run time (the workflow bundle imports it through `@vidflow/contracts/workflow`).
+
+export const TRANSCRIPT_FORMATS = ['srt', 'vtt', 'json', 'txt'] as const;
+export type TranscriptFormat = (typeof TRANSCRIPT_FORMATS)[number];
 
 export type TranscriptionStage = 'probe' | 'extract' | 'split' | 'transcribe' | 'merge' | 'burn' | 'done';
 export const TRANSCRIPTION_STAGES: readonly TranscriptionStage[] = ['probe', 'extract', 'split', 'transcribe', 'merge', 'burn', 'done'];
@@ -42,6 +47,8 @@ export interface TranscriptionProgress {
   /** Set once the probe has measured the source. */
   durationSeconds?: number;
   result?: TranscriptionResult;
+  /** Set once the run has started its webhook's delivery (a request with callbackUrl); the API reads its state. */
+  webhook?: WebhookState;
 }
 
 /** The public status object of `GET /api/transcriptions/:id`. */
@@ -53,8 +60,46 @@ export interface TranscriptionStatusView {
   chunks: TranscriptionChunks;
   result?: TranscriptionResult;
   error?: TranscriptionError;
+  /** The completion webhook's delivery, for a request with callbackUrl. */
+  webhook?: WebhookState;
   createdAt: string;
   updatedAt: string;
+}
+
+/** Where `GET /api/transcriptions/:id` is served. */
+export function transcriptionSelfUrl(id: string): string {
+  return `/api/transcriptions/${id}`;
+}
+
+/**
+ * The public status object of a transcription: what `GET /api/transcriptions/:id` answers (the API passes its
+ * describe of the run) and a transcription webhook's `data` (the workflow passes its own start time and now).
+ * The workflow's state holds paths in the artifact store; the status shows the routes that serve them.
+ */
+export function transcriptionStatusView(p: { id: string; status: RunStatus; progress?: TranscriptionProgress; error?: TranscriptionError; desc: RunTimes }): TranscriptionStatusView {
+  const progress = p.progress ?? { stage: 'probe', progress: 0, chunks: { done: 0, total: 0, cacheHits: 0 } };
+  const done = p.status === 'completed';
+  const updated = p.desc.closeTime ?? p.desc.lastActivityTime ?? p.desc.startTime;
+  return {
+    id: p.id,
+    status: p.status,
+    stage: done ? 'done' : progress.stage,
+    progress: done ? 1 : progress.progress,
+    chunks: progress.chunks,
+    ...(progress.result ? { result: { ...progress.result, files: transcriptionFileUrls(p.id, progress.result.files) } } : {}),
+    ...(p.error ? { error: p.error } : {}),
+    ...(progress.webhook ? { webhook: progress.webhook } : {}),
+    createdAt: p.desc.startTime.toISOString(),
+    updatedAt: updated.toISOString(),
+  };
+}
+
+function transcriptionFileUrls(id: string, files: TranscriptionFiles): TranscriptionFiles {
+  const self = transcriptionSelfUrl(id);
+  const urls: TranscriptionFiles = {};
+  for (const format of TRANSCRIPT_FORMATS) if (files[format]) urls[format] = `${self}/subtitles.${format}`;
+  if (files.video) urls.video = `${self}/file`;
+  return urls;
 }
 
 /** Weights of the stages in the overall progress figure (transcription dominates; burn-in only when asked). */

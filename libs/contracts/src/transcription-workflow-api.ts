@@ -29,6 +29,8 @@ export interface TranscriptionWorkflowInput {
   renderTaskQueue: string;
   /** How many chunks of this transcription are transcribed at once (the worker's tuner bounds the machine). */
   chunkParallelism: number;
+  /** How long the completion webhook (request.callbackUrl) is retried: WEBHOOK_RETRY_HOURS; 24 when absent. */
+  webhookRetryHours?: number;
 }
 
 /**
@@ -52,6 +54,8 @@ export interface TranscriptionRunSettings {
   sttTaskQueue: string;
   renderTaskQueue: string;
   chunkParallelism: number;
+  /** How long completion webhooks are retried (WEBHOOK_RETRY_HOURS). */
+  webhookRetryHours?: number;
 }
 
 /** The one builder of a transcription workflow's input (the API uses it; so do the tests). */
@@ -69,5 +73,6 @@ export function transcriptionWorkflowInput(options: {
     sttTaskQueue: run.sttTaskQueue,
     renderTaskQueue: run.renderTaskQueue,
     chunkParallelism: run.chunkParallelism,
+    ...(request.callbackUrl && run.webhookRetryHours !== undefined ? { webhookRetryHours: run.webhookRetryHours } : {}),
   };
 }

@@ -1,6 +1,16 @@
 import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
-import { batchItemVideoId, batchStatusQuery, type BatchProgress, type BatchWorkflowInput, type WriteScriptInput } from '@vidflow/contracts';
+import {
+  batchItemVideoId,
+  batchStatusQuery,
+  type BatchProgress,
+  type BatchStatusView,
+  type BatchWorkflowInput,
+  type WebhookAttemptInput,
+  webhookWorkflowId,
+  type WriteScriptInput,
+} from '@vidflow/contracts';
 import { randomUUID } from 'node:crypto';
+import { deliveryInput } from './testing/delivery-input';
 import { cachedProgress, heartbeatUntilCancelled } from './testing/fake-activities';
 import { type FakeStack, withFakeWorkers } from './testing/fake-workers';
 import { maxOverlap } from './testing/max-overlap';
@@ -128,10 +138,17 @@ describe('batchWorkflow', () => {
       // items pass a limit of 60 at least twice however busy the machine is.
       const total = 40;
       const historyLimit = 60;
-      const handle = await start(stack, input(stack, Array.from({ length: total }, (_, i) => `cheap ${i}`), { maxConcurrent: 4, historyLimit }));
+      const callbackUrl = 'https://hooks.example.com/batches';
+      const handle = await start(stack, input(stack, Array.from({ length: total }, (_, i) => `cheap ${i}`), { maxConcurrent: 4, historyLimit, callbackUrl }));
       const result = await handle.result();
       expect(result).toMatchObject({ status: 'completed', items: 'c'.repeat(total), errors: {} });
       expect(result.runs).toBeGreaterThanOrEqual(2);
+      // One webhook, from the last run, with the times GET /api/batches/:id shows (the latest run's describe).
+      const last = await handle.describe();
+      expect(await deliveryInput(stack.client, handle.workflowId)).toMatchObject({
+        messageId: `msg_${handle.workflowId}_${last.runId}`,
+        event: { type: 'batch.completed', data: { completed: total, createdAt: last.startTime.toISOString() } },
+      });
       // The first run ended by continuing as new, and no run's history grew far past the limit (it stops
       // starting items at the limit and waits for the running ones, a few events each).
       const first = await stack.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).describe();
@@ -140,6 +157,100 @@ describe('batchWorkflow', () => {
       expect(first.historyLength).toBeLessThan(historyLimit + 4 * 12);
       // Every item ran exactly once, across the runs.
       expect(Array.from({ length: total }, (_, i) => spans.has(batchItemVideoId(handle.workflowId, i)))).toEqual(Array(total).fill(true));
+    });
+  });
+
+  describe('the completion webhook (request.callbackUrl)', () => {
+    const callbackUrl = 'https://hooks.example.com/batches';
+    /** The fake receiver's deliveries, and the delivery workflow of `batchId` followed to its end. */
+    const sent: WebhookAttemptInput[] = [];
+    const receiving = {
+      ...behaviour,
+      deliverWebhook: async (i: WebhookAttemptInput) => {
+        sent.push(i);
+        return { outcome: 'delivered' as const, status: 200 };
+      },
+    };
+    const delivered = (stack: FakeStack, batchId: string) => stack.client.workflow.getHandle(webhookWorkflowId(batchId)).result();
+    const eventsOf = (batchId: string) => sent.filter((s) => (s.event.data as BatchStatusView).id === batchId);
+
+    it('a completed batch starts one delivery of batch.completed, its data the status the API shows; the state says pending', async () => {
+      await withFakeWorkers(receiving, async (stack) => {
+        const handle = await start(stack, input(stack, ['a', 'b'], { callbackUrl }));
+        const result = await handle.result();
+        expect(result).toMatchObject({ status: 'completed', items: 'cc', webhook: { status: 'pending', attempts: 0 } });
+        expect(await delivered(stack, handle.workflowId)).toEqual({ status: 'delivered', attempts: 1, deliveredAt: expect.any(String) });
+        const runId = (await handle.describe()).runId;
+        expect(eventsOf(handle.workflowId)).toEqual([
+          {
+            messageId: `msg_${handle.workflowId}_${runId}`,
+            url: callbackUrl,
+            attempt: 1,
+            event: {
+              type: 'batch.completed',
+              timestamp: expect.any(String),
+              data: {
+                id: handle.workflowId,
+                status: 'completed',
+                total: 2,
+                completed: 2,
+                failed: 0,
+                cancelled: 0,
+                running: 0,
+                queued: 0,
+                cacheHits: 0,
+                items: [0, 1].map((index) => ({ index, videoId: batchItemVideoId(handle.workflowId, index), status: 'completed' })),
+                offset: 0,
+                limit: 100,
+                createdAt: expect.any(String),
+                updatedAt: expect.any(String),
+              },
+            },
+          },
+        ]);
+        // The items' own callbackUrl is theirs: the batch's is not passed down to its videos.
+        expect(sent.filter((s) => (s.event.data as { id: string }).id.startsWith('vid-'))).toEqual([]);
+      });
+    });
+
+    it('a batch failed by stopOnError announces batch.failed, one cancelled while running batch.cancelled', async () => {
+      await withFakeWorkers(receiving, async (stack) => {
+        const failed = await start(stack, input(stack, ['fail 0', 'slow 1'], { callbackUrl, stopOnError: true }));
+        await expect(failed.result()).rejects.toThrow(WorkflowFailedError);
+        await delivered(stack, failed.workflowId);
+        expect(eventsOf(failed.workflowId).map((s) => s.event)).toEqual([
+          expect.objectContaining({ type: 'batch.failed', data: expect.objectContaining({ status: 'failed', failed: 1, cancelled: 1 }) }),
+        ]);
+
+        const cancelled = await start(stack, input(stack, ['slow 0', 'slow 1', 'slow 2'], { callbackUrl, maxConcurrent: 2 }));
+        for (let i = 0; i < 300 && (await cancelled.query(batchStatusQuery)).items !== 'rrq'; i++) await new Promise((r) => setTimeout(r, 100));
+        await cancelled.cancel();
+        await expect(cancelled.result()).rejects.toThrow(WorkflowFailedError);
+        expect(await cancelled.query(batchStatusQuery)).toMatchObject({ status: 'cancelled', webhook: { status: 'pending', attempts: 0 } });
+        expect(await delivered(stack, cancelled.workflowId)).toMatchObject({ status: 'delivered', attempts: 1 });
+        expect(eventsOf(cancelled.workflowId).map((s) => s.event)).toEqual([
+          expect.objectContaining({ type: 'batch.cancelled', data: expect.objectContaining({ status: 'cancelled', cancelled: 3 }) }),
+        ]);
+
+        // Cancelled once its last item has started (no item waits in the window): it still ends cancelled.
+        const started = await start(stack, input(stack, ['slow 0'], { callbackUrl }));
+        for (let i = 0; i < 300 && (await started.query(batchStatusQuery)).items !== 'r'; i++) await new Promise((r) => setTimeout(r, 100));
+        await started.cancel();
+        await expect(started.result()).rejects.toThrow(WorkflowFailedError);
+        expect((await started.describe()).status.name).toBe('CANCELLED');
+        await delivered(stack, started.workflowId);
+        expect(eventsOf(started.workflowId).map((s) => s.event)).toEqual([
+          expect.objectContaining({ type: 'batch.cancelled', data: expect.objectContaining({ status: 'cancelled', cancelled: 1 }) }),
+        ]);
+      });
+    });
+
+    it('without callbackUrl no delivery workflow is started', async () => {
+      await withFakeWorkers(receiving, async (stack) => {
+        const handle = await start(stack, input(stack, ['a']));
+        expect(await handle.result()).not.toHaveProperty('webhook');
+        await expect(stack.client.workflow.getHandle(webhookWorkflowId(handle.workflowId)).describe()).rejects.toThrow(/not found/i);
+      });
     });
   });
 });

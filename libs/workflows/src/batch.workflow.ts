@@ -1,11 +1,13 @@
 import {
   ApplicationFailure,
   CancellationScope,
+  CancelledFailure,
   ChildWorkflowCancellationType,
   condition,
   continueAsNew,
   isCancellation,
   ParentClosePolicy,
+  patched,
   setHandler,
   startChild,
   TerminatedFailure,
@@ -14,8 +16,10 @@ import {
 } from '@temporalio/workflow';
 import type { BatchRequest, Stage, VideoError, VideoRequest } from '@vidflow/contracts';
 import {
+  BATCH_PAGE_DEFAULT,
   batchItemVideoId,
   batchStatusQuery,
+  batchView,
   ITEM_STATE,
   SEARCH_ATTRIBUTES,
   type BatchProgress,
@@ -23,12 +27,15 @@ import {
   type VideoProgress,
   videoWorkflowInput,
 } from '@vidflow/contracts/workflow';
+import { announceCompletion } from './announce-completion';
 import { rootCause } from './root-cause';
 import { videoWorkflow } from './video.workflow';
 
 /** Well under Temporal's 51,200-event limit; each item costs about a dozen events in this run. */
 const DEFAULT_HISTORY_LIMIT = 10_000;
 const MAX_ERROR_LENGTH = 300;
+/** A batch cancelled after its last item started ends cancelled (it completed before this patch). */
+const CANCEL_AFTER_ALL_STARTED_PATCH = 'batch-cancelled-after-all-started';
 
 /**
  * A batch: one child video workflow per item, at most `maxConcurrent` at once, started in submission
@@ -44,7 +51,23 @@ export async function batchWorkflow(input: BatchWorkflowInput): Promise<BatchPro
   const state: BatchProgress = input.carry
     ? { ...input.carry, status: 'running' }
     : { batchId, status: 'running', items: ITEM_STATE.queued.repeat(total), errors: {}, cacheHits: 0, runs: 0 };
+  // A retry carries a finished run's state: its delivery was that run's; this run announces its own.
+  delete state.webhook;
   setHandler(batchStatusQuery, () => state);
+
+  /** The terminal status, then its completion webhook (see announceCompletion); not at each run of a chain. */
+  const end = async (status: 'completed' | 'failed' | 'cancelled') => {
+    state.status = status;
+    const webhook = await announceCompletion({
+      subjectId: batchId,
+      callbackUrl: request.callbackUrl,
+      type: `batch.${status}`,
+      retryHours: input.video.webhookRetryHours,
+      // The status GET /api/batches/:id answers without ?offset=&limit= (the first page of items).
+      data: (desc) => batchView(state, BATCH_PAGE_DEFAULT, desc),
+    });
+    if (webhook) state.webhook = webhook;
+  };
 
   const items = state.items.split('');
   const sync = () => (state.items = items.join(''));
@@ -120,16 +143,24 @@ export async function batchWorkflow(input: BatchWorkflowInput): Promise<BatchPro
       await CancellationScope.nonCancellable(() => Promise.all(inFlight));
       markQueued(items, ITEM_STATE.cancelled);
       sync();
-      state.status = 'cancelled';
+      await end('cancelled');
       throw err;
     }
   }
   await Promise.all(inFlight);
+  // Cancelled once every item had started, no wait of the window saw the cancel: the running items did (each reads
+  // cancelled) and the run went on to complete. It ends cancelled now; closed runs that completed replay unchanged.
+  if (!stopping && CancellationScope.current().consideredCancelled && patched(CANCEL_AFTER_ALL_STARTED_PATCH)) {
+    markQueued(items, ITEM_STATE.cancelled);
+    sync();
+    await end('cancelled');
+    throw new CancelledFailure('the batch was cancelled');
+  }
 
   if (stopping) {
     markQueued(items, ITEM_STATE.cancelled);
     sync();
-    state.status = 'failed';
+    await end('failed');
     throw ApplicationFailure.create({
       type: 'BatchFailed',
       message: `item failed and stopOnError is set: ${firstErrorMessage(state)}`,
@@ -140,7 +171,7 @@ export async function batchWorkflow(input: BatchWorkflowInput): Promise<BatchPro
     // History is full but items remain: start a fresh run with the state so far (no child is running).
     await continueAsNew<typeof batchWorkflow>({ ...input, carry: { ...state, runs: state.runs + 1 } });
   }
-  state.status = 'completed';
+  await end('completed');
   return state;
 }
 

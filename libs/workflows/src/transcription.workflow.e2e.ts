@@ -5,8 +5,12 @@ import {
   transcriptionStatusQuery,
   type TranscribeChunkInput,
   type TranscriptionProgress,
+  type TranscriptionStatusView,
   type TranscriptionWorkflowInput,
+  type WebhookAttemptInput,
+  webhookWorkflowId,
 } from '@vidflow/contracts';
+import { deliveryInput } from './testing/delivery-input';
 import { fakeActivities, heartbeatUntilCancelled } from './testing/fake-activities';
 import { type FakeStack, withFakeWorkers } from './testing/fake-workers';
 
@@ -205,5 +209,89 @@ describe('transcriptionWorkflow', () => {
         expect(stack.log).not.toContain('start writeTranscript');
       },
     );
+  });
+
+  describe('the completion webhook (request.callbackUrl)', () => {
+    const callbackUrl = 'https://hooks.example.com/transcriptions';
+    const sent: WebhookAttemptInput[] = [];
+    const deliverWebhook = async (i: WebhookAttemptInput) => {
+      sent.push(i);
+      return { outcome: 'delivered' as const, status: 200 };
+    };
+    const delivered = (stack: FakeStack, id: string) => stack.client.workflow.getHandle(webhookWorkflowId(id)).result();
+    const eventsOf = (id: string) => sent.filter((s) => (s.event.data as TranscriptionStatusView).id === id).map((s) => s.event);
+
+    it('a completed transcription starts one delivery of transcription.completed, its data the status with file URLs', async () => {
+      await withFakeWorkers({ deliverWebhook }, async (stack) => {
+        const input = stack.transcriptionInput({ source: { upload: 'abc' }, formats: ['srt', 'txt'], callbackUrl }, { webhookRetryHours: 1 });
+        const handle = await start(stack, input);
+        const value = await handle.result();
+        expect(value.webhook).toEqual({ status: 'pending', attempts: 0 });
+        // After the work files are removed: the webhook says the transcription is done, nothing else runs after it.
+        expect(starts(stack).at(-1)).toBe('start cleanupTranscription outputs=false');
+        expect(await delivered(stack, input.transcriptionId)).toEqual({ status: 'delivered', attempts: 1, deliveredAt: expect.any(String) });
+        const desc = await handle.describe();
+        expect(await deliveryInput(stack.client, input.transcriptionId)).toMatchObject({
+          messageId: `msg_${input.transcriptionId}_${desc.runId}`,
+          retryHours: 1,
+          event: { data: { createdAt: desc.startTime.toISOString() } },
+        });
+        const self = `/api/transcriptions/${input.transcriptionId}`;
+        expect(eventsOf(input.transcriptionId)).toEqual([
+          {
+            type: 'transcription.completed',
+            timestamp: expect.any(String),
+            data: {
+              id: input.transcriptionId,
+              status: 'completed',
+              stage: 'done',
+              progress: 1,
+              chunks: { done: 4, total: 4, cacheHits: 0 },
+              result: { language: 'en', durationSeconds: 95, engine: 'fake offline', files: { srt: `${self}/subtitles.srt`, txt: `${self}/subtitles.txt` } },
+              createdAt: expect.any(String),
+              updatedAt: expect.any(String),
+            },
+          },
+        ]);
+      });
+    });
+
+    it('a failed transcription announces transcription.failed with the error and its stage; a cancelled one transcription.cancelled', async () => {
+      let running!: () => void;
+      const started = new Promise<void>((r) => (running = r));
+      await withFakeWorkers(
+        {
+          deliverWebhook,
+          transcribeChunk: async (i: TranscribeChunkInput) => {
+            if (i.language === 'en-GB') throw ApplicationFailure.nonRetryable('the recogniser crashed', 'ProviderError');
+            running();
+            await heartbeatUntilCancelled(60_000);
+            throw new Error('chunk was not cancelled within a minute');
+          },
+        },
+        async (stack) => {
+          const failing = stack.transcriptionInput({ source: { upload: 'a' }, language: 'en-GB', callbackUrl });
+          await failureOf((await start(stack, failing)).result());
+          await delivered(stack, failing.transcriptionId);
+          expect(eventsOf(failing.transcriptionId)).toEqual([
+            expect.objectContaining({
+              type: 'transcription.failed',
+              data: expect.objectContaining({ status: 'failed', stage: 'transcribe', error: { type: 'ProviderError', message: 'the recogniser crashed', stage: 'transcribe' } }),
+            }),
+          ]);
+
+          const cancelling = stack.transcriptionInput({ source: { upload: 'b' }, callbackUrl });
+          const handle = await start(stack, cancelling);
+          await started;
+          await handle.cancel();
+          await expect(handle.result()).rejects.toThrow(WorkflowFailedError);
+          expect((await handle.describe()).status.name).toBe('CANCELLED');
+          expect(await delivered(stack, cancelling.transcriptionId)).toMatchObject({ status: 'delivered', attempts: 1 });
+          expect(eventsOf(cancelling.transcriptionId)).toEqual([
+            expect.objectContaining({ type: 'transcription.cancelled', data: expect.objectContaining({ status: 'cancelled', stage: 'transcribe' }) }),
+          ]);
+        },
+      );
+    });
   });
 });

@@ -14,6 +14,8 @@ import {
   SEARCH_ATTRIBUTES,
   transcriptionProgress,
   transcriptionStatusQuery,
+  transcriptionStatusView,
+  type TranscriptionError,
   type TranscribedChunk,
   type TranscriptionChunkPlan,
   type TranscriptionFailureDetails,
@@ -21,6 +23,7 @@ import {
   type TranscriptionStage,
   type TranscriptionWorkflowInput,
 } from '@vidflow/contracts/workflow';
+import { announceCompletion } from './announce-completion';
 import { describeRootCause } from './root-cause';
 
 const retry: RetryPolicy = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m', maximumAttempts: 6 };
@@ -48,6 +51,17 @@ export async function transcriptionWorkflow(input: TranscriptionWorkflowInput): 
   const enter = (stage: TranscriptionStage) => {
     state.stage = stage;
     upsertSearchAttributes([{ key: SEARCH_ATTRIBUTES.stage, value: stage }]);
+  };
+  /** The completion webhook, once the terminal status is known (see announceCompletion). */
+  const announce = async (status: 'completed' | 'failed' | 'cancelled', error?: TranscriptionError) => {
+    const webhook = await announceCompletion({
+      subjectId: transcriptionId,
+      callbackUrl: request.callbackUrl,
+      type: `transcription.${status}`,
+      retryHours: input.webhookRetryHours,
+      data: (desc) => transcriptionStatusView({ id: transcriptionId, status, progress: snapshot(), ...(error ? { error } : {}), desc }),
+    });
+    if (webhook) state.webhook = webhook;
   };
 
   try {
@@ -119,12 +133,18 @@ export async function transcriptionWorkflow(input: TranscriptionWorkflowInput): 
     state.result = { language: request.language, durationSeconds: audio.durationSeconds, engine, files };
     enter('done');
     await stt.cleanupTranscription({ transcriptionId, outputs: false });
+    await announce('completed');
     return snapshot();
   } catch (err) {
     // Nothing half-made stays behind: the cleanup runs even though the workflow's scope is cancelled.
     await CancellationScope.nonCancellable(() => stt.cleanupTranscription({ transcriptionId, outputs: true }));
-    if (isCancellation(err)) throw err;
+    if (isCancellation(err)) {
+      await announce('cancelled');
+      throw err;
+    }
     const cause = describeRootCause(err);
+    // The error the API shows for the failed run (from this failure), and so the webhook's.
+    await announce('failed', { type: cause.type ?? 'Error', message: cause.message, stage: state.stage });
     const details: TranscriptionFailureDetails = { stage: state.stage, progress: snapshot() };
     throw ApplicationFailure.create({
       type: cause.type ?? 'Error',

@@ -4,12 +4,7 @@ import {
   type RetryPolicy,
   CancellationScope,
   isCancellation,
-  log,
-  ParentClosePolicy,
-  patched,
   proxyActivities,
-  startChild,
-  WorkflowIdReusePolicy,
   proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
@@ -26,14 +21,12 @@ import {
   type Stage,
   toStatusView,
   type VideoError,
-  WEBHOOK_WORKFLOW,
-  type WebhookDeliveryInput,
-  webhookWorkflowId,
   videoStatusQuery,
   type VideoProgress,
   type VideoWorkflowInput,
   type WordTimeSource,
 } from '@vidflow/contracts/workflow';
+import { announceCompletion } from './announce-completion';
 import { mapLimit } from './map-limit';
 import { describeRootCause } from './root-cause';
 
@@ -76,42 +69,24 @@ export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoPro
   const cache = { mode: request.cache.mode, ttlSeconds: request.cache.ttlSeconds };
   let madeFiles = false;
 
-  /**
-   * The completion webhook, once the terminal status is known: a delivery workflow started as an abandoned child,
-   * so this run closes (and the video reads terminal) at once while the delivery retries for hours if it must.
-   * Only requests with callbackUrl call patched(): runs from before webhooks replay without the marker.
-   */
+  /** The completion webhook, once the terminal status is known (see announceCompletion). */
   const announce = async (status: 'completed' | 'failed' | 'cancelled', error?: VideoError) => {
-    if (!request.callbackUrl || !patched('webhook-delivery')) return;
-    const progress = { ...state, progress: status === 'completed' ? 1 : overallProgress(state.stages) };
-    const at = new Date(now());
-    const data = toStatusView({
-      id: videoId,
-      status,
-      progress,
-      ...(error ? { error } : {}),
-      desc: { startTime: workflowInfo().runStartTime, closeTime: at },
-      fileUrl: `/api/videos/${videoId}/file`,
+    const webhook = await announceCompletion({
+      subjectId: videoId,
+      callbackUrl: request.callbackUrl,
+      type: `video.${status}`,
+      retryHours: input.webhookRetryHours,
+      data: (desc) =>
+        toStatusView({
+          id: videoId,
+          status,
+          progress: { ...state, progress: status === 'completed' ? 1 : overallProgress(state.stages) },
+          ...(error ? { error } : {}),
+          desc,
+          fileUrl: `/api/videos/${videoId}/file`,
+        }),
     });
-    const delivery: WebhookDeliveryInput = {
-      // The run id makes it one id per event: a reset's new run announces a new event.
-      messageId: `msg_${videoId}_${workflowInfo().runId}`,
-      url: request.callbackUrl,
-      event: { type: `video.${status}`, timestamp: at.toISOString(), data },
-      retryHours: input.webhookRetryHours ?? 24,
-    };
-    try {
-      await startChild(WEBHOOK_WORKFLOW, {
-        workflowId: webhookWorkflowId(videoId),
-        args: [delivery],
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-      });
-      state.webhook = { status: 'pending', attempts: 0 };
-    } catch (err) {
-      // Only when an earlier run's delivery under this id is still retrying (a reset): that one stays.
-      log.warn('webhook delivery not started', { videoId, error: (err as Error).message });
-    }
+    if (webhook) state.webhook = webhook;
   };
 
   try {
@@ -229,7 +204,7 @@ export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoPro
     const step = state.stages[failedStage as Exclude<Stage, 'done'>];
     if (step) step.status = isCancellation(err) ? 'cancelled' : 'failed';
     if (isCancellation(err)) {
-      await CancellationScope.nonCancellable(() => announce('cancelled'));
+      await announce('cancelled');
       throw err;
     }
     // Fail the workflow with the root cause's type and message and the stage it happened in, so that

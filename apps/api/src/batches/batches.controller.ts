@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Req, Res, UseInterceptors } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { BATCH_PAGE_DEFAULT } from '@vidflow/contracts';
 import { z } from 'zod';
 import { validate } from '../common/zod-validation';
 import { idempotencyScope } from '../common/api-key.middleware';
@@ -9,8 +10,8 @@ import { BatchesService } from './batches.service';
 
 /** `?offset=&limit=` of GET /api/batches/:id (the OpenAPI document's parameters come from it too). */
 export const BatchPageQuerySchema = z.strictObject({
-  offset: z.coerce.number().int().min(0).default(0),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  offset: z.coerce.number().int().min(0).default(BATCH_PAGE_DEFAULT.offset),
+  limit: z.coerce.number().int().min(1).max(1000).default(BATCH_PAGE_DEFAULT.limit),
 });
 
 /** HTTP <-> BatchesService. */

@@ -24,6 +24,7 @@ import { validate } from '../common/zod-validation';
 import { TemporalGateway, type RunInfo } from '../temporal/temporal-gateway';
 import { assertBatchId, idempotentId } from '../temporal/workflow-ids';
 import { CONFIG } from '../tokens';
+import { WebhooksService } from '../webhooks/webhooks.service';
 import { closedBatchProgress } from './closed-batch-progress';
 
 /** Validation stops collecting after this many bad items: a 10,000-item batch with one typo repeated is one story. */
@@ -46,6 +47,7 @@ export class BatchesService {
     @Inject(CONFIG) private readonly config: VidflowConfig,
     private readonly temporal: TemporalGateway,
     private readonly voices: VoicesService,
+    private readonly webhooks: WebhooksService,
   ) {}
 
   /** Validates every item merged over the defaults, so a bad item is a 400 now, not a failed video later. */
@@ -63,6 +65,8 @@ export class BatchesService {
       for (const d of requestPolicyIssues(parsed.data, available)) unsupported.push({ field: `items.${i}.${d.field}`, message: d.message });
     }
     if (issues.length) throw new ValidationFailedError(`invalid batch: ${summarizeIssues(issues.slice(0, 5))}`, issues);
+    const callback = batch.callbackUrl ? this.webhooks.callbackProblem(batch.callbackUrl) : undefined;
+    if (callback) unsupported.unshift({ field: 'callbackUrl', message: callback });
     if (unsupported.length) throw new UnprocessableError(summarizeIssues(unsupported.slice(0, 5)), unsupported);
     return batch;
   }
@@ -84,11 +88,9 @@ export class BatchesService {
 
   async get(id: string, page: { offset: number; limit: number }): Promise<BatchStatusView> {
     const { progress, desc } = await this.progress(id);
-    return {
-      ...batchView(progress, page),
-      createdAt: desc.startTime.toISOString(),
-      updatedAt: (desc.closeTime ?? new Date()).toISOString(),
-    };
+    const view = batchView(progress, page, desc);
+    // The run records only that it started the delivery; how it is going is the delivery workflow's.
+    return view.webhook ? { ...view, webhook: await this.webhooks.state(id, view.webhook) } : view;
   }
 
   async cancel(id: string): Promise<{ id: string; status: 'running' }> {

@@ -3,9 +3,10 @@ import type { VidflowConfig } from '@vidflow/config';
 import {
   parseMediaUrl,
   sttLanguageProblem,
-  TRANSCRIPT_FORMATS,
   TRANSCRIPTION_ID_PREFIX,
   TranscriptionRequestSchema,
+  transcriptionSelfUrl,
+  transcriptionStatusView,
   transcriptionWorkflowInput,
   type FieldIssue,
   type RunStatus,
@@ -26,12 +27,13 @@ import { checkIdempotencyKey, requestHash } from '../common/idempotency';
 import { decodeCursor, encodeCursor } from '../common/page-cursor';
 import { remember } from '../common/remember';
 import { validate } from '../common/zod-validation';
-import { TemporalGateway, type RunInfo } from '../temporal/temporal-gateway';
+import { TemporalGateway } from '../temporal/temporal-gateway';
 import { assertTranscriptionId, idempotentId } from '../temporal/workflow-ids';
 import { CONFIG } from '../tokens';
 import { UploadsService } from '../uploads/uploads.service';
 import { VideosService } from '../videos/videos.service';
 import { MediaService } from '../media/media.service';
+import { WebhooksService } from '../webhooks/webhooks.service';
 
 export type TranscriptionFile = TranscriptFormat | 'video';
 
@@ -74,6 +76,7 @@ export class TranscriptionsService {
     private readonly uploads: UploadsService,
     private readonly videos: VideosService,
     private readonly media: MediaService,
+    private readonly webhooks: WebhooksService,
   ) {}
 
   async create(body: unknown, idempotencyKey?: string, scope = ''): Promise<CreatedTranscription> {
@@ -87,6 +90,7 @@ export class TranscriptionsService {
       sttTaskQueue: this.config.taskQueues.stt,
       renderTaskQueue: this.config.taskQueues.render,
       chunkParallelism: this.config.stt.parallelism,
+      webhookRetryHours: this.config.webhooks.retryHours,
     };
     const id = key ? idempotentId('trn', scope, key) : `${TRANSCRIPTION_ID_PREFIX}${randomUUID()}`;
     const input = transcriptionWorkflowInput({ transcriptionId: id, request, media, run });
@@ -104,10 +108,8 @@ export class TranscriptionsService {
     if (request.provider.name === 'openai' && !this.config.stt.openai) {
       issues.push({ field: 'provider.name', message: '"openai" is not configured on this server (set STT_BASE_URL, STT_API_KEY or OPENAI_API_KEY); use "offline"' });
     }
-    if (request.callbackUrl) {
-      const problem = parseMediaUrl(request.callbackUrl, { allowPrivate: this.config.mediaDownload.allowPrivate }).problem;
-      if (problem) issues.push({ field: 'callbackUrl', message: problem });
-    }
+    const callback = request.callbackUrl ? this.webhooks.callbackProblem(request.callbackUrl) : undefined;
+    if (callback) issues.push({ field: 'callbackUrl', message: callback });
     return issues;
   }
 
@@ -135,7 +137,9 @@ export class TranscriptionsService {
   }
 
   async get(id: string): Promise<TranscriptionStatusView> {
-    return (await this.read(id)).view;
+    const { view } = await this.read(id);
+    // The run records only that it started the delivery; how it is going is the delivery workflow's.
+    return view.webhook ? { ...view, webhook: await this.webhooks.state(id, view.webhook) } : view;
   }
 
   /**
@@ -151,11 +155,11 @@ export class TranscriptionsService {
     if (known) return known;
     if (desc.status === 'RUNNING') {
       const progress = await this.temporal.queryTranscription(id);
-      return { view: toView({ id, status: desc.hasStartedActivity ? 'running' : 'queued', progress, desc }) };
+      return { view: transcriptionStatusView({ id, status: desc.hasStartedActivity ? 'running' : 'queued', progress, desc }) };
     }
     if (desc.status === 'COMPLETED') {
       const progress = await this.temporal.result<TranscriptionProgress>(id);
-      const read = { view: toView({ id, status: 'completed', progress, desc }), files: progress.result?.files ?? {} };
+      const read = { view: transcriptionStatusView({ id, status: 'completed', progress, desc }), files: progress.result?.files ?? {} };
       remember(this.completed, runKey, read);
       return read;
     }
@@ -164,9 +168,9 @@ export class TranscriptionsService {
     if (outcome.status === 'failed') {
       const details = (outcome.details ?? {}) as Partial<TranscriptionFailureDetails>;
       const error: TranscriptionError = { type: outcome.type, message: outcome.message, ...(details.stage ? { stage: details.stage } : {}) };
-      view = toView({ id, status: 'failed', progress: details.progress ?? (await this.temporal.queryTranscription(id)), error, desc });
+      view = transcriptionStatusView({ id, status: 'failed', progress: details.progress ?? (await this.temporal.queryTranscription(id)), error, desc });
     } else {
-      view = toView({ id, status: outcome.status === 'cancelled' ? 'cancelled' : 'completed', progress: await this.temporal.queryTranscription(id), desc });
+      view = transcriptionStatusView({ id, status: outcome.status === 'cancelled' ? 'cancelled' : 'completed', progress: await this.temporal.queryTranscription(id), desc });
     }
     remember(this.ended, runKey, view);
     return { view };
@@ -223,39 +227,11 @@ interface TranscriptionRead {
   files?: Partial<Record<TranscriptionFile, string>>;
 }
 
-/** The public form of a transcription's state. */
-function toView(p: { id: string; status: RunStatus; progress?: TranscriptionProgress; error?: TranscriptionError; desc: RunInfo }): TranscriptionStatusView {
-  const progress = p.progress ?? { stage: 'probe', progress: 0, chunks: { done: 0, total: 0, cacheHits: 0 } };
-  const done = p.status === 'completed';
-  const updated = p.desc.closeTime ?? p.desc.lastActivityTime ?? p.desc.startTime;
-  return {
-    id: p.id,
-    status: p.status,
-    stage: done ? 'done' : progress.stage,
-    progress: done ? 1 : progress.progress,
-    chunks: progress.chunks,
-    ...(progress.result ? { result: { ...progress.result, files: fileUrls(p.id, progress.result.files) } } : {}),
-    ...(p.error ? { error: p.error } : {}),
-    createdAt: p.desc.startTime.toISOString(),
-    updatedAt: updated.toISOString(),
-  };
-}
-
-/** The workflow answers paths in the artifact store; clients get the routes that serve them. */
-function fileUrls(id: string, files: Partial<Record<TranscriptionFile, string>>): Partial<Record<TranscriptionFile, string>> {
-  const urls: Partial<Record<TranscriptionFile, string>> = {};
-  for (const format of TRANSCRIPT_FORMATS) if (files[format]) urls[format] = `${links(id).self}/subtitles.${format}`;
-  if (files.video) urls.video = `${links(id).self}/file`;
-  return urls;
-}
-
 function unprocessable(field: string, message: string): ApiError {
   return new UnprocessableError(`${field}: ${message}`, [{ field, message }]);
 }
 
-
-
 export function links(id: string) {
-  const self = `/api/transcriptions/${id}`;
+  const self = transcriptionSelfUrl(id);
   return { self, events: `${self}/events` };
 }
