@@ -4,6 +4,7 @@ import {
   type RetryPolicy,
   CancellationScope,
   isCancellation,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
