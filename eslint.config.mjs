@@ -133,7 +133,8 @@ export default defineConfig(
 
   {
     name: 'vidflow/workflows-determinism',
-    files: ['libs/workflows/src/**/*.ts'],
+    // The tracing workflow interceptors (and the video-id helper they import) are bundled into the traced workflow bundle.
+    files: ['libs/workflows/src/**/*.ts', 'libs/tracing/src/workflow-interceptors.ts', 'libs/tracing/src/video-id.ts'],
     // The bundler script runs in plain Node at build time, not in the workflow sandbox; so do the workflow
     // tests, their fake workers (testing/) and the replay tests with their recorder (replay/).
     ignores: [

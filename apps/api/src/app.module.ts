@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import type { VidflowConfig } from '@vidflow/config';
+import type { Tracing } from '@vidflow/tracing';
 import { openCache } from '@vidflow/cache';
 import { BatchesController } from './batches/batches.controller';
 import { BatchesService } from './batches/batches.service';
@@ -33,14 +34,21 @@ import { WebhooksController } from './webhooks/webhooks.controller';
 import { WebhooksService } from './webhooks/webhooks.service';
 import { VoicesController } from './voices/voices.controller';
 import { VoicesService } from './voices/voices.service';
+import { TracingModule } from './tracing/tracing.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: VidflowConfig, options: { silent?: boolean } = {}): DynamicModule {
+  static forRoot(config: VidflowConfig, options: { silent?: boolean; tracing?: Tracing } = {}): DynamicModule {
     return {
       module: AppModule,
       global: true,
-      imports: [loggingModule(config, options.silent), TemporalModule, TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' }), MetricsModule],
+      imports: [
+        loggingModule(config, options.silent),
+        TemporalModule,
+        TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' }),
+        MetricsModule,
+        ...(options.tracing ? [TracingModule.forRoot(options.tracing)] : []),
+      ],
       controllers: [VideosController, BatchesController, SchedulesController, CacheController, HealthController, StudioConfigController, UploadsController, TranscriptionsController, SystemController, WebhooksController, MediaController, VoicesController],
       providers: [
         { provide: CONFIG, useValue: config },

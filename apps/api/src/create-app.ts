@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { VidflowConfig } from '@vidflow/config';
+import type { Tracing } from '@vidflow/tracing';
 import { mkdirSync } from 'node:fs';
 import { AppModule } from './app.module';
 import { setupOpenApi } from './openapi/openapi-document';
@@ -19,18 +20,24 @@ import { corsMiddleware } from './http/cors.middleware';
 import { StudioAssets } from './studio/studio-assets';
 import { studioDistDir } from './studio/studio-dir';
 import { studioStaticMiddleware } from './studio/studio-static.middleware';
+import { httpTracingMiddleware } from './tracing/http-tracing.middleware';
 
-/** Builds the HTTP app (used by main.ts and by the tests, which do not listen on a port). */
-export async function createApp(config: VidflowConfig, options: { logger?: false } = {}): Promise<NestExpressApplication> {
+/**
+ * Builds the HTTP app (used by main.ts and by the tests, which do not listen on a port). `tracing`: the OpenTelemetry
+ * SDK main.ts started (OTEL_EXPORTER_OTLP_ENDPOINT set); without it no request is traced.
+ */
+export async function createApp(config: VidflowConfig, options: { logger?: false; tracing?: Tracing } = {}): Promise<NestExpressApplication> {
   mkdirSync(config.dataDir, { recursive: true });
   const silent = options.logger === false;
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, { silent }), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, { silent, tracing: options.tracing }), {
     bodyParser: false,
     bufferLogs: !silent,
     ...(silent ? { logger: false } : {}),
   });
   if (!silent) app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  // Before everything: the server span covers the whole answer, and the request id below is its trace id.
+  if (options.tracing) app.use(httpTracingMiddleware());
   // First, so that answers given before routing (401, 413, 429) are counted and timed too.
   app.use(httpMetricsMiddleware(app.get(ApiMetrics)));
   app.use(requestIdMiddleware);

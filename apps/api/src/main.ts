@@ -1,12 +1,15 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { loadConfig } from '@vidflow/config';
+import { startTracing } from '@vidflow/tracing';
 import { createApp } from './create-app';
 
 async function main(): Promise<void> {
   process.title = 'vidflow-api';
   const config = loadConfig();
-  const app = await createApp(config);
+  // Before the app, so that its first request is traced; undefined (nothing started) unless an OTLP endpoint is set.
+  const tracing = await startTracing(config.tracing, 'vidflow-api');
+  const app = await createApp(config, { tracing });
   try {
     await app.listen(config.api.port, config.api.host);
   } catch (err) {

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadConfig } from '@vidflow/config';
+import { startTracing } from '@vidflow/tracing';
 import { mkdirSync } from 'node:fs';
 import { createWorkerLogger, installTemporalLogging, PinoNestLogger } from './logging';
 import { TemporalWorkerService } from './temporal-worker.service';
@@ -10,15 +11,19 @@ import { WorkerModule } from './worker.module';
 async function main(): Promise<void> {
   process.title = 'vidflow-worker';
   const config = loadConfig();
+  // Before anything else, so that every span has a provider; undefined (nothing started) unless an OTLP endpoint is set.
+  const tracing = await startTracing(config.tracing, 'vidflow-worker');
   mkdirSync(config.dataDir, { recursive: true });
   const logger = createWorkerLogger(config);
   installTemporalLogging(logger, { host: config.worker.http.host, port: config.worker.temporalMetricsPort });
   // An application context: dependency injection without an HTTP server.
-  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { logger: new PinoNestLogger(logger) });
+  const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config, { tracing }), { logger: new PinoNestLogger(logger) });
   try {
     await app.get(TemporalWorkerService).run();
   } finally {
     await app.close();
+    // The spans of the last activities and workflow tasks are still in the batch.
+    await tracing?.shutdown();
   }
 }
 

@@ -8,6 +8,7 @@ import {
   type ActivityDeps,
 } from '@vidflow/activities';
 import type { VidflowConfig } from '@vidflow/config';
+import { type Tracing, workerTracing } from '@vidflow/tracing';
 import { NativeConnection, ResourceBasedController, Worker } from '@temporalio/worker';
 import { cpuBoundSlots } from './cpu-bound-slots';
 import { existsSync } from 'node:fs';
@@ -16,7 +17,7 @@ import { activityMetricsInterceptors } from './activity-metrics.interceptor';
 import { ensureSearchAttributes } from './ensure-search-attributes';
 import { keepAliveHeartbeatInterceptors } from './keep-alive-heartbeat.interceptor';
 import { publishVoices } from './publish-voices';
-import { ACTIVITY_DEPS, CONFIG } from './tokens';
+import { ACTIVITY_DEPS, CONFIG, TRACING } from './tokens';
 import type { ReadinessReport } from './worker-http-server';
 import { WorkerMetrics } from './worker-metrics';
 
@@ -36,6 +37,7 @@ export class TemporalWorkerService implements OnApplicationShutdown {
     @Inject(CONFIG) private readonly config: VidflowConfig,
     @Inject(ACTIVITY_DEPS) private readonly deps: ActivityDeps,
     @Inject(WorkerMetrics) private readonly metrics: WorkerMetrics,
+    @Inject(TRACING) private readonly tracing: Tracing | undefined,
   ) {}
 
   async run(): Promise<void> {
@@ -56,9 +58,11 @@ export class TemporalWorkerService implements OnApplicationShutdown {
     });
     if (created) this.logger.log(`created the cache maintenance schedule (every ${this.config.cache.maintenanceIntervalSeconds}s)`);
 
-    // Activity durations, failures and cache hits are recorded around the activities, not inside them.
-    const interceptors = { activity: [activityMetricsInterceptors(this.metrics)] };
-    const common = { connection: this.connection, namespace: temporal.namespace, shutdownGraceTime: '10s', interceptors } as const;
+    // Activity durations, failures and cache hits are recorded around the activities, not inside them; with tracing
+    // on, each attempt's span is around all of it (nothing is added while tracing is off).
+    const tracing = workerTracing(this.tracing);
+    const interceptors = { activity: [...tracing.activityInterceptors, activityMetricsInterceptors(this.metrics)], workflowModules: tracing.workflowInterceptorModules };
+    const common = { connection: this.connection, namespace: temporal.namespace, shutdownGraceTime: '10s', interceptors, sinks: tracing.sinks } as const;
     // Speech and script activities do not heartbeat themselves; these heartbeats let Temporal retry an
     // attempt lost with its worker after the workflow's 30 s heartbeat timeout (the render heartbeats its progress).
     const keptAlive = { activity: [...interceptors.activity, keepAliveHeartbeatInterceptors()] };
@@ -66,7 +70,7 @@ export class TemporalWorkerService implements OnApplicationShutdown {
       ...common,
       interceptors: keptAlive,
       taskQueue: taskQueues.io,
-      ...workflowSource(),
+      ...workflowSource(tracing.traced),
       activities: createIoActivities(this.deps),
       maxConcurrentActivityTaskExecutions: worker.ioConcurrency,
       maxConcurrentWorkflowTaskExecutions: Math.min(worker.workflowConcurrency, 100),
@@ -169,9 +173,12 @@ export class TemporalWorkerService implements OnApplicationShutdown {
   }
 }
 
-/** The prebuilt bundle (made by `npm run build`) when present: no webpack run at every worker start. */
-function workflowSource(): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
-  const bundle = require.resolve('@vidflow/workflows/dist/workflow-bundle.js', { paths: [__dirname] });
+/**
+ * The prebuilt bundle (made by `npm run build`) when present: no webpack run at every worker start. With tracing on,
+ * the one with the tracing workflow interceptors built in (a bundle's interceptors are fixed when it is built).
+ */
+function workflowSource(traced: boolean): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
+  const bundle = require.resolve(`@vidflow/workflows/dist/workflow-bundle${traced ? '-traced' : ''}.js`, { paths: [__dirname] });
   if (existsSync(bundle)) return { workflowBundle: { codePath: bundle } };
   return { workflowsPath: require.resolve('@vidflow/workflows') };
 }

@@ -354,4 +354,34 @@ describe('loadConfig', () => {
       expect(configError({ ...s3Env, S3_ENDPOINT: '10.77.0.4:8333' }).message).toMatch(/^\s*S3_ENDPOINT: /m);
     });
   });
+
+  describe('tracing (OpenTelemetry)', () => {
+    it('is off unless an OTLP endpoint is set, and off again with OTEL_SDK_DISABLED', () => {
+      expect(loadConfig({}, cwd).tracing).toBeUndefined();
+      expect(loadConfig({ OTEL_SERVICE_NAME: 'edge-api' }, cwd).tracing).toBeUndefined();
+      expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318', OTEL_SDK_DISABLED: 'true' }, cwd).tracing).toBeUndefined();
+    });
+
+    it('posts to <endpoint>/v1/traces, or to the traces endpoint exactly as given', () => {
+      expect(loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318/' }, cwd).tracing).toEqual({ tracesUrl: 'http://jaeger:4318/v1/traces' });
+      const both = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'https://otel.example/ingest', OTEL_SERVICE_NAME: 'edge-api' };
+      expect(loadConfig(both, cwd).tracing).toEqual({ tracesUrl: 'https://otel.example/ingest', serviceName: 'edge-api' });
+    });
+
+    it('reads OTEL_EXPORTER_OTLP_HEADERS (percent-decoded) and keeps them out of serialisation', () => {
+      const c = loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318', OTEL_EXPORTER_OTLP_HEADERS: 'api-key=s3cr%3Dt, x-tenant = blue' }, cwd);
+      expect(c.tracing!.headers).toEqual({ 'api-key': 's3cr=t', 'x-tenant': 'blue' });
+      expect(JSON.stringify(c)).not.toContain('s3cr');
+      expect(inspect(c, { depth: 10 })).not.toContain('s3cr');
+    });
+
+    it('refuses what it cannot honour', () => {
+      const on = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://jaeger:4318' };
+      expect(configError({ OTEL_EXPORTER_OTLP_ENDPOINT: 'jaeger:4318' }).message).toMatch(/^\s*OTEL_EXPORTER_OTLP_ENDPOINT: must be an http\(s\) URL/m);
+      expect(configError({ ...on, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }).message).toMatch(/^\s*OTEL_EXPORTER_OTLP_PROTOCOL: only http\/json/m);
+      expect(configError({ ...on, OTEL_EXPORTER_OTLP_HEADERS: 'no-equals-sign' }).message).toMatch(/^\s*OTEL_EXPORTER_OTLP_HEADERS: /m);
+      expect(configError({ ...on, OTEL_EXPORTER_OTLP_HEADERS: 'k=%E0%A4%A' }).message).toMatch(/OTEL_EXPORTER_OTLP_HEADERS: the value of k/);
+      expect(loadConfig({ ...on, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' }, cwd).tracing).toBeDefined();
+    });
+  });
 });

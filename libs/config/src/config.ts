@@ -121,6 +121,16 @@ export const envSchema = z.object({
   S3_FORCE_PATH_STYLE: bool.default(true),
   S3_PRESIGNED_DOWNLOADS: bool.default(false),
   S3_PRESIGN_SECONDS: positiveInt.max(7 * 24 * 3600).default(300),
+  // OpenTelemetry's standard variables (traces only, OTLP over HTTP with JSON bodies): tracing is on when an endpoint is set.
+  OTEL_EXPORTER_OTLP_ENDPOINT: httpUrl('http://127.0.0.1:4318').optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: httpUrl('http://127.0.0.1:4318/v1/traces').optional(),
+  OTEL_EXPORTER_OTLP_HEADERS: z
+    .string()
+    .regex(/^\s*[^=,\s]+\s*=[^,]*(,\s*[^=,\s]+\s*=[^,]*)*$/, 'must be comma-separated key=value pairs (W3C baggage format)')
+    .optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.literal('http/json', { error: 'only http/json is supported (OTLP over HTTP with JSON bodies)' }).optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  OTEL_SDK_DISABLED: bool.default(false),
 });
 
 export const CONFIG_KEYS = Object.keys(envSchema.shape) as Array<keyof typeof envSchema.shape>;
@@ -238,6 +248,17 @@ export interface VidflowConfig {
   stt: SttConfig;
   /** Where finished videos, cache files and uploads live: DATA_DIR (local) or an S3-compatible bucket. */
   artifacts: ArtifactsConfig;
+  /** OpenTelemetry traces; undefined (tracing off: no SDK, no interceptors) unless an OTLP endpoint is set. */
+  tracing?: TracingConfig;
+}
+
+export interface TracingConfig {
+  /** Where spans are POSTed: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT as given, else OTEL_EXPORTER_OTLP_ENDPOINT + `/v1/traces`. */
+  tracesUrl: string;
+  /** OTEL_SERVICE_NAME; undefined: each app's own name (vidflow-api, vidflow-worker). */
+  serviceName?: string;
+  /** OTEL_EXPORTER_OTLP_HEADERS (a collector's API key, say). Secret-bearing: non-enumerable, never logged. */
+  readonly headers: Record<string, string>;
 }
 
 export type ArtifactsConfig = { kind: 'local' } | { kind: 's3'; s3: S3Config };
@@ -409,7 +430,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     },
     stt: { parallelism: e.STT_PARALLELISM, pocketsphinxPath: e.POCKETSPHINX_PATH, openai: sttOpenAiConfig(e) },
     artifacts: artifactsConfig(e),
+    tracing: tracingConfig(e),
   };
+}
+
+function tracingConfig(e: z.output<typeof envSchema>): TracingConfig | undefined {
+  if (e.OTEL_SDK_DISABLED) return undefined;
+  const tracesUrl = e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (e.OTEL_EXPORTER_OTLP_ENDPOINT && `${e.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/$/, '')}/v1/traces`);
+  if (!tracesUrl) return undefined;
+  const headers = Object.fromEntries(
+    (e.OTEL_EXPORTER_OTLP_HEADERS ?? '')
+      .split(',')
+      .filter((pair) => pair.includes('='))
+      .map((pair) => {
+        const at = pair.indexOf('=');
+        const key = pair.slice(0, at).trim();
+        try {
+          return [key, decodeURIComponent(pair.slice(at + 1).trim())];
+        } catch {
+          throw new ConfigError(`invalid configuration:\n  OTEL_EXPORTER_OTLP_HEADERS: the value of ${key} is not valid percent-encoding`);
+        }
+      }),
+  );
+  const config = { tracesUrl, ...(e.OTEL_SERVICE_NAME ? { serviceName: e.OTEL_SERVICE_NAME } : {}) } as TracingConfig;
+  Object.defineProperty(config, 'headers', { value: headers, enumerable: false });
+  return config;
 }
 
 function artifactsConfig(e: z.output<typeof envSchema>): ArtifactsConfig {

@@ -1,6 +1,7 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
 import type { VidflowConfig } from '@vidflow/config';
+import { tracingClientInterceptors } from '@vidflow/tracing';
 import { CONFIG, TEMPORAL_CLIENT } from '../tokens';
 import { TemporalGateway } from './temporal-gateway';
 
@@ -18,6 +19,8 @@ import { TemporalGateway } from './temporal-gateway';
         new Client({
           connection: Connection.lazy({ address: config.temporal.address, connectTimeout: '5s' }),
           namespace: config.temporal.namespace,
+          // StartWorkflow spans carrying the request's trace to the run; none while tracing is off.
+          interceptors: { workflow: tracingClientInterceptors(config.tracing) },
         }),
     },
     TemporalGateway,
