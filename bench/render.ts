@@ -381,7 +381,7 @@ ${qualityRows}
 
 With motion every frame differs, so the still-frame path does not apply: the speed-up is the preset and the separate audio
 encode, not fewer frames. Both sides run the same filter graph (zoompan on the image at twice the frame, xfade, libass),
-which ffmpeg 5.1 runs on one thread, so only the encode differs; that shared part is why the Ken Burns case stays under 2x. The commands (truncated):
+whose zoompan and libass steps run on one thread in ffmpeg 5.1, so only the encode differs; that shared part is why the Ken Burns case stays under 2x. The commands (truncated):
 \`\`\`
 ${qualityCmds}
 \`\`\`
