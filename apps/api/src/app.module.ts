@@ -12,6 +12,7 @@ import { loggingModule } from './common/logging';
 import { HealthChecksService } from './health/health-checks.service';
 import { HealthController } from './health/health.controller';
 import { MediaController } from './media/media.controller';
+import { McpModule } from './mcp/mcp.module';
 import { MediaService } from './media/media.service';
 import { MetricsModule } from './metrics/metrics.module';
 import { SchedulesController } from './schedules/schedules.controller';
@@ -40,7 +41,7 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [loggingModule(config, options.silent), TemporalModule, TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' }), MetricsModule],
+      imports: [loggingModule(config, options.silent), TemporalModule, TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' }), MetricsModule, McpModule],
       controllers: [VideosController, BatchesController, SchedulesController, CacheController, HealthController, StudioConfigController, UploadsController, TranscriptionsController, SystemController, WebhooksController, MediaController, VoicesController],
       providers: [
         { provide: CONFIG, useValue: config },
@@ -60,7 +61,8 @@ export class AppModule {
         MediaService,
         VoicesService,
       ],
-      exports: [CONFIG],
+      // The MCP tools (McpModule) call the services the REST controllers call.
+      exports: [CONFIG, VideosService, VideoListService, BatchesService, TranscriptionsService],
     };
   }
 }
