@@ -51,6 +51,5 @@ const SERVER_ERROR = -32000;
 
 function methodNotAllowed(res: Response) {
   res.setHeader('Allow', 'POST');
-  res.setHeader('Cache-Control', 'no-store');
   return { jsonrpc: '2.0', error: { code: SERVER_ERROR, message: 'Method not allowed: this MCP server is stateless; POST JSON-RPC messages to /mcp' }, id: null };
 }
