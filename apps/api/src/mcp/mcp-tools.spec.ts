@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
@@ -118,8 +119,12 @@ describe('MCP tools', () => {
     const refused = textOf((await client.callTool({ name: 'create_batch', arguments: { items: [{ topic: 'a' }] } })) as CallToolResult);
     expect(refused.error).toMatchObject({ code: 'UNPROCESSABLE', details: [{ field: 'items.0.voice.name', message: 'unknown voice' }] });
     f.videos.cancel.mockRejectedValueOnce(new Error('secret internals'));
+    const logged = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
     const broken = textOf((await client.callTool({ name: 'cancel_video', arguments: { id: 'vid-1' } })) as CallToolResult);
     expect(broken.error).toEqual({ code: 'INTERNAL', message: 'internal error' });
+    // The cause goes to the log (with its stack), not to the client.
+    expect(logged).toHaveBeenCalledWith('unhandled error in MCP tool cancel_video', expect.stringContaining('secret internals'));
+    logged.mockRestore();
   });
 
   it('an unknown tool is a protocol error (invalid params)', async () => {
