@@ -306,9 +306,26 @@ describe('real answers of every route validate against the OpenAPI document', ()
     check('delete', '/api/uploads/{id}', await tus(api().delete(url))); // 404
   });
 
-  it('every /api route: 401 without the key, 503 with it while Temporal is down', async () => {
+  it('MCP: a request (SSE answer), a notification (202), a refused Accept (406) and a message that is not JSON-RPC (400)', async () => {
+    const accept = 'application/json, text/event-stream';
+    const initialize = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'doc', version: '1' } } };
+    const answered = await api().post('/mcp').set('Accept', accept).send(initialize);
+    expect(answered.status).toBe(200);
+    check('post', '/mcp', answered);
+    const notified = await api().post('/mcp').set('Accept', accept).send({ jsonrpc: '2.0', method: 'notifications/initialized' });
+    expect(notified.status).toBe(202);
+    check('post', '/mcp', notified);
+    const refused = await api().post('/mcp').set('Accept', 'application/json').send(initialize);
+    expect(refused.status).toBe(406);
+    check('post', '/mcp', refused);
+    const notRpc = await api().post('/mcp').set('Accept', accept).send({ hello: 'world' });
+    expect(notRpc.status).toBe(400);
+    check('post', '/mcp', notRpc);
+  });
+
+  it('every /api route and /mcp: 401 without the key, 503 with it while Temporal is down', async () => {
     const server = keyed.getHttpServer();
-    for (const [path, ops] of Object.entries(oa.doc.paths).filter(([p]) => p.startsWith('/api'))) {
+    for (const [path, ops] of Object.entries(oa.doc.paths).filter(([p]) => p.startsWith('/api') || p === '/mcp')) {
       const url = path.replace('{id}', 'vid-1').replace('{key}', 'a'.repeat(64));
       for (const method of Object.keys(ops) as Array<'get' | 'post' | 'delete' | 'head' | 'patch' | 'options'>) {
         check(method, path, await request(server)[method](url));

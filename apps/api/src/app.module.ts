@@ -13,6 +13,7 @@ import { loggingModule } from './common/logging';
 import { HealthChecksService } from './health/health-checks.service';
 import { HealthController } from './health/health.controller';
 import { MediaController } from './media/media.controller';
+import { McpModule } from './mcp/mcp.module';
 import { MediaService } from './media/media.service';
 import { MetricsModule } from './metrics/metrics.module';
 import { SchedulesController } from './schedules/schedules.controller';
@@ -47,6 +48,7 @@ export class AppModule {
         TemporalModule,
         TerminusModule.forRoot({ logger: false, errorLogStyle: 'json' }),
         MetricsModule,
+        McpModule,
         ...(options.tracing ? [TracingModule.forRoot(options.tracing)] : []),
       ],
       controllers: [VideosController, BatchesController, SchedulesController, CacheController, HealthController, StudioConfigController, UploadsController, TranscriptionsController, SystemController, WebhooksController, MediaController, VoicesController],
@@ -68,7 +70,8 @@ export class AppModule {
         MediaService,
         VoicesService,
       ],
-      exports: [CONFIG],
+      // The MCP tools (McpModule) call the services the REST controllers call.
+      exports: [CONFIG, VideosService, VideoListService, BatchesService, TranscriptionsService],
     };
   }
 }

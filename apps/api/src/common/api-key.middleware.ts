@@ -14,15 +14,20 @@ export function idempotencyScope(req: Request): string {
   return id?.startsWith('key:') ? id : '';
 }
 
+/** The routes behind the API key and the rate limit: /api, and the MCP endpoint (which calls the same services). */
+export function isKeyedPath(path: string): boolean {
+  return path.startsWith('/api') || /^\/mcp(\/|$)/.test(path);
+}
+
 /**
- * With API_KEYS set, every /api route needs `Authorization: Bearer <key>` (health, metrics and docs stay
+ * With API_KEYS set, every /api route (and /mcp) needs `Authorization: Bearer <key>` (health, metrics and docs stay
  * open). Keys are compared as SHA-256 digests with timingSafeEqual: equal lengths, constant time, so
  * response timing reveals nothing about how much of a key was right.
  */
 export function apiKeyMiddleware(keys: readonly string[]) {
   const digests = keys.map((k) => sha256(k));
   return (req: Request, res: Response, next: NextFunction) => {
-    if (digests.length === 0 || !req.path.startsWith('/api')) return next();
+    if (digests.length === 0 || !isKeyedPath(req.path)) return next();
     const header = req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     const given = match ? sha256(match[1]!) : undefined;

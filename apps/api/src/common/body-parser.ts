@@ -4,9 +4,9 @@ import { requestIdOf } from './request-id.middleware';
 
 /** Scripts may be 20,000 characters and 100 scenes of 5,000; 1 MiB leaves room for JSON and defaults. */
 export const BODY_LIMIT = '1mb';
-/** Batches and schedules carry up to 10,000 items. */
+/** Batches and schedules carry up to 10,000 items; so may an MCP message (the create_batch tool). */
 export const BATCH_BODY_LIMIT = '16mb';
-const BATCH_ROUTES = /^\/api\/(batches|schedules)(\/|$)/;
+const BATCH_ROUTES = /^\/(api\/(batches|schedules)|mcp)(\/|$)/;
 
 /**
  * JSON body parsing with contract-shaped errors. body-parser fails in Express middleware, before Nest's

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { clientIdOf } from './api-key.middleware';
+import { clientIdOf, isKeyedPath } from './api-key.middleware';
 import { errorBody } from './error-body';
 import { requestIdOf } from './request-id.middleware';
 
@@ -12,7 +12,7 @@ interface Bucket {
 }
 
 /**
- * A token bucket per API key (or per address when keys are off) on /api routes: `perSecond` tokens a
+ * A token bucket per API key (or per address when keys are off) on /api routes and /mcp: `perSecond` tokens a
  * second, up to `burst`. Over the limit: 429 with Retry-After, the seconds until a token is back.
  * Per API process: with N replicas behind a load balancer a client gets up to N times the rate.
  */
@@ -20,7 +20,7 @@ export function rateLimitMiddleware(options: { perSecond: number; burst: number;
   const buckets = new Map<string, Bucket>();
   const now = options.now ?? (() => Date.now());
   return (req: Request, res: Response, next: NextFunction) => {
-    if (options.perSecond <= 0 || !req.path.startsWith('/api')) return next();
+    if (options.perSecond <= 0 || !isKeyedPath(req.path)) return next();
     const id = clientIdOf(req);
     const t = now();
     let bucket = buckets.get(id);

@@ -44,11 +44,11 @@ describe('the OpenAPI document', () => {
   const requestValid = (name: string, body: unknown) => compile({ $ref: `#/components/schemas/${name}` })(body);
   const expectDocumented = (path: string, method: string, res: request.Response) => oa.expectDocumented(method, path, res);
 
-  it('is OpenAPI 3.1 with servers from API_PUBLIC_URL and the bearer scheme on every /api route', () => {
+  it('is OpenAPI 3.1 with servers from API_PUBLIC_URL and the bearer scheme on every /api route and /mcp', () => {
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.servers).toEqual([{ url: 'https://videos.example' }]);
     for (const [path, ops] of Object.entries(doc.paths)) {
-      for (const op of Object.values(ops)) expect({ path, security: op.security }).toEqual({ path, security: path.startsWith('/api') ? [{ apiKey: [] }] : [] });
+      for (const op of Object.values(ops)) expect({ path, security: op.security }).toEqual({ path, security: path.startsWith('/api') || path === '/mcp' ? [{ apiKey: [] }] : [] });
     }
     expect(doc.paths['/api/videos']!.post!.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'Idempotency-Key', in: 'header' })]));
   });

@@ -37,6 +37,7 @@ import { TranscriptionListQuerySchema } from '../transcriptions/transcriptions.s
 import { MEDIA_FILE_CONTENT_TYPES, MediaListQuerySchema } from '../media/media.service';
 import { CacheStageQuerySchema } from '../cache/cache.service';
 import { ListQuerySchema } from '../videos/video-list.service';
+import { isKeyedPath } from '../common/api-key.middleware';
 
 type Schema = Record<string, unknown>;
 type Operation = {
@@ -185,6 +186,16 @@ const ifNoneMatch = ref('parameters', 'If-None-Match');
 const TEXT = (type: string) => ({ [type]: { schema: { type: 'string' } } });
 /** What the tus server (@tus/server, apps/api/src/uploads) answers when it refuses: a line of text. */
 const tusError = (description: string): OwnError => ({ description, content: TEXT('text/plain'), headers: ['Tus-Resumable'] });
+
+/** A JSON-RPC 2.0 message (or a batch of them), as MCP sends them; the MCP specification defines the methods. */
+const MCP_MESSAGE: Schema = {
+  description: 'A JSON-RPC 2.0 message of the Model Context Protocol (initialize, tools/list, tools/call, notifications, ...)',
+  oneOf: [
+    { type: 'object', required: ['jsonrpc'], properties: { jsonrpc: { const: '2.0' }, id: { type: ['string', 'integer', 'null'] }, method: { type: 'string' } } },
+    { type: 'array', items: { type: 'object', required: ['jsonrpc'], properties: { jsonrpc: { const: '2.0' } } } },
+  ],
+};
+const MCP_CONTENT = { 'text/event-stream': { schema: { type: 'string' } }, 'application/json': { schema: ref('schemas', 'McpMessage') } };
 
 const MEDIA_FILE_CONTENT = Object.fromEntries(MEDIA_FILE_CONTENT_TYPES.map((t) => [t, { schema: { type: 'string', format: 'binary' } }]));
 
@@ -471,6 +482,19 @@ export const ROUTES: Record<string, RouteDoc> = {
     ownErrors: { '404': tusError('No such upload') },
     parameters: [UPLOAD_ID, TUS_RESUMABLE],
   },
+  'post /mcp': {
+    // JSON-RPC in and out (the MCP Streamable HTTP transport, stateless); API key and rate limit as on /api.
+    success: [
+      { status: '200', description: 'The JSON-RPC response: an SSE stream (progress notifications, then the result) or one JSON message', content: MCP_CONTENT },
+      { status: '202', description: 'Accepted: the body held only notifications or responses', empty: true },
+    ],
+    body: 'McpMessage',
+    bodyContent: { 'application/json': { schema: ref('schemas', 'McpMessage') } },
+    ownErrors: {
+      '400': { description: 'Malformed JSON (error envelope) or not a JSON-RPC message (a JSON-RPC error)', content: { 'application/json': { schema: {} } } },
+      '406': { description: 'Accept names neither application/json nor text/event-stream (a JSON-RPC error)', content: { 'application/json': { schema: ref('schemas', 'McpMessage') } } },
+    },
+  },
   'get /health/live': {
     summary: 'Liveness: the process is up and serving HTTP',
     success: [{ status: '200', description: 'Alive', schema: 'Health' }],
@@ -496,7 +520,7 @@ export const ROUTES: Record<string, RouteDoc> = {
  * the zod schemas of libs/contracts (the same ones that validate), and what decorators cannot say added
  * here from ROUTES: every success and error answer with its headers, query parameters from their zod
  * schemas, X-Request-Id on every answer, Idempotency-Key on POSTs of videos and batches, the bearer scheme
- * on /api routes (none elsewhere), servers from API_PUBLIC_URL.
+ * on /api routes and /mcp (none elsewhere), servers from API_PUBLIC_URL.
  */
 export function buildOpenApiDocument(app: NestExpressApplication, config: VidflowConfig): OpenAPIObject {
   const document = SwaggerModule.createDocument(
@@ -518,6 +542,7 @@ export function buildOpenApiDocument(app: NestExpressApplication, config: Vidflo
       .addTag('transcriptions', 'Speech to subtitles: SRT, WebVTT, JSON, text, burned-in MP4')
       .addTag('system', 'This machine, the task queues and the limits')
     .addTag('voices', 'Speech providers and their voices')
+      .addTag('mcp', 'The MCP server for AI agents (Streamable HTTP, same API keys as /api)')
       .addTag('operations', 'Health and metrics (no API key)')
       .build(),
   );
@@ -558,6 +583,7 @@ export function buildOpenApiDocument(app: NestExpressApplication, config: Vidflo
       MediaList: responseSchema(MediaListSchema),
       MediaDeleted: responseSchema(MediaDeletedSchema),
       Voices: responseSchema(VoiceCatalogSchema),
+      McpMessage: MCP_MESSAGE,
     } as never,
     headers: HEADERS as never,
     responses: Object.fromEntries(
@@ -577,7 +603,7 @@ export function buildOpenApiDocument(app: NestExpressApplication, config: Vidflo
     for (const [method, op] of Object.entries(item as Record<string, Operation>)) {
       // A route missing from ROUTES keeps what its decorators say plus the errors every route can give; the
       // unit spec fails for it, so it never ships that way (and the API still starts while it is written).
-      const route: RouteDoc = ROUTES[`${method} ${path}`] ?? { success: [], open: !path.startsWith('/api') };
+      const route: RouteDoc = ROUTES[`${method} ${path}`] ?? { success: [], open: !isKeyedPath(path) };
       if (route.summary && !op.summary) op.summary = route.summary;
       const responses: Record<string, unknown> = route.success.length ? {} : { ...op.responses };
       for (const s of route.success) {

@@ -7,6 +7,7 @@ import { cacheStatsCommand } from './cache-stats.command';
 import { cancelCommand } from './cancel.command';
 import { createCommand } from './create.command';
 import { downloadCommand } from './download.command';
+import { mcpCommand } from './mcp.command';
 import { scheduleCommands } from './schedules.command';
 import { statusCommand } from './status.command';
 import { transcribeCommand } from './transcribe.command';
@@ -25,4 +26,5 @@ export const COMMANDS: readonly Command[] = [
   ...scheduleCommands,
   cacheStatsCommand,
   transcribeCommand,
+  mcpCommand,
 ];
