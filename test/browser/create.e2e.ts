@@ -81,7 +81,7 @@ test('a topic with a voice from /api/voices, a caption style, and an image uploa
 
 test('scenes edited after a first run: only the changed scene is spoken again', async () => {
   const page = await stack.openPage('/');
-  await page.getByLabel('Scenes').check();
+  await page.getByLabel('Scenes', { exact: true }).check();
   const texts = ['Rivers run to the sea.', 'The sea turns to rain.', 'Rain fills the rivers.'];
   for (const [i, text] of texts.entries()) {
     if (i > 0) await page.getByRole('button', { name: 'Add scene' }).click();
