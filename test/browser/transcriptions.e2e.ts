@@ -47,7 +47,10 @@ test('upload a recording, follow its chunks, read the transcript, click a line t
   await expect(page.locator('.chunks li.done').count()).resolves.toBe(total);
 
   const lines = page.locator('.transcript .line');
-  await lines.first().waitFor();
+  // On a timeout, say what the page shows instead (an error from the transcript's download, say).
+  await lines.first().waitFor().catch(async (err: unknown) => {
+    throw new Error(`no transcript lines; the page says: ${await page.locator('body').innerText()}`, { cause: err });
+  });
   expect(await lines.count()).toBeGreaterThan(1);
   const status = (await (await fetch(`${stack.base}/api/transcriptions/${id}`)).json()) as { result: { files: Record<string, string> } };
   const transcript = (await (await fetch(`${stack.base}${status.result.files.json}`)).json()) as { segments: Array<{ start: number; text: string }> };

@@ -55,9 +55,21 @@ export function TranscriptionPage({ id }: { id: string }) {
   useEffect(() => {
     if (!jsonFile) return;
     const ctrl = new AbortController();
-    fetch(jsonFile, { headers: { Accept: 'application/json', ...authHeaders() }, signal: ctrl.signal })
-      .then((res) => (res.ok ? res.json() : Promise.reject(new Error(`the transcript answered ${res.status}`))))
-      .then((json) => setSegments(parseTranscript(json)), (err) => { if (!ctrl.signal.aborted) setProblem(messageOf(err)); });
+    // A busy server can answer 5xx (its Temporal read timed out) or drop the connection: such answers are tried
+    // again a few times, 1 s apart, before the page shows the problem (and its "Load the transcript again" button).
+    const load = async (): Promise<unknown> => {
+      for (let tries = 1; ; tries++) {
+        try {
+          const res = await fetch(jsonFile, { headers: { Accept: 'application/json', ...authHeaders() }, signal: ctrl.signal });
+          if (res.ok) return await res.json();
+          if (res.status < 500 || tries >= 4) throw new Error(`the transcript answered ${res.status}`);
+        } catch (err) {
+          if (ctrl.signal.aborted || (err instanceof Error && err.message.startsWith('the transcript answered')) || tries >= 4) throw err;
+        }
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    };
+    load().then((json) => setSegments(parseTranscript(json)), (err) => { if (!ctrl.signal.aborted) setProblem(messageOf(err)); });
     return () => ctrl.abort();
   }, [jsonFile, attempt]);
 
