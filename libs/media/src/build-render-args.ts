@@ -139,14 +139,15 @@ export function buildRenderArgs(o: RenderArgsOptions): RenderPlan {
     // plus one overlap that the fade consumes).
     let head = runLabels[0]!;
     let shownSoFar = 0;
-    for (let k = 1; k < runLabels.length; k++) {
+    const fadeInto = (k: number) => {
       shownSoFar += drawn[k - 1]!.frames;
-      const fade = `xfade=transition=fade:duration=${seconds(overlap / o.fps)}:offset=${seconds(shownSoFar / o.fps)}`;
-      if (k === runLabels.length - 1) return `${head}${runLabels[k]}${fade},${filters}`;
-      graph.push(`${head}${runLabels[k]}${fade}[xf${k}]`);
+      return `${head}${runLabels[k]}xfade=transition=fade:duration=${filterSeconds(overlap / o.fps)}:offset=${filterSeconds(shownSoFar / o.fps)}`;
+    };
+    for (let k = 1; k < runLabels.length - 1; k++) {
+      graph.push(`${fadeInto(k)}[xf${k}]`);
       head = `[xf${k}]`;
     }
-    throw new Error('unreachable');
+    return `${fadeInto(runLabels.length - 1)},${filters}`;
   };
 
   const subtitles = o.captions ? `subtitles=filename=${escapeFilterValue(o.captions.subtitlesPath)}` : undefined;
@@ -312,7 +313,7 @@ export function kenBurnsFilter(o: { width: number; height: number; fps: number; 
 }
 
 /** Seconds for a duration option of a filter (microsecond precision, as ffmpeg parses it). */
-function seconds(value: number): string {
+function filterSeconds(value: number): string {
   return Number(value.toFixed(6)).toString();
 }
 
