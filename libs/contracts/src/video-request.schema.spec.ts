@@ -132,8 +132,17 @@ describe('VideoRequestSchema', () => {
     [{ render: { transition: { type: 'fade', seconds: 0.05 } } }, 'render.transition.seconds'],
     [{ render: { transition: { type: 'fade', seconds: 2.5 } } }, 'render.transition.seconds'],
     [{ render: { transition: { type: 'wipe' } } }, 'render.transition.type'],
-  ])('rejects the transition %j at %s', (extra, field) => {
+    [{ visuals: { provider: 'openai-images' } }, 'visuals.provider'],
+    [{ visuals: { provider: 'pexels', style: 'x' } }, 'visuals.style'],
+  ])('rejects the transition or visuals %j at %s', (extra, field) => {
     expect(fieldsOf({ topic: 'x', ...extra })).toEqual([field]);
+  });
+
+  it('rejects scene keywords that are blank, too many or too long, naming the keyword', () => {
+    expect(fieldsOf({ scenes: [{ text: 'a', keywords: ['  '] }] })).toEqual(['scenes.0.keywords.0']);
+    expect(fieldsOf({ scenes: [{ text: 'a', keywords: ['a', 'b', 'c', 'd', 'e', 'f'] }] })).toEqual(['scenes.0.keywords']);
+    expect(fieldsOf({ scenes: [{ text: 'a', keywords: [] }] })).toEqual(['scenes.0.keywords']);
+    expect(fieldsOf({ scenes: [{ text: 'a', keywords: ['x'.repeat(61)] }] })).toEqual(['scenes.0.keywords.0']);
   });
 
   it('rejects motion that is not none or kenburns, and motion on a colour', () => {
