@@ -1,4 +1,4 @@
-// Four tiers, each saying what it needs (README "Tests"):
+// Five tiers, each saying what it needs (README "Tests"):
 // - `unit`: pure. *.spec.ts next to the code (and test/*.spec.ts): no child process (enforced by
 //   test/support/unit-no-child-process.ts), no database, no server but in-process loopback ones. Under a minute.
 // - `integration`: *.int.spec.ts next to the code: real ffmpeg and espeak-ng, the local PostgreSQL, several
@@ -80,6 +80,13 @@ module.exports = {
       displayName: 'reliability',
       testMatch: ['<rootDir>/test/reliability/**/*.reliability.ts'],
       setupFilesAfterEnv: ['<rootDir>/test/support/reliability-timeout.ts'],
+    },
+    // `cluster`: vidflow on separate hosts (network namespaces, the real Temporal server on PostgreSQL, SeaweedFS),
+    // with faults; needs root for `ip netns`. `npm run test:cluster`, run by `npm test` (README "Running on several machines").
+    {
+      ...common,
+      displayName: 'cluster',
+      testMatch: ['<rootDir>/test/cluster/**/*.cluster.ts'],
     },
   ],
 };

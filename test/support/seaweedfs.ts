@@ -14,6 +14,13 @@ export function weedBin(): string {
   return bin;
 }
 
+/** SeaweedFS's `-s3.config` file: one identity with every right, holding `credentials`. */
+export function s3Identities(credentials: { accessKeyId: string; secretAccessKey: string }): string {
+  return JSON.stringify({
+    identities: [{ name: 'vidflow', credentials: [{ accessKey: credentials.accessKeyId, secretKey: credentials.secretAccessKey }], actions: ['Admin', 'Read', 'Write', 'List', 'Tagging'] }],
+  });
+}
+
 export interface SeaweedServer {
   /** Settings of a fresh bucket on this server, as loadConfig would give them (keys included). */
   config: S3Config;
@@ -29,10 +36,7 @@ export async function startSeaweed(options: { bucket?: string } = {}): Promise<S
   const bin = weedBin();
   const dir = await mkdtemp(join(tmpdir(), 'vidflow-weed-'));
   const credentials = { accessKeyId: 'vidflow-test', secretAccessKey: `secret-${Math.random().toString(36).slice(2)}` };
-  await writeFile(
-    join(dir, 'identities.json'),
-    JSON.stringify({ identities: [{ name: 'vidflow', credentials: [{ accessKey: credentials.accessKeyId, secretKey: credentials.secretAccessKey }], actions: ['Admin', 'Read', 'Write', 'List', 'Tagging'] }] }),
-  );
+  await writeFile(join(dir, 'identities.json'), s3Identities(credentials));
   // The gRPC ports too: their default is the HTTP port + 10000, which may be taken (or past 65535 for an OS-chosen port).
   const ports = { s3: await freePort(), master: await freePort(), volume: await freePort(), filer: await freePort() };
   const grpc = { s3: await freePort(), master: await freePort(), volume: await freePort(), filer: await freePort() };

@@ -15,6 +15,7 @@ import { existsSync } from 'node:fs';
 import { ensureMaintenanceSchedule } from './ensure-maintenance-schedule';
 import { activityMetricsInterceptors } from './activity-metrics.interceptor';
 import { ensureSearchAttributes } from './ensure-search-attributes';
+import { HostSweeper } from './host-sweeper';
 import { keepAliveHeartbeatInterceptors } from './keep-alive-heartbeat.interceptor';
 import { publishVoices } from './publish-voices';
 import { ACTIVITY_DEPS, CONFIG, TRACING } from './tokens';
@@ -32,6 +33,7 @@ export class TemporalWorkerService implements OnApplicationShutdown {
   private readonly logger = new Logger('TemporalWorker');
   private connection?: NativeConnection;
   private workers: Worker[] = [];
+  private sweeper?: HostSweeper;
 
   constructor(
     @Inject(CONFIG) private readonly config: VidflowConfig,
@@ -128,6 +130,16 @@ export class TemporalWorkerService implements OnApplicationShutdown {
       `polling ${taskQueues.io} (io x${worker.ioConcurrency}), ${taskQueues.render} (render ${slots(worker.renderConcurrency)}), ` +
         `${taskQueues.llm} (${this.config.llmRequestsPerSecond}/s) and ${taskQueues.stt} (speech-to-text ${slots(worker.sttConcurrency)}) on ${temporal.address}`,
     );
+    if (this.config.artifacts.kind === 's3') {
+      this.sweeper = new HostSweeper({
+        address: temporal.address,
+        namespace: temporal.namespace,
+        intervalSeconds: this.config.cache.maintenanceIntervalSeconds,
+        graceSeconds: worker.sweepGraceSeconds,
+        store: this.deps.store,
+      });
+      this.sweeper.start();
+    }
     // If either worker fails, stop the other too, so the process exits and its supervisor restarts it.
     await Promise.all(
       this.workers.map((w) =>
@@ -169,6 +181,7 @@ export class TemporalWorkerService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.sweeper?.stop();
     await this.connection?.close();
   }
 }

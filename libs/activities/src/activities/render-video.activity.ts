@@ -60,6 +60,8 @@ export function makeRenderVideo(deps: RenderDeps) {
     heartbeat(0);
     const scratch = await deps.store.scratchDir(input.videoId, 'render');
     try {
+      // Scene audio spoken on another host (ARTIFACT_STORE=s3) comes from the bucket first.
+      await deps.store.fetchShared(input.scenes.map((s) => s.audioPath));
       const { render } = input;
       const durationSeconds = input.scenes.reduce((sum, s) => sum + s.durationSeconds, 0);
       const resolve = (ref: string, field: string, kind: 'image' | 'video' | 'audio') =>

@@ -1,6 +1,6 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ArtifactStore } from './artifact-store';
 import type { ObjectStore } from './object-store';
 
@@ -140,6 +140,19 @@ describe('ArtifactStore', () => {
         this.objects.set(key, data);
         return { bytes: data.length };
       }
+      async download(key: string, file: string) {
+        const data = this.objects.get(key);
+        if (data === undefined) return false;
+        mkdirSync(dirname(file), { recursive: true });
+        writeFileSync(file, data);
+        return true;
+      }
+      async *list(prefix: string) {
+        for (const [key, data] of this.objects) if (key.startsWith(prefix)) yield { key, bytes: data.length };
+      }
+      async remove(key: string) {
+        this.objects.delete(key);
+      }
     }
     let bucket: RecordingObjectStore;
     let remote: ArtifactStore;
@@ -157,12 +170,42 @@ describe('ArtifactStore', () => {
       expect(existsSync(join(root, 'videos/vid-s3.mp4'))).toBe(false);
     });
 
-    it('keeps work files (scene audio) local: only the other activities of the same run read them', async () => {
+    it('commits work files (scene audio) to this disk and to the bucket, where another host fetches them', async () => {
       const scratch = await remote.scratchDir('vid-s3', 'tts');
       writeFileSync(join(scratch, 'a.wav'), 'wav');
       await remote.commit(join(scratch, 'a.wav'), remote.sceneAudio('vid-s3', 0));
-      expect(bucket.objects.size).toBe(0);
+      expect([...bucket.objects]).toEqual([['work/vid-s3/scene-000.wav', 'wav']]);
       expect(readFileSync(join(root, 'work/vid-s3/scene-000.wav'), 'utf8')).toBe('wav');
+
+      const otherRoot = mkdtempSync(join(tmpdir(), 'vidflow-store-other-'));
+      try {
+        const other = new ArtifactStore(otherRoot, { finished: bucket as unknown as ObjectStore });
+        await other.fetchShared([other.sceneAudio('vid-s3', 0), other.sceneAudio('vid-s3', 1)]);
+        expect(readFileSync(join(otherRoot, 'work/vid-s3/scene-000.wav'), 'utf8')).toBe('wav');
+        // Missing everywhere stays missing: the render then reports the file as on one machine.
+        expect(existsSync(join(otherRoot, 'work/vid-s3/scene-001.wav'))).toBe(false);
+      } finally {
+        rmSync(otherRoot, { recursive: true, force: true });
+      }
+    });
+
+    it('fetchShared leaves a local file alone and never fetches finished videos or scratch', async () => {
+      writeFileSync(join(root, 'local-only.txt'), 'x');
+      bucket.objects.set('work/vid-keep/scene-000.wav', 'bucket copy');
+      mkdirSync(join(root, 'work/vid-keep'), { recursive: true });
+      writeFileSync(join(root, 'work/vid-keep/scene-000.wav'), 'local copy');
+      bucket.objects.set('tmp/vid-keep/x', 'scratch');
+      await remote.fetchShared(['work/vid-keep/scene-000.wav', 'tmp/vid-keep/x']);
+      expect(readFileSync(join(root, 'work/vid-keep/scene-000.wav'), 'utf8')).toBe('local copy');
+      expect(existsSync(join(root, 'tmp/vid-keep/x'))).toBe(false);
+    });
+
+    it('removing a run folder removes its bucket copies too, and only that run\'s', async () => {
+      bucket.objects.set('work/vid-1/scene-000.wav', 'a');
+      bucket.objects.set('work/vid-10/scene-000.wav', 'b');
+      bucket.objects.set('videos/vid-1.mp4', 'video');
+      await remote.remove(remote.workDir('vid-1'));
+      expect([...bucket.objects.keys()].sort()).toEqual(['videos/vid-1.mp4', 'work/vid-10/scene-000.wav']);
     });
 
     it('places a cache hit by uploading the cached copy, and fails when the copy is gone (the caller renders)', async () => {

@@ -38,9 +38,37 @@ export class ArtifactStore {
 
   /** The bucket key when `finalRelative` is a finished file that lives in the bucket; undefined when it stays local. */
   private remoteKey(finalRelative: string): string | undefined {
+    const key = this.bucketKey(finalRelative);
+    return key?.startsWith('videos/') ? key : undefined;
+  }
+
+  /**
+   * The bucket key of a run's intermediate file (`work/<id>/...`) with ARTIFACT_STORE=s3. Activities of one video
+   * run on whichever host polls first: the scene audio one host speaks is rendered on another, so these files are
+   * kept on the committing host's disk (the usual case reads them from there) and copied to the bucket, where any
+   * host fetches them (fetchShared) and cleanupVideo removes them.
+   */
+  private sharedKey(path: string): string | undefined {
+    const key = this.bucketKey(path);
+    return key?.startsWith('work/') ? key : undefined;
+  }
+
+  private bucketKey(path: string): string | undefined {
     if (!this.finished) return undefined;
-    const key = relative(this.root, this.resolve(finalRelative)).split(sep).join('/');
-    return key.startsWith('videos/') ? key : undefined;
+    return relative(this.root, this.resolve(path)).split(sep).join('/');
+  }
+
+  /**
+   * Makes run files (store-relative `work/...` paths) present on this host's disk, fetching from the bucket what
+   * another host committed; whole files or none (a download goes to a temporary name first). A file that is in
+   * neither place stays missing: the caller reports it as it would on one machine.
+   */
+  async fetchShared(paths: string[]): Promise<void> {
+    for (const path of paths) {
+      const key = this.sharedKey(path);
+      if (!key || (await this.localFile(path))) continue;
+      await this.finished!.download(key, this.resolve(path));
+    }
   }
 
   sceneAudio(videoId: string, index: number): string {
@@ -103,6 +131,9 @@ export class ArtifactStore {
       await rm(tmpAbs, { force: true });
       return finalAbs;
     }
+    const shared = this.sharedKey(finalRelative);
+    // Into the bucket before the local rename: a host that reads it from there never finds it missing.
+    if (shared) await this.finished!.putFile(shared, tmpAbs, { contentType: 'application/octet-stream' });
     await mkdir(dirname(finalAbs), { recursive: true });
     await rename(tmpAbs, finalAbs);
     return finalAbs;
@@ -136,6 +167,8 @@ export class ArtifactStore {
       await this.finished!.putFile(key, source, { contentType: contentTypeOf(key) });
       return finalAbs;
     }
+    const shared = this.sharedKey(finalRelative);
+    if (shared) await this.finished!.putFile(shared, source, { contentType: 'application/octet-stream' });
     await mkdir(dirname(finalAbs), { recursive: true });
     const tmp = `${finalAbs}.${randomBytes(4).toString('hex')}.link`;
     try {
@@ -190,8 +223,15 @@ export class ArtifactStore {
     return folders;
   }
 
+  /** Removes a file or folder here and, for run files, their copies in the bucket. */
   async remove(relativePath: string): Promise<void> {
     await rm(this.resolve(relativePath), { recursive: true, force: true });
+    const shared = this.sharedKey(relativePath);
+    if (!shared) return;
+    // `work/vid-1` lists `work/vid-10/...` too: only the path itself and what is below it go.
+    for await (const object of this.finished!.list(shared)) {
+      if (object.key === shared || object.key.startsWith(`${shared}/`)) await this.finished!.remove(object.key);
+    }
   }
 }
 
