@@ -23,10 +23,12 @@ interface ComposeService {
   volumes?: Array<string | { type?: string; source?: string; target: string }>;
   depends_on?: string[] | Record<string, { condition?: string }>;
   healthcheck?: { test?: string | string[] };
+  configs?: Array<{ source: string; target: string }>;
 }
 interface ComposeFile {
   services: Record<string, ComposeService>;
   volumes?: Record<string, unknown>;
+  configs?: Record<string, { content?: string }>;
 }
 
 /**
@@ -52,6 +54,9 @@ function interpolate(value: string, env: Record<string, string | undefined> = {}
   );
 }
 
+/** What the file's header asks an operator to put in .env before the first `docker compose up`. */
+const OPERATOR_ENV = { S3_SECRET_ACCESS_KEY: 'secret-from-dot-env' };
+
 function service(name: string): ComposeService {
   const s = compose.services[name];
   if (!s) throw new Error(`docker-compose.yml has no service "${name}"`);
@@ -69,7 +74,7 @@ function environmentOf(name: string): Record<string, string> {
     : Object.entries(env).map(([k, v]) => [k, v === null ? undefined : String(v)]);
   // A bare `KEY` / `KEY:` passes the host's value through; with nothing set it is absent.
   return Object.fromEntries(
-    entries.filter((e): e is [string, string] => e[1] !== undefined).map(([k, v]) => [k, interpolate(v)]),
+    entries.filter((e): e is [string, string] => e[1] !== undefined).map(([k, v]) => [k, interpolate(v, OPERATOR_ENV)]),
   );
 }
 
@@ -143,7 +148,7 @@ describe('interpolate (the helper this test relies on)', () => {
 describe('docker-compose.yml', () => {
   it('defines the whole stack', () => {
     expect(Object.keys(compose.services)).toEqual(
-      expect.arrayContaining(['postgresql', 'temporal', 'temporal-ui', 'api', 'worker']),
+      expect.arrayContaining(['postgresql', 'temporal', 'temporal-ui', 'seaweedfs', 'seaweedfs-bucket', 'api', 'worker']),
     );
   });
 
@@ -165,7 +170,7 @@ describe('docker-compose.yml', () => {
     expect(() => loadConfig(env, '/app')).not.toThrow();
   });
 
-  it('gives api and worker the same artifact store (the api serves what the workers commit), and an s3 one loads', () => {
+  it('gives api and worker the same artifact store: the bucket of the seaweedfs service, with its identity', () => {
     const keys = ['ARTIFACT_STORE', 'S3_ENDPOINT', 'S3_BUCKET', 'S3_REGION', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY', 'S3_FORCE_PATH_STYLE'];
     const [api, worker] = appServices.map((name) => {
       const env = environmentOf(name);
@@ -173,24 +178,52 @@ describe('docker-compose.yml', () => {
       return Object.fromEntries(keys.map((k) => [k, env[k]]));
     });
     expect(api).toEqual(worker);
-    expect(loadConfig(environmentOf('api'), '/app').artifacts).toEqual({ kind: 'local' });
-    // What an operator sets in .env for the bucket: both services then load an s3 store.
-    const s3 = { ARTIFACT_STORE: 's3', S3_BUCKET: 'vidflow', S3_ENDPOINT: 'http://seaweedfs:8333' };
-    for (const name of appServices) expect(loadConfig({ ...environmentOf(name), ...s3 }, '/app').artifacts.kind).toBe('s3');
+    const config = loadConfig(environmentOf('api'), '/app');
+    expect(config.artifacts.kind).toBe('s3');
+    if (config.artifacts.kind !== 's3') return;
+    // The bucket is the seaweedfs service's S3 gateway, with the identity its config file declares.
+    const url = new URL(config.artifacts.s3.endpoint!);
+    expect(url.hostname).toBe('seaweedfs');
+    expect(String(service('seaweedfs').command)).toContain(`-s3.port=${url.port}`);
+    const identitiesMount = service('seaweedfs').configs?.find((c) => c.target.endsWith('.json'));
+    const identities = JSON.parse(interpolate(compose.configs?.[identitiesMount!.source]?.content ?? '', OPERATOR_ENV)) as {
+      identities: Array<{ credentials: Array<{ accessKey: string; secretKey: string }> }>;
+    };
+    expect(identities.identities[0]!.credentials[0]).toEqual({ accessKey: api!.S3_ACCESS_KEY_ID, secretKey: api!.S3_SECRET_ACCESS_KEY });
+    expect(interpolate(String(service('seaweedfs-bucket').command))).toContain(`s3.bucket.create -name ${config.artifacts.s3.bucket}`);
   });
 
-  it('mounts one shared named volume at DATA_DIR in api and worker', () => {
-    const mounts = appServices.map((name) => {
+  it('refuses to start without the bucket secret from .env (never a default secret in the file)', () => {
+    for (const name of appServices) {
+      const raw = (service(name).environment as Record<string, string>).S3_SECRET_ACCESS_KEY!;
+      expect(() => interpolate(raw)).toThrow(/S3_SECRET_ACCESS_KEY/);
+    }
+  });
+
+  it('shares nothing between api and worker containers but the network: each has its own scratch at DATA_DIR', () => {
+    for (const name of appServices) {
       const dataDir = loadConfig(environmentOf(name), '/app').dataDir;
-      const mount = namedVolumeMounts(name).find((m) => m.target === dataDir);
-      expect(mount).toBeDefined();
-      return { dataDir, volume: mount!.source };
-    });
-    expect(mounts[0]).toEqual(mounts[1]);
-    expect(mounts[0].dataDir).toBe('/data');
-    expect(Object.keys(compose.volumes ?? {})).toContain(mounts[0].volume);
+      expect(dataDir).toBe('/data');
+      // An anonymous volume (one per replica), not a named one that replicas would share.
+      expect(service(name).volumes).toEqual(['/data']);
+      expect(namedVolumeMounts(name)).toEqual([]);
+    }
     // The image's default and writable directory must be the one compose mounts.
-    expect(dockerfileEnv('DATA_DIR')).toBe(mounts[0].dataDir);
+    expect(dockerfileEnv('DATA_DIR')).toBe('/data');
+  });
+
+  it('keeps the cache metadata of every api and worker in one PostgreSQL database that the postgresql service creates', () => {
+    const urls = appServices.map((name) => loadConfig(environmentOf(name), '/app').cache.databaseUrl);
+    expect(urls[0]).toBe(urls[1]);
+    const url = new URL(urls[0]!);
+    expect({ host: url.hostname, db: url.pathname.slice(1), user: url.username, password: url.password }).toEqual({
+      host: 'postgresql',
+      db: 'vidflow',
+      user: environmentOf('postgresql').POSTGRES_USER,
+      password: environmentOf('postgresql').POSTGRES_PASSWORD,
+    });
+    const init = service('postgresql').configs?.find((c) => c.target.startsWith('/docker-entrypoint-initdb.d/'));
+    expect(compose.configs?.[init!.source]?.content).toContain('CREATE DATABASE vidflow;');
   });
 
   it('publishes the port the api listens on, on every interface of the container', () => {
@@ -230,6 +263,7 @@ describe('docker-compose.yml', () => {
     expect(temporal.image).toMatch(/^temporalio\/auto-setup:1\.29\.\d+$/);
     const env = environmentOf('temporal');
     expect(env.DB).toBe('postgres12');
+    expect(env.NUM_HISTORY_SHARDS).toBe('4');
     expect(env.POSTGRES_SEEDS).toBe('postgresql');
     expect(env.POSTGRES_PWD).toBe(environmentOf('postgresql').POSTGRES_PASSWORD);
     expect(env.DEFAULT_NAMESPACE).toBe(loadConfig(environmentOf('worker'), '/app').temporal.namespace);
