@@ -1,7 +1,7 @@
 import { execFile, execFileSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync, existsSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { waitFor } from '../../apps/launcher/src/wait-for';
 import { findTemporalBinary } from '../../apps/launcher/src/temporal-binary';
@@ -9,7 +9,11 @@ import { s3Identities, weedBin } from '../support/seaweedfs';
 import { Network, removeStale, type Host } from './network';
 
 const run = promisify(execFile);
-const APPS = resolve(__dirname, '..', '..', 'apps');
+/** The checkout's apps/, found upwards from here: this file also runs compiled, from bench/dist/cluster (bench:cluster). */
+const APPS = (() => {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) if (existsSync(join(dir, 'apps', 'worker', 'package.json'))) return join(dir, 'apps');
+  throw new Error(`no apps/ above ${__dirname}`);
+})();
 const BIN = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'vidflow', 'bin');
 /** Debian's PostgreSQL server binaries (the postgresql package the machine runs its own server from). */
 const PG_BIN = ['17', '16', '15'].map((v) => `/usr/lib/postgresql/${v}/bin`).find((d) => existsSync(join(d, 'postgres')));
@@ -36,6 +40,11 @@ export class HostProcess {
 
   get running(): boolean {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** The process's pid (`ip netns exec` execs the command, so it is the command's own). */
+  get pid(): number | undefined {
+    return this.running ? this.child!.pid : undefined;
   }
 
   start(): void {
@@ -176,7 +185,7 @@ export class Cluster {
     const args = ['-D', data, '-c', `listen_addresses=${this.pg.ip}`, '-c', 'port=5432', '-c', `unix_socket_directories=${data}`, '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'max_connections=300'];
     const pg = this.add('postgres', this.pg, () => ({ command: join(PG_BIN, 'postgres'), args, env: { PATH: process.env.PATH, LANG: 'C.UTF-8' }, user: 'postgres' }));
     pg.start();
-    await waitFor('PostgreSQL', async () => (await run(join(PG_BIN, 'pg_isready'), ['-h', this.pg.ip, '-p', '5432']).then(() => true, () => false)), READY_MS, 200);
+    await waitFor('PostgreSQL', async () => (await run(join(PG_BIN, 'pg_isready'), ['-h', this.pg.ip, '-p', '5432', '-U', 'postgres']).then(() => true, () => false)), READY_MS, 200);
     for (const db of ['vidflow', 'temporal', 'temporal_visibility']) await run(join(PG_BIN, 'createdb'), ['-h', this.pg.ip, '-U', 'postgres', db]);
   }
 
@@ -291,13 +300,12 @@ export class Cluster {
   }
 
   private async ready(p: HostProcess, url: string): Promise<void> {
-    try {
-      await waitFor(p.name, async () => {
-        if (!p.running) throw new Error(`${p.name} exited:\n${p.logTail()}`);
-        return (await fetch(url, { signal: AbortSignal.timeout(5000) }).catch(() => undefined))?.ok ?? false;
-      }, READY_MS, 250);
-    } catch (err) {
-      throw new Error(`${(err as Error).message}\n${p.logTail()}`);
+    const deadline = Date.now() + READY_MS;
+    for (;;) {
+      if (!p.running) throw new Error(`${p.name} exited before it was ready:\n${p.logTail()}`);
+      if ((await fetch(url, { signal: AbortSignal.timeout(5000) }).catch(() => undefined))?.ok) return;
+      if (Date.now() > deadline) throw new Error(`${p.name} not ready after ${READY_MS / 1000} s:\n${p.logTail()}`);
+      await new Promise((r) => setTimeout(r, 250));
     }
   }
 
