@@ -155,6 +155,7 @@ export class ArtifactCache {
       await this.blobs.remove(key, id);
       throw error;
     }
+    if (Object.keys(stored).length > 0) await this.blobs.committed(key, id);
     if (replacedId !== undefined && replacedId !== id) await this.blobs.remove(key, replacedId);
     if (totalBytes === undefined || totalBytes > this.maxBytes) await this.evictIfNeeded();
   }
@@ -186,7 +187,7 @@ export class ArtifactCache {
   async cleanupExpired(): Promise<CleanupResult> {
     this.assertOpen();
     const result = await this.removeBlobsOf(await this.store.removeExpired(this.now()));
-    await this.blobs.sweepTemp(this.tempMaxAgeMs);
+    await this.blobs.sweepTemp(this.tempMaxAgeMs, async (key, id) => (await this.store.get(key))?.id === id);
     return result;
   }
 

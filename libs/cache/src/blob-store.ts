@@ -28,10 +28,15 @@ export interface BlobStore {
    * (and `files` empty): for callers that only hand the files on (the API's repeat lookup).
    */
   verify(key: string, id: string, files: Record<string, StoredFile>, options?: { download?: boolean }): Promise<VerifiedFiles | undefined>;
+  /** Called once the metadata record naming this version has committed (what a put's crash-recovery keys on). */
+  committed(key: string, id: string): Promise<void>;
   /** Deletes one version's files; removing what is already gone is fine. */
   remove(key: string, id: string): Promise<void>;
-  /** Removes what crashed puts (and downloads) left behind, older than `olderThanMs` (wall clock); returns how many. */
-  sweepTemp(olderThanMs: number): Promise<number>;
+  /**
+   * Removes what crashed puts (and downloads) left behind, older than `olderThanMs` (wall clock); returns how many.
+   * `isCurrent` says whether the metadata names a version, for a store that must ask (the bucket's).
+   */
+  sweepTemp(olderThanMs: number, isCurrent?: (key: string, id: string) => Promise<boolean>): Promise<number>;
 }
 
 export interface VerifiedFiles {
@@ -136,6 +141,9 @@ export class LocalBlobStore implements BlobStore {
     }
     return { files: paths };
   }
+
+  /** Nothing to do: a put's files are renamed into place whole, and its tmp/ directory is gone by then. */
+  async committed(): Promise<void> {}
 
   async remove(key: string, id: string): Promise<void> {
     const dir = this.entryDir(key, id);

@@ -11,6 +11,8 @@ import { CacheStoreError, InvalidCacheInputError } from './cache-errors';
 class MemoryObjects implements CacheObjectStore {
   readonly objects = new Map<string, { file: string; stat: CacheObjectStat }>();
   keepMetadata = true;
+  /** How long ago the objects put from now on were written. */
+  age = 0;
   /** Runs between reading the source and finishing the upload (a producer still writing). */
   duringUpload?: (file: string) => Promise<void>;
   private n = 0;
@@ -22,7 +24,7 @@ class MemoryObjects implements CacheObjectStore {
     await copyFile(file, copy);
     await this.duringUpload?.(file);
     const { size } = await stat(copy);
-    this.objects.set(key, { file: copy, stat: { bytes: size, etag: `"${this.n}"`, metadata: this.keepMetadata ? options.metadata : {} } });
+    this.objects.set(key, { file: copy, stat: { bytes: size, modifiedMs: Date.now() - this.age, etag: `"${this.n}"`, metadata: this.keepMetadata ? options.metadata : {} } });
   }
   async stat(key: string): Promise<CacheObjectStat | undefined> {
     return this.objects.get(key)?.stat;
@@ -58,8 +60,10 @@ describe('BucketBlobStore', () => {
 
   it('stores objects under cache/<key[0..2]>/<key>/<id>/<name> with their sha256 and the ETag after upload', async () => {
     const stored = await store.write({ key, id: 'id1', files: { video: source } });
+    expect([...objects.objects.keys()].sort()).toEqual([`cache/ee/${key}/id1/video`, `cache/pending/${key}/id1`]);
+    await store.committed(key, 'id1');
     expect([...objects.objects.keys()]).toEqual([`cache/ee/${key}/id1/video`]);
-    expect(stored.video).toEqual({ size: 1000, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), etag: '"1"' });
+    expect(stored.video).toEqual({ size: 1000, sha256: expect.stringMatching(/^[0-9a-f]{64}$/), etag: '"2"' });
     expect(objects.objects.get(`cache/ee/${key}/id1/video`)?.stat.metadata).toEqual({ sha256: stored.video!.sha256 });
   });
 
@@ -81,6 +85,23 @@ describe('BucketBlobStore', () => {
     expect(await store.verify(key, 'id1', { video: { ...stored.video!, size: 999 } }, { download: false })).toBeUndefined();
     expect(await store.verify(key, 'id1', { video: { ...stored.video!, sha256: '0'.repeat(64) } }, { download: false })).toBeUndefined();
     expect(await store.verify(key, 'id2', stored, { download: false })).toBeUndefined();
+  });
+
+  it("sweeps a crashed put's objects by its marker once old, and only the marker of a put whose record committed", async () => {
+    objects.age = 2 * 60_000;
+    await store.write({ key, id: 'crashed', files: { video: source } });
+    await store.write({ key, id: 'committed', files: { video: source } }); // crashed between the record and committed()
+    objects.age = 0;
+    await store.write({ key, id: 'in-progress', files: { video: source } });
+    const current = jest.fn(async (_key: string, id: string) => id === 'committed');
+    expect(await store.sweepTemp(60_000, current)).toBe(2);
+    expect(current).toHaveBeenCalledTimes(2);
+    expect([...objects.objects.keys()].sort()).toEqual([`cache/ee/${key}/committed/video`, `cache/ee/${key}/in-progress/video`, `cache/pending/${key}/in-progress`]);
+    // Without isCurrent, the bucket is not touched.
+    objects.age = 2 * 60_000;
+    await store.write({ key, id: 'later', files: { video: source } });
+    expect(await store.sweepTemp(60_000)).toBe(0);
+    expect(objects.objects.has(`cache/pending/${key}/later`)).toBe(true);
   });
 
   it('refuses a prefix that is not a folder', () => {

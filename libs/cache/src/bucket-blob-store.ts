@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, rename, rm, stat, utimes } from 'node:fs/promises';
+import { mkdir, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { hashOfFile, matchesRecord, namesIn, removeIfEmpty, removeOlderThan, type BlobStore, type CachedObject, type VerifiedFiles } from './blob-store';
 import { CacheStoreError, InvalidCacheInputError } from './cache-errors';
@@ -29,6 +29,8 @@ export interface CacheObjectStore {
 
 export interface CacheObjectStat {
   bytes: number;
+  /** When the object was written (ms since the epoch): how old a crashed put's marker is. */
+  modifiedMs?: number;
   etag?: string;
   metadata?: Record<string, string>;
 }
@@ -50,6 +52,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * one PostgreSQL). Layout:
  *
  *   bucket: <prefix><key[0..2]>/<key>/<id>/<name>        one object per file of one put (id = random per put)
+ *           <prefix>pending/<key>/<id>                   an empty marker while that put has not committed
  *   local:  <dir>/remote/<key[0..2]>/<key>/<id>/<name>    this host's verified read-through copy
  *           <dir>/tmp/dl-<uuid>/                          a download in progress
  *
@@ -103,7 +106,9 @@ export class BucketBlobStore implements BlobStore {
 
   async write(options: { key: string; id: string; files: Record<string, string> }): Promise<Record<string, StoredFile>> {
     const stored: Record<string, StoredFile> = {};
+    if (Object.keys(options.files).length === 0) return stored;
     const uploaded: string[] = [];
+    await this.putMarker(options.key, options.id);
     try {
       // One file at a time, like the local store: each upload already keeps two parts in flight.
       for (const [name, path] of Object.entries(options.files)) {
@@ -128,10 +133,14 @@ export class BucketBlobStore implements BlobStore {
       }
       return stored;
     } catch (error) {
-      // Nothing names these objects yet; a crash instead of this cleanup leaves them unnamed (see README).
-      await Promise.all(uploaded.map((objectKey) => this.objects.remove(objectKey).catch(() => undefined)));
+      // Nothing names these objects yet. A crash instead of this cleanup leaves them and the marker: sweepTemp's.
+      await Promise.all([...uploaded, this.markerKey(options.key, options.id)].map((objectKey) => this.objects.remove(objectKey).catch(() => undefined)));
       throw error;
     }
+  }
+
+  async committed(key: string, id: string): Promise<void> {
+    await this.objects.remove(this.markerKey(key, id));
   }
 
   async verify(key: string, id: string, files: Record<string, StoredFile>, options: { download?: boolean } = {}): Promise<VerifiedFiles | undefined> {
@@ -160,20 +169,63 @@ export class BucketBlobStore implements BlobStore {
     const removals: Promise<void>[] = [];
     for await (const object of this.objects.list(this.versionPrefix(key, id))) removals.push(this.objects.remove(object.key));
     await Promise.all(removals);
+    // A put that failed after its upload, or a version dropped before its put was marked committed.
+    await this.objects.remove(this.markerKey(key, id));
     const dir = this.copyDir(key, id);
     await rm(dir, { recursive: true, force: true, maxRetries: 3 });
     await removeIfEmpty(dirname(dir));
   }
 
-  /** Download temporaries older than `olderThanMs`, and local copies idle for localCopyMaxIdleMs. */
-  async sweepTemp(olderThanMs: number): Promise<number> {
+  /**
+   * Download temporaries older than `olderThanMs`, local copies idle for localCopyMaxIdleMs, and the objects of
+   * crashed puts: a put's marker older than `olderThanMs` whose version no record names (`isCurrent`) goes with
+   * that version's objects; one whose record committed (a crash just after) goes alone. Without `isCurrent` the
+   * bucket is left alone.
+   */
+  async sweepTemp(olderThanMs: number, isCurrent?: (key: string, id: string) => Promise<boolean>): Promise<number> {
     let removed = await removeOlderThan(this.tmpDir, olderThanMs);
+    if (isCurrent) removed += await this.sweepCrashedPuts(olderThanMs, isCurrent);
     for (const shard of await namesIn(this.copiesDir)) {
       for (const key of await namesIn(join(this.copiesDir, shard))) {
         const keyDir = join(this.copiesDir, shard, key);
         removed += await removeOlderThan(keyDir, this.localCopyMaxIdleMs);
         await removeIfEmpty(keyDir);
       }
+    }
+    return removed;
+  }
+
+  /**
+   * `<prefix>pending/<key>/<id>`: written (empty) before a put's first upload and deleted once its record has
+   * committed, so that the objects of a put cut short by a crash can be found without listing the whole cache.
+   */
+  private markerKey(key: string, id: string): string {
+    return `${this.prefix}pending/${key}/${id}`;
+  }
+
+  private async putMarker(key: string, id: string): Promise<void> {
+    await mkdir(this.tmpDir, { recursive: true });
+    const empty = join(this.tmpDir, `marker-${id}`);
+    await writeFile(empty, '');
+    try {
+      await this.objects.putFile(this.markerKey(key, id), empty, { metadata: {} });
+    } finally {
+      await rm(empty, { force: true });
+    }
+  }
+
+  private async sweepCrashedPuts(olderThanMs: number, isCurrent: (key: string, id: string) => Promise<boolean>): Promise<number> {
+    const markers = `${this.prefix}pending/`;
+    const cutoff = Date.now() - olderThanMs;
+    let removed = 0;
+    for await (const marker of this.objects.list(markers)) {
+      const [key, id, ...rest] = marker.key.slice(markers.length).split('/');
+      if (!key || !id || rest.length > 0) continue; // not a marker this store wrote
+      const modifiedMs = (await this.objects.stat(marker.key))?.modifiedMs;
+      if (modifiedMs === undefined || modifiedMs >= cutoff) continue; // gone meanwhile, or a put still in progress
+      if (await isCurrent(key, id)) await this.objects.remove(marker.key);
+      else await this.remove(key, id);
+      removed++;
     }
     return removed;
   }

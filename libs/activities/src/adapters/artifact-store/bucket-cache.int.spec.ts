@@ -1,4 +1,4 @@
-import { createCache, objectRef, type ArtifactCache, type CreateCacheOptions } from '@vidflow/cache';
+import { BucketBlobStore, createCache, objectRef, type ArtifactCache, type CreateCacheOptions } from '@vidflow/cache';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
@@ -225,6 +225,23 @@ describe('a cache shared by hosts through one PostgreSQL and one bucket', () => 
     await utimes(join(onB, '..'), longAgo, longAgo);
     await b.cleanupExpired();
     expect(await filesUnder(join(scratch, 'b', 'cache', 'remote'))).toEqual([]);
+  });
+
+  it("a put that crashed before its record committed leaves objects that a later cleanup removes; committed puts leave no marker", async () => {
+    const a = await host('a', { tempMaxAgeMs: 0 });
+    await a.put({ stage: 'tts', key: keyOf('kept'), value: 1, files: { 'a.wav': await source('kept.wav', Buffer.alloc(2000, 1)) } });
+    expect(await listKeys(`${prefix}pending/`)).toEqual([]);
+    // What a put cut short between its uploads and its record leaves: the objects and their marker, no record.
+    const crashed = new BucketBlobStore({ dir: join(scratch, 'crashed-host'), objects: s3, prefix });
+    await crashed.write({ key: keyOf('crashed'), id: 'f'.repeat(32), files: { 'a.wav': await source('crashed.wav', Buffer.alloc(3000, 2)) } });
+    expect(await listKeys(`${prefix}${keyOf('crashed').slice(0, 2)}/`)).toHaveLength(1);
+    expect(await listKeys(`${prefix}pending/`)).toHaveLength(1);
+
+    await new Promise((r) => setTimeout(r, 1100)); // object times have a resolution of one second
+    await a.cleanupExpired();
+    expect(await listKeys(`${prefix}${keyOf('crashed').slice(0, 2)}/`)).toEqual([]);
+    expect(await listKeys(`${prefix}pending/`)).toEqual([]);
+    expect(await a.get('tts', keyOf('kept'))).toBeDefined();
   });
 
   it('a source changed after it was put leaves the entry its own bytes (the object is a copy, not a link)', async () => {
