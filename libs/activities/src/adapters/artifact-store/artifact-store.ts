@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, link, lstat, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { parseObjectRef } from '@vidflow/cache';
 import type { ObjectStore } from './object-store';
 
@@ -78,6 +78,19 @@ export class ArtifactStore {
   async localFile(path: string): Promise<string | undefined> {
     const abs = this.resolve(path);
     return (await lstat(abs).catch(() => undefined))?.isFile() ? abs : undefined;
+  }
+
+  /**
+   * A local file to read a finished file from: the file itself when it is on this host's disk, else (ARTIFACT_STORE=s3)
+   * a download of its object into `dir`, whole or not at all; undefined when it is in neither.
+   */
+  async readableFile(finalRelative: string, dir: string): Promise<string | undefined> {
+    const local = await this.localFile(finalRelative);
+    if (local) return local;
+    const key = this.remoteKey(finalRelative);
+    if (!key) return undefined;
+    const file = join(dir, basename(key));
+    return (await this.finished!.download(key, file)) ? file : undefined;
   }
 
   relative(abs: string): string {

@@ -8,6 +8,10 @@ import { describeArtifactCache } from '../../../../cache/src/testing/artifact-ca
 import { bucketBlobs, testBackend, type TestBackend } from '../../../../cache/src/testing/backends';
 import { spawnCacheChild, waitForChild } from '../../../../cache/src/testing/cache-child';
 import { startSeaweed, type SeaweedServer } from '../../../../../test/support/seaweedfs';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { initialStages, VideoRequestSchema, type VideoProgress } from '@vidflow/contracts';
+import { PipelineCacheReader } from '@vidflow/pipeline-cache';
+import { makeLookupPipeline, makePlacePipelineHit, makeStorePipeline } from '../../activities/pipeline-cache.activity';
 import { ArtifactStore } from './artifact-store';
 import { S3ObjectStore } from './s3-object-store';
 
@@ -281,5 +285,78 @@ describe('a cache shared by hosts through one PostgreSQL and one bucket', () => 
     expect(await s3.stat('videos/vid-late.mp4')).toBeUndefined();
     // A local ArtifactStore cannot place a bucket object.
     await expect(new ArtifactStore(join(scratch, 'local-data')).placeCachedFile(ref, 'videos/x.mp4')).rejects.toThrow(/only be placed in the bucket/);
+  });
+});
+
+describe('the pipeline cache across hosts with ARTIFACT_STORE=s3', () => {
+  let backend: TestBackend;
+  let scratch: string;
+  const opened: ArtifactCache[] = [];
+  const run = <A, R>(activity: (input: A) => Promise<R>, input: A): Promise<R> => new MockActivityEnvironment().run(activity, input) as Promise<R>;
+  const bytesOf = async (key: string): Promise<Buffer> => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of (await s3.read(key))!) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  };
+
+  beforeEach(async () => {
+    backend = testBackend('postgres');
+    scratch = await mkdtemp(join(tmpdir(), 'vidflow-bucket-pipeline-'));
+  });
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((cache) => cache.close()));
+    await backend.drop();
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  /** One host: its own DATA_DIR and cache directory; the metadata and the bucket are shared. */
+  async function host(name: string): Promise<{ store: ArtifactStore; cache: ArtifactCache; root: string }> {
+    const root = join(scratch, name);
+    const cache = await createCache({ dir: join(root, 'cache'), ...backend.options, objects: s3 });
+    opened.push(cache);
+    return { store: new ArtifactStore(join(root, 'data'), { finished: s3 }), cache, root };
+  }
+
+  it('a video finished on worker A is a repeat on worker B and through the API, copied inside the bucket', async () => {
+    const request = VideoRequestSchema.parse({ script: `Hello from host A, run ${randomBytes(4).toString('hex')}.` });
+    const mediaDir = join(scratch, 'media');
+    const a = await host('a');
+    const video = randomBytes(700_000);
+    const poster = randomBytes(5_000);
+    await writeFile(join(scratch, 'render.mp4'), video);
+    await writeFile(join(scratch, 'poster.jpg'), poster);
+    await a.store.commit(join(scratch, 'render.mp4'), a.store.video('vid-a'));
+    await a.store.commit(join(scratch, 'poster.jpg'), a.store.poster('vid-a'));
+    const progress: VideoProgress = {
+      stage: 'done',
+      progress: 1,
+      cacheHit: false,
+      stages: initialStages(),
+      result: { path: a.store.video('vid-a'), durationSeconds: 3, width: 2, height: 2, bytes: video.length },
+    };
+    // storePipeline reads the finished files back from the bucket (they are not on A's disk any more).
+    await run(makeStorePipeline({ store: a.store, cache: a.cache, mediaDir }), { videoId: 'vid-a', request, progress });
+    expect((await a.cache.stats()).byStage.pipeline.entries).toBe(1);
+
+    // Worker B looks the request up itself (a batch item): placed by copies, nothing downloaded.
+    const b = await host('b');
+    const download = jest.spyOn(s3, 'download');
+    const repeat = await run(makeLookupPipeline({ store: b.store, cache: b.cache, mediaDir }), { videoId: 'vid-b', request });
+    expect(repeat).toMatchObject({ cacheHit: true, result: { path: b.store.video('vid-b') } });
+    expect(sha(await bytesOf('videos/vid-b.mp4'))).toBe(sha(video));
+    expect(await bytesOf('videos/vid-b.jpg')).toEqual(poster);
+
+    // The API's lookup hands the worker references to the objects; the worker places them.
+    const api = await host('api');
+    const found = await new PipelineCacheReader(api.cache, mediaDir).lookup(request);
+    expect(found?.videoFile).toMatch(/^bucket-object:cache\//);
+    expect(found?.posterFile).toMatch(/^bucket-object:cache\//);
+    const placed = await run(makePlacePipelineHit({ store: b.store }), { videoId: 'vid-api', progress: found!.progress, videoFile: found!.videoFile, posterFile: found!.posterFile });
+    expect(placed).toMatchObject({ cacheHit: true, result: { path: b.store.video('vid-api') } });
+    expect(sha(await bytesOf('videos/vid-api.mp4'))).toBe(sha(video));
+    expect(download).not.toHaveBeenCalled();
+    download.mockRestore();
+    expect(await filesUnder(b.root)).toEqual([]);
+    expect(await filesUnder(api.root)).toEqual([]);
   });
 });
