@@ -4,7 +4,7 @@ import { loadConfig } from '@vidflow/config';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSeaweed, type SeaweedServer } from '../../../test/support/seaweedfs';
+import { s3Env, startSeaweed, type SeaweedServer } from '../../../test/support/seaweedfs';
 import { cacheProvider } from './cache.provider';
 
 /** With ARTIFACT_STORE=s3 the worker opens the cache with its files in the bucket; with local, under CACHE_DIR. */
@@ -26,14 +26,6 @@ describe('worker cache provider', () => {
   });
 
   it('keeps the files in the bucket with ARTIFACT_STORE=s3, and none there without', async () => {
-    const { credentials } = seaweed.config;
-    const s3Env = {
-      ARTIFACT_STORE: 's3',
-      S3_ENDPOINT: seaweed.endpoint,
-      S3_BUCKET: seaweed.config.bucket,
-      S3_ACCESS_KEY_ID: credentials!.accessKeyId,
-      S3_SECRET_ACCESS_KEY: credentials!.secretAccessKey,
-    };
     const file = join(dataDir, 'scene.wav');
     await writeFile(file, Buffer.alloc(5000, 1));
     const s3 = new S3ObjectStore(seaweed.config);
@@ -48,7 +40,7 @@ describe('worker cache provider', () => {
     await local.close();
     expect(await listed()).toBe(0);
 
-    const bucket = await open({ ...s3Env, CACHE_DIR: join(dataDir, 'bucket-cache') });
+    const bucket = await open({ ...s3Env(seaweed), CACHE_DIR: join(dataDir, 'bucket-cache') });
     await bucket.put({ stage: 'tts', key: 'd'.repeat(64), value: 1, files: { audio: file } });
     const hit = await bucket.get('tts', 'd'.repeat(64));
     await bucket.close();

@@ -6,7 +6,7 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { startSeaweed, type SeaweedServer } from '../../../../test/support/seaweedfs';
+import { s3Env, startSeaweed, type SeaweedServer } from '../../../../test/support/seaweedfs';
 import { createApp } from '../create-app';
 import { CACHE } from '../tokens';
 
@@ -23,16 +23,7 @@ describe('API cache with ARTIFACT_STORE=s3', () => {
     seaweed = await startSeaweed();
     s3 = new S3ObjectStore(seaweed.config);
     dataDir = await mkdtemp(join(tmpdir(), 'vidflow-api-bucket-'));
-    const { credentials } = seaweed.config;
-    const config = loadConfig({
-      DATA_DIR: dataDir,
-      TEMPORAL_ADDRESS: '127.0.0.1:1',
-      ARTIFACT_STORE: 's3',
-      S3_ENDPOINT: seaweed.endpoint,
-      S3_BUCKET: seaweed.config.bucket,
-      S3_ACCESS_KEY_ID: credentials!.accessKeyId,
-      S3_SECRET_ACCESS_KEY: credentials!.secretAccessKey,
-    });
+    const config = loadConfig({ DATA_DIR: dataDir, TEMPORAL_ADDRESS: '127.0.0.1:1', ...s3Env(seaweed) });
     app = await createApp(config, { logger: false });
     await app.init();
   });
