@@ -1,4 +1,4 @@
-import { BlobStore, CACHE_STAGES, EmbeddedMetadataStore } from '@vidflow/cache';
+import { CACHE_STAGES, EmbeddedMetadataStore, LocalBlobStore } from '@vidflow/cache';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -25,7 +25,7 @@ export interface CacheAudit {
  * and each file's size and sha256 against the record.
  */
 export async function auditCache(cacheDir: string): Promise<CacheAudit> {
-  const blobs = new BlobStore(cacheDir);
+  const blobs = new LocalBlobStore(cacheDir);
   const entriesDir = join(cacheDir, 'meta', 'entries');
   const audit: CacheAudit = { entries: 0, valid: 0, corrupt: [], byStage: {}, totalsEntries: 0, orphanBlobDirs: 0, tempLeftovers: 0 };
   /** `key/id` of every version a record points at. */
@@ -52,7 +52,7 @@ export async function auditCache(cacheDir: string): Promise<CacheAudit> {
   return audit;
 }
 
-async function checkRecord(blobs: BlobStore, key: string, text: string): Promise<{ id?: string; stage?: string; problem?: string }> {
+async function checkRecord(blobs: LocalBlobStore, key: string, text: string): Promise<{ id?: string; stage?: string; problem?: string }> {
   let record: { key?: string; id?: string; stage?: string; value?: string; files?: Record<string, { sha256: string; size: number }> };
   try {
     record = JSON.parse(text);

@@ -28,6 +28,17 @@ export interface SeaweedServer {
   stop(): Promise<void>;
 }
 
+/** The environment that points vidflow's configuration (loadConfig) at this server's bucket: ARTIFACT_STORE=s3. */
+export function s3Env(server: SeaweedServer): Record<string, string> {
+  return {
+    ARTIFACT_STORE: 's3',
+    S3_ENDPOINT: server.endpoint,
+    S3_BUCKET: server.config.bucket,
+    S3_ACCESS_KEY_ID: server.config.credentials!.accessKeyId,
+    S3_SECRET_ACCESS_KEY: server.config.credentials!.secretAccessKey,
+  };
+}
+
 /**
  * A real SeaweedFS (`weed mini`: master, volume, filer and S3 gateway in one process) on free loopback ports, with
  * one S3 identity and one bucket. Every port is chosen by the OS, so several suites (and engineers) can run at once.

@@ -54,7 +54,8 @@ export class AppModule {
       controllers: [VideosController, BatchesController, SchedulesController, CacheController, HealthController, StudioConfigController, UploadsController, TranscriptionsController, SystemController, WebhooksController, MediaController, VoicesController],
       providers: [
         { provide: CONFIG, useValue: config },
-        { provide: CACHE, useFactory: () => openCache(config.cache) },
+        // With ARTIFACT_STORE=s3 the cache's files live in the artifact bucket (config.cache.files = 'bucket').
+        { provide: CACHE, useFactory: () => openCache(config.cache, openObjectStore(config)) },
         { provide: OBJECT_STORE, useFactory: () => openObjectStore(config) },
         CacheService,
         HealthChecksService,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { BlobStore } from './blob-store';
+import type { BlobStore, CachedObject } from './blob-store';
 import { CacheClosedError, InvalidCacheInputError } from './cache-errors';
 import { assertCacheKey } from './cache-key';
 import { CACHE_STAGES, isCacheStage, type CacheStage } from './cache-stage';
@@ -14,6 +14,12 @@ export interface CacheHit<V = unknown> {
    * entry is evicted, invalidated or replaced: copy or hard-link them, and treat ENOENT as a miss.
    */
   files: Record<string, string>;
+  /**
+   * With the cache's files in a bucket and `get(..., { download: false })`: the objects holding the files, their
+   * size, ETag and sha256 metadata checked against the record just now (`files` is then empty). Pass them on with
+   * objectRef().
+   */
+  objects?: Record<string, CachedObject>;
   bytes: number;
   createdAt: number;
   expiresAt: number;
@@ -64,7 +70,8 @@ const REMOVE_CHUNK = 256;
 
 /**
  * The content-addressed artifact cache: entries are a JSON value plus named files, looked up by a key from
- * cacheKey(). Metadata lives in a MetadataStore (files on disk or PostgreSQL), files in a BlobStore. Build one
+ * cacheKey(). Metadata lives in a MetadataStore (files on disk or PostgreSQL), files in a BlobStore (a directory or a
+ * bucket). Build one
  * with createCache().
  */
 export class ArtifactCache {
@@ -90,12 +97,15 @@ export class ArtifactCache {
   /**
    * The entry for `key` if it exists, belongs to `stage`, has not expired and every file matches the sha256
    * recorded at put. Counts a hit or a miss for the stage. An expired or corrupt entry is removed.
+   *
+   * `download: false` is for callers that only pass the files on: with files in a bucket, the objects are checked
+   * without fetching them (BucketBlobStore) and the hit names them in `objects`; local files are checked as always.
    */
-  async get<V = unknown>(stage: CacheStage, key: string): Promise<CacheHit<V> | undefined> {
+  async get<V = unknown>(stage: CacheStage, key: string, options: { download?: boolean } = {}): Promise<CacheHit<V> | undefined> {
     this.assertOpen();
     assertStage(stage);
     assertCacheKey(key);
-    const hit = await this.lookup<V>(stage, key);
+    const hit = await this.lookup<V>(stage, key, options.download !== false);
     await this.store.countLookup(stage, hit !== undefined);
     return hit;
   }
@@ -145,6 +155,7 @@ export class ArtifactCache {
       await this.blobs.remove(key, id);
       throw error;
     }
+    if (Object.keys(stored).length > 0) await this.blobs.committed(key, id);
     if (replacedId !== undefined && replacedId !== id) await this.blobs.remove(key, replacedId);
     if (totalBytes === undefined || totalBytes > this.maxBytes) await this.evictIfNeeded();
   }
@@ -176,7 +187,7 @@ export class ArtifactCache {
   async cleanupExpired(): Promise<CleanupResult> {
     this.assertOpen();
     const result = await this.removeBlobsOf(await this.store.removeExpired(this.now()));
-    await this.blobs.sweepTemp(this.tempMaxAgeMs);
+    await this.blobs.sweepTemp(this.tempMaxAgeMs, async (key, id) => (await this.store.get(key))?.id === id);
     return result;
   }
 
@@ -239,31 +250,32 @@ export class ArtifactCache {
     await this.store.close();
   }
 
-  private async lookup<V>(stage: CacheStage, key: string, retry = true): Promise<CacheHit<V> | undefined> {
+  private async lookup<V>(stage: CacheStage, key: string, download: boolean, retry = true): Promise<CacheHit<V> | undefined> {
     const record = await this.store.get(key);
     if (!record || record.stage !== stage) return undefined;
     if (record.expiresAt <= this.now()) {
       await this.drop(record);
       return undefined;
     }
-    const files = await this.blobs.verify(key, record.id, record.files);
+    const verified = await this.blobs.verify(key, record.id, record.files, { download });
     let value: V;
     try {
-      if (!files) throw new Error('file missing or changed');
+      if (!verified) throw new Error('file missing or changed');
       value = JSON.parse(record.value) as V;
     } catch {
       await this.drop(record);
       // Replaced by another process between reading the record and its files (the old version's files go
       // with it): the new version deserves a look of its own.
       const latest = retry ? await this.store.get(key) : undefined;
-      return latest && latest.id !== record.id ? this.lookup<V>(stage, key, false) : undefined;
+      return latest && latest.id !== record.id ? this.lookup<V>(stage, key, download, false) : undefined;
     }
     await this.store.touch(key, record.id, this.now());
     return {
       key,
       stage,
       value,
-      files,
+      files: verified.files,
+      ...(verified.objects ? { objects: verified.objects } : {}),
       bytes: record.bytes,
       createdAt: record.createdAt,
       expiresAt: record.expiresAt,

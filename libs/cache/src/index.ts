@@ -4,6 +4,7 @@ export * from './canonical-json';
 export * from './cache-key';
 export * from './metadata-store';
 export * from './blob-store';
+export * from './bucket-blob-store';
 export * from './file-lock';
 export * from './embedded-metadata-store';
 export * from './postgres-metadata-store';

@@ -4,6 +4,8 @@ import type { CacheStage } from './cache-stage';
 export interface StoredFile {
   sha256: string;
   size: number;
+  /** With a bucket-backed blob store: the object's entity tag just after its upload (changes whenever its bytes do). */
+  etag?: string;
 }
 
 /** An entry's metadata. Its files live in the blob directory under `<key>/<id>/<name>`. */

@@ -60,6 +60,7 @@ describe('loadConfig', () => {
         ttlSeconds: 7 * 24 * 3600,
         evictTo: 0.9,
         maintenanceIntervalSeconds: 3600,
+        files: 'local',
       },
       log: { level: 'info', pretty: false },
       llm: { openai: undefined },
@@ -329,6 +330,11 @@ describe('loadConfig', () => {
 
     it('stays on the local DATA_DIR unless ARTIFACT_STORE=s3', () => {
       expect(loadConfig({}, cwd).artifacts).toEqual({ kind: 'local' });
+    });
+
+    it("keeps the cache's files in the bucket with ARTIFACT_STORE=s3, under CACHE_DIR otherwise", () => {
+      expect(loadConfig(s3Env, cwd).cache.files).toBe('bucket');
+      expect(loadConfig({ ARTIFACT_STORE: 'local' }, cwd).cache.files).toBe('local');
     });
 
     it('reads the S3 settings, with path-style and us-east-1 by default', () => {

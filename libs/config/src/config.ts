@@ -234,6 +234,11 @@ export interface VidflowConfig {
     ttlSeconds: number;
     evictTo: number;
     maintenanceIntervalSeconds: number;
+    /**
+     * Where the entries' files live: under `dir`, or (ARTIFACT_STORE=s3) in the bucket under `cache/`, `dir` then
+     * holding this host's verified copies; with DATABASE_URL too, hosts sharing nothing but the network share hits.
+     */
+    files: 'local' | 'bucket';
   };
   /** Requests per second per API key (or per address when keys are off); 0 turns limiting off. */
   rateLimit: { perSecond: number; burst: number };
@@ -546,6 +551,8 @@ function cacheConfig(e: z.output<typeof envSchema>, dataDir: string, cwd: string
     ttlSeconds: e.CACHE_TTL_SECONDS,
     evictTo: e.CACHE_EVICT_TO,
     maintenanceIntervalSeconds: e.CACHE_MAINTENANCE_INTERVAL_SECONDS,
+    // With finished videos in the bucket, the cache's files go there too: a host then hits what another made.
+    files: e.ARTIFACT_STORE === 's3' ? 'bucket' : 'local',
   } as VidflowConfig['cache'];
   // A database URL may carry a password: kept out of logs and serialised configs.
   Object.defineProperty(cache, 'databaseUrl', { value: e.DATABASE_URL, enumerable: false });

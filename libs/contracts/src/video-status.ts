@@ -160,9 +160,9 @@ export interface VideoWorkflowInput {
 export interface PlacePipelineHitInput {
   videoId: string;
   progress: VideoProgress;
-  /** The cache's copy of the finished MP4 (absolute path). */
+  /** The cache's copy of the finished MP4: an absolute path, or a `bucket-object:` reference with ARTIFACT_STORE=s3. */
   videoFile: string;
-  /** The cache's copy of its poster frame (absolute path), when the entry holds one. */
+  /** The cache's copy of its poster frame (the same kinds of reference), when the entry holds one. */
   posterFile?: string;
 }
 

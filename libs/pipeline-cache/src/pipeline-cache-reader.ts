@@ -1,4 +1,4 @@
-import type { ArtifactCache } from '@vidflow/cache';
+import { objectRef, type ArtifactCache, type CacheHit } from '@vidflow/cache';
 import type { VideoProgress, VideoRequest } from '@vidflow/contracts';
 import { requestMediaIdentity } from './request-media-identity';
 import { stageKey } from './stage-keys';
@@ -12,9 +12,12 @@ export interface CacheLogger {
 export interface PipelineHit {
   /** The finished video's status as it was recorded (its result's path is the earlier video's). */
   progress: VideoProgress & { result: NonNullable<VideoProgress['result']> };
-  /** The cache's own copy of the MP4 (an absolute path); placed at a new video's path by the worker. */
+  /**
+   * The cache's own copy of the MP4: an absolute path, or with the cache's files in the bucket an objectRef() of
+   * its object (valid on every host); placed at a new video's path by the worker (ArtifactStore.placeCachedFile).
+   */
   videoFile: string;
-  /** The cache's copy of its poster frame (absent in entries stored before posters, or when none was made). */
+  /** The cache's copy of its poster frame, the same way (absent in entries stored before posters, or when none was made). */
   posterFile?: string;
 }
 
@@ -50,11 +53,22 @@ export class PipelineCacheReader {
     if (!this.cache || request.cache.mode !== 'use') return undefined;
     const key = await this.key(request);
     if (!key) return undefined;
-    const hit = await this.cache.get<{ progress: VideoProgress }>('pipeline', key.key);
+    // No download: the hit's files are only handed on to be placed. With the cache's files in the bucket, they are
+    // checked by a HEAD each (size, ETag, sha256 metadata; see BucketBlobStore) and placed by a server-side copy,
+    // so a repeat costs no transfer of the video on the API host nor on the worker.
+    const hit = await this.cache.get<{ progress: VideoProgress }>('pipeline', key.key, { download: false });
     const progress = hit?.value.progress;
-    if (!hit?.files.video || !progress?.result) return undefined;
-    return { progress: progress as PipelineHit['progress'], videoFile: hit.files.video, ...(hit.files.poster ? { posterFile: hit.files.poster } : {}) };
+    const videoFile = hit && fileOf(hit, 'video');
+    if (!hit || !videoFile || !progress?.result) return undefined;
+    const posterFile = fileOf(hit, 'poster');
+    return { progress: progress as PipelineHit['progress'], videoFile, ...(posterFile ? { posterFile } : {}) };
   }
+}
+
+/** A file of a hit as placeCachedFile takes it: the bucket object's reference, else the local path. */
+function fileOf(hit: CacheHit, name: string): string | undefined {
+  const object = hit.objects?.[name];
+  return object ? objectRef(object) : hit.files[name];
 }
 
 /**

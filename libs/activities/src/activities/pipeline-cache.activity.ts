@@ -88,9 +88,23 @@ export function makeStorePipeline(deps: PipelineDeps) {
       return;
     }
     const options = { mode: input.request.cache.mode, ttlSeconds: input.request.cache.ttlSeconds };
-    // The poster is kept with the video when it is a local file (with ARTIFACT_STORE=s3 it is in the bucket).
-    const poster = await deps.store.localFile(deps.store.poster(input.videoId));
-    const files = { video: deps.store.resolve(result.path), ...(poster ? { poster } : {}) };
-    await cache.write('pipeline', key.key, options, { progress: input.progress }, files);
+    // With ARTIFACT_STORE=s3 the finished video and its poster are objects in the bucket (this activity may not even
+    // run on the host that rendered them): the cache puts local files, so they come down into scratch first.
+    const scratch = await deps.store.scratchDir(input.videoId, 'store-pipeline');
+    try {
+      let files: Record<string, string>;
+      try {
+        const video = (await deps.store.readableFile(result.path, scratch)) ?? deps.store.resolve(result.path); // missing: the write says so
+        const poster = await deps.store.readableFile(deps.store.poster(input.videoId), scratch);
+        files = { video, ...(poster ? { poster } : {}) };
+      } catch (err) {
+        // Like a failed cache write: the video is delivered, only not cached.
+        activityLogger.warn('the finished video could not be read back from the bucket; it is not cached for the whole pipeline', { error: (err as Error)?.message });
+        return;
+      }
+      await cache.write('pipeline', key.key, options, { progress: input.progress }, files);
+    } finally {
+      await deps.store.removeScratch(scratch);
+    }
   };
 }

@@ -1,5 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CacheObjectStore } from '../bucket-blob-store';
 
 /** The local PostgreSQL the unit tests run against (trust auth). */
 export const TEST_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';
@@ -33,4 +36,33 @@ export async function withClient<T>(fn: (client: Client) => Promise<T>): Promise
   } finally {
     await client.end();
   }
+}
+
+/** Where a suite's entry files live: the cache directory, or a bucket (the integration tier starts one). */
+export interface TestBlobs {
+  name: 'local' | 'bucket';
+  /** createCache options for one test: for a bucket, the object store and a prefix of this test's own. */
+  options(): { objects?: CacheObjectStore; objectPrefix?: string };
+  /** The ids of the versions of `key` whose files are stored, under `cacheDir` or in the bucket. */
+  versions(cacheDir: string, key: string, options: { objectPrefix?: string }): Promise<string[]>;
+}
+
+export const LOCAL_BLOBS: TestBlobs = {
+  name: 'local',
+  options: () => ({}),
+  versions: (cacheDir, key) => readdir(join(cacheDir, 'blobs', key.slice(0, 2), key)).catch(() => []),
+};
+
+/** Files in the bucket of `objects()` (called per test: the server is started in the suite's beforeAll). */
+export function bucketBlobs(objects: () => CacheObjectStore): TestBlobs {
+  return {
+    name: 'bucket',
+    options: () => ({ objects: objects(), objectPrefix: `cache-test-${randomBytes(4).toString('hex')}/` }),
+    async versions(_cacheDir, key, options) {
+      const prefix = `${options.objectPrefix}${key.slice(0, 2)}/${key}/`;
+      const ids = new Set<string>();
+      for await (const object of objects().list(prefix)) ids.add(object.key.slice(prefix.length).split('/')[0]!);
+      return [...ids];
+    },
+  };
 }

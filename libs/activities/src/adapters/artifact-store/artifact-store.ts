@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { copyFile, link, lstat, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { parseObjectRef } from '@vidflow/cache';
 import type { ObjectStore } from './object-store';
 
 /**
@@ -107,6 +108,19 @@ export class ArtifactStore {
     return (await lstat(abs).catch(() => undefined))?.isFile() ? abs : undefined;
   }
 
+  /**
+   * A local file to read a finished file from: the file itself when it is on this host's disk, else (ARTIFACT_STORE=s3)
+   * a download of its object into `dir`, whole or not at all; undefined when it is in neither.
+   */
+  async readableFile(finalRelative: string, dir: string): Promise<string | undefined> {
+    const local = await this.localFile(finalRelative);
+    if (local) return local;
+    const key = this.remoteKey(finalRelative);
+    if (!key) return undefined;
+    const file = join(dir, basename(key));
+    return (await this.finished!.download(key, file)) ? file : undefined;
+  }
+
   relative(abs: string): string {
     return relative(this.root, abs);
   }
@@ -157,11 +171,20 @@ export class ArtifactStore {
    * without copying bytes when it can: a hard link keeps the data even if the cache later evicts its entry.
    * The link goes to a temporary name first and is renamed over the destination, so readers never see a
    * missing or partial file. Copies across file systems (EXDEV) and where links are refused. Throws when the
-   * source is gone (evicted since the lookup): the caller computes the stage as on a miss.
+   * source is gone (evicted since the lookup): the caller computes the stage as on a miss. `source` may also be an
+   * objectRef() of a cache object in the bucket (ARTIFACT_STORE=s3), copied inside the bucket.
    */
   async placeCachedFile(source: string, finalRelative: string): Promise<string> {
     const finalAbs = this.resolve(finalRelative);
     const key = this.remoteKey(finalRelative);
+    const object = parseObjectRef(source);
+    if (object) {
+      // A cache entry in the bucket (the pipeline lookup's hit): copied server-side, and only while its ETag is the
+      // one the lookup checked, so the video placed is exactly the bytes the cache verified.
+      if (!key) throw new Error(`a cached bucket object can only be placed in the bucket (${finalRelative} is a local path)`);
+      await this.finished!.copy(object.key, key, { contentType: contentTypeOf(key), ...(object.etag !== undefined ? { ifMatch: object.etag } : {}) });
+      return finalAbs;
+    }
     if (key) {
       // The cache's copy goes up under this video's key (throws when it was evicted: the caller renders instead).
       await this.finished!.putFile(key, source, { contentType: contentTypeOf(key) });

@@ -93,6 +93,14 @@ describe.each(backends)('%s object store', (kind, make) => {
     expect(await store.stat('cache/a/one.txt')).toBeUndefined();
   });
 
+  it('copies an object inside the store, keeping the source', async () => {
+    await store.copy('videos/big.mp4', 'videos/copied.mp4', { contentType: 'video/mp4' });
+    expect(sha(await bytesOf(await store.read('videos/copied.mp4')))).toBe(sha(big));
+    expect((await store.stat('videos/big.mp4'))?.bytes).toBe(big.length);
+    await expect(store.copy('videos/missing.mp4', 'videos/never.mp4')).rejects.toThrow(/no object videos\/missing.mp4/);
+    expect(await store.stat('videos/never.mp4')).toBeUndefined();
+  });
+
   it('refuses keys that would leave the store', async () => {
     for (const key of ['../etc/passwd', '/abs', 'videos/../../x', 'a//b', '']) {
       await expect(store.putFile(key, bigFile)).rejects.toThrow(/invalid object key/);
@@ -128,6 +136,27 @@ describe('s3 specifics', () => {
     expect(tampered).not.toBe(url);
     expect((await fetch(tampered)).status).toBe(403);
     expect(await new LocalObjectStore(scratch).presignGet()).toBeUndefined();
+  });
+
+  it('keeps metadata with an object, and copies only while the ETag given matches (server-side, or streamed when big)', async () => {
+    const s3 = new S3ObjectStore(seaweed.config);
+    const file = join(scratch, 'meta.bin');
+    const data = randomBytes(10 * 1024 * 1024);
+    await writeFile(file, data);
+    await s3.putFile('cache/meta.bin', file, { metadata: { sha256: sha(data) } });
+    const head = await s3.stat('cache/meta.bin');
+    expect(head).toMatchObject({ bytes: data.length, metadata: { sha256: sha(data) }, etag: expect.any(String) });
+    expect((await s3.stat('videos/big.mp4'))?.metadata).toEqual({});
+
+    await s3.copy('cache/meta.bin', 'videos/meta-copy.mp4', { ifMatch: head!.etag, contentType: 'video/mp4' });
+    expect(sha(await bytesOf(await s3.read('videos/meta-copy.mp4')))).toBe(sha(data));
+    await expect(s3.copy('cache/meta.bin', 'videos/meta-stale.mp4', { ifMatch: '"0123456789abcdef0123456789abcdef"' })).rejects.toThrow(/changed/);
+    expect(await s3.stat('videos/meta-stale.mp4')).toBeUndefined();
+
+    // Past copyMaxBytes (5 GiB in use) the copy streams through this host as a multipart upload.
+    s3.copyMaxBytes = 1024 * 1024;
+    await s3.copy('cache/meta.bin', 'videos/meta-streamed.mp4', { ifMatch: head!.etag });
+    expect(sha(await bytesOf(await s3.read('videos/meta-streamed.mp4')))).toBe(sha(data));
   });
 
   it('refuses wrong credentials', async () => {

@@ -12,8 +12,16 @@ import { randomBytes } from 'node:crypto';
  */
 export interface ObjectStore {
   readonly kind: 'local' | 's3';
-  /** Stores a local file under `key`. Readers see no object until the whole file is there (never half of one). */
-  putFile(key: string, file: string, options?: { contentType?: string }): Promise<{ bytes: number }>;
+  /**
+   * Stores a local file under `key`. Readers see no object until the whole file is there (never half of one).
+   * `metadata` goes with the object in a bucket (the cache keeps each file's sha256 there); local files keep none.
+   */
+  putFile(key: string, file: string, options?: { contentType?: string; metadata?: Record<string, string> }): Promise<{ bytes: number }>;
+  /**
+   * Copies the object at `source` to `key` inside the store (a bucket copies server-side: no bytes through this
+   * host). With `ifMatch`, only when the source's ETag is that one; throws when the source is missing or differs.
+   */
+  copy(source: string, key: string, options?: { contentType?: string; ifMatch?: string }): Promise<void>;
   /** Size and last change of an object; undefined when there is none. */
   stat(key: string): Promise<ObjectStat | undefined>;
   /** A stream of the object, or of bytes [start, end] (inclusive) of it; undefined when there is none. */
@@ -32,6 +40,8 @@ export interface ObjectStat {
   modifiedMs: number;
   /** The bucket's entity tag (quoted, as S3 sends it): changes whenever the bytes do. Undefined for local files. */
   etag?: string;
+  /** The user metadata stored with an object (`{}` when none); undefined for local files, which keep none. */
+  metadata?: Record<string, string>;
 }
 
 /** Object keys are relative paths without `..`: the same rule for both backends, so a key valid on one is on the other. */
@@ -69,6 +79,14 @@ export class LocalObjectStore implements ObjectStore {
       throw err;
     }
     return { bytes: (await stat(dest)).size };
+  }
+
+  /** Local files have no ETag, so `ifMatch` is refused rather than ignored. */
+  async copy(source: string, key: string, options: { ifMatch?: string } = {}): Promise<void> {
+    if (options.ifMatch !== undefined) throw new Error('a local object store has no ETags to match');
+    const src = await this.read(source);
+    if (!src) throw new Error(`no object ${source} to copy`);
+    await writeWhole(src, this.path(key));
   }
 
   async stat(key: string): Promise<ObjectStat | undefined> {
