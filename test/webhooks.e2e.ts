@@ -34,8 +34,11 @@ interface Delivery {
 /** A webhook receiver on a free local port that verifies every request with `standardwebhooks`. */
 class Receiver {
   readonly deliveries: Delivery[] = [];
-  /** Answers for the next requests, in order; 200 once they run out. */
-  answers: Array<(res: ServerResponse) => void> = [];
+  /**
+   * Answers for the next requests to a path, in order; 200 once they run out. Per path: a delivery still retrying
+   * from another test file whose receiver had this port before must not take a test's answer.
+   */
+  private readonly answers = new Map<string, Array<(res: ServerResponse) => void>>();
   private server!: Server;
   url = '';
 
@@ -53,11 +56,16 @@ class Receiver {
           }
         });
         this.deliveries.push({ headers: req.headers, event: JSON.parse(body) as WebhookEvent, verifiedWith });
-        (this.answers.shift() ?? ((r) => r.writeHead(200).end()))(res);
+        (this.answers.get(req.url ?? '')?.shift() ?? ((r) => r.writeHead(200).end()))(res);
       });
     });
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** The answers for the next requests to `${this.url}${path}`. */
+  answer(path: string, ...answers: Array<(res: ServerResponse) => void>): void {
+    this.answers.set(path, answers);
   }
 
   for(subject: string): Delivery[] {
@@ -150,7 +158,7 @@ describe('completion webhooks end to end (real Temporal, worker, receiver verify
   };
 
   it('answered 500 then 200: delivered once more with the same webhook-id, signed with both secrets, attempts in the status', async () => {
-    receiver.answers = [(res) => res.writeHead(500).end('oops')];
+    receiver.answer('/hooks/a', (res) => res.writeHead(500).end('oops'));
     const created = await stack.api
       .post('/api/videos')
       .send({ script: 'Webhooks say when a video is done.', render: { height: 240 }, callbackUrl: `${receiver.url}/hooks/a` })
@@ -171,7 +179,7 @@ describe('completion webhooks end to end (real Temporal, worker, receiver verify
   });
 
   it('a failed video: video.failed; a 410 stops at once (failed after one attempt)', async () => {
-    receiver.answers = [(res) => res.writeHead(410).end('unsubscribed')];
+    receiver.answer('/hooks/b', (res) => res.writeHead(410).end('unsubscribed'));
     const created = await stack.api
       .post('/api/videos')
       .send({ scenes: [{ text: 'No such picture.', background: { image: 'missing.png' } }], render: { height: 240 }, callbackUrl: `${receiver.url}/hooks/b` })
@@ -208,7 +216,7 @@ describe('completion webhooks end to end (real Temporal, worker, receiver verify
   });
 
   it('a worker stopped while a delivery waits to retry: delivered after the worker is back', async () => {
-    receiver.answers = [(res) => res.writeHead(503).end()];
+    receiver.answer('/hooks/c', (res) => res.writeHead(503).end());
     const created = await stack.api
       .post('/api/videos')
       .send({ script: 'Durable deliveries survive restarts.', render: { height: 240 }, callbackUrl: `${receiver.url}/hooks/c` })
@@ -240,7 +248,7 @@ describe('completion webhooks end to end (real Temporal, worker, receiver verify
   };
 
   it('a batch answered 500 then 200: batch.completed delivered once more with the same webhook-id, its data the batch status; the status shows it', async () => {
-    receiver.answers = [(res) => res.writeHead(500).end('oops')];
+    receiver.answer('/hooks/batch', (res) => res.writeHead(500).end('oops'));
     const created = await stack.api
       .post('/api/batches')
       .send({ items: [{ script: 'Batches say when they are done.' }], defaults: { render: { height: 240 } }, callbackUrl: `${receiver.url}/hooks/batch` })
@@ -283,7 +291,7 @@ describe('completion webhooks end to end (real Temporal, worker, receiver verify
     const video = await stack.api.post('/api/videos').send({ script: 'Transcriptions say when they are done.', render: { height: 240 } }).expect(202);
     const videoId = (video.body as { id: string }).id;
     expect((await waitForVideo(stack.api, videoId)).status).toBe('completed');
-    receiver.answers = [(res) => res.writeHead(500).end('oops')];
+    receiver.answer('/hooks/transcription', (res) => res.writeHead(500).end('oops'));
     const created = await stack.api
       .post('/api/transcriptions')
       .send({ source: { video: videoId }, formats: ['srt', 'txt'], callbackUrl: `${receiver.url}/hooks/transcription` })
@@ -312,7 +320,7 @@ describe('completion webhooks end to end (real Temporal, worker, receiver verify
   });
 
   it('gives up once the next wait would pass retryHours, after waiting at least the backoff (Retry-After shorter than it)', async () => {
-    receiver.answers = [(res) => res.writeHead(429, { 'retry-after': '1' }).end(), (res) => res.writeHead(503).end()];
+    receiver.answer('/hooks/give-up', (res) => res.writeHead(429, { 'retry-after': '1' }).end(), (res) => res.writeHead(503).end());
     const connection = await Connection.connect({ address: stack.config.temporal.address });
     try {
       const client = new Client({ connection, namespace: stack.config.temporal.namespace });

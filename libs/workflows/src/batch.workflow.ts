@@ -56,16 +56,18 @@ export async function batchWorkflow(input: BatchWorkflowInput): Promise<BatchPro
   setHandler(batchStatusQuery, () => state);
 
   /** The terminal status, then its completion webhook (see announceCompletion); not at each run of a chain. */
+  // The status query turns terminal only together with the delivery's state: starting the delivery takes a
+  // workflow task, and a reader who saw `completed` in between would see no webhook at all.
   const end = async (status: 'completed' | 'failed' | 'cancelled') => {
-    state.status = status;
     const webhook = await announceCompletion({
       subjectId: batchId,
       callbackUrl: request.callbackUrl,
       type: `batch.${status}`,
       retryHours: input.video.webhookRetryHours,
       // The status GET /api/batches/:id answers without ?offset=&limit= (the first page of items).
-      data: (desc) => batchView(state, BATCH_PAGE_DEFAULT, desc),
+      data: (desc) => batchView({ ...state, status }, BATCH_PAGE_DEFAULT, desc),
     });
+    state.status = status;
     if (webhook) state.webhook = webhook;
   };
 
