@@ -1,9 +1,17 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 
-export const BENCHMARKS_MD = resolve(__dirname, '..', '..', 'BENCHMARKS.md');
+/** The repository's root: the first folder upward with nest-cli.json (the compiled benches sit at different depths). */
+function repoRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'nest-cli.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no nest-cli.json above ${from}`);
+  }
+}
+
+export const BENCHMARKS_MD = join(repoRoot(__dirname), 'BENCHMARKS.md');
 
 /** The machine a figure was measured on, as one Markdown line. */
 export function machineLine(): string {
