@@ -1,5 +1,6 @@
 import { loadConfig } from '@vidflow/config';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
@@ -9,8 +10,13 @@ import { UploadStore } from './upload-store';
 
 describe('openUploadStore', () => {
   let dataDir: string;
-  beforeEach(() => (dataDir = mkdtempSync(join(tmpdir(), 'vidflow-open-upload-store-'))));
-  afterEach(() => rmSync(dataDir, { recursive: true, force: true }));
+  beforeAll(() => (dataDir = mkdtempSync(join(tmpdir(), 'vidflow-open-upload-store-'))));
+  // Once, at the end: tus's file store creates its folder asynchronously after construction and throws (outside any
+  // test) if the parent was removed meanwhile, so the folder goes only after the tests and one more call to fs.
+  afterAll(async () => {
+    await mkdir(join(dataDir, 'uploads'), { recursive: true });
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
   const s3Env = { ARTIFACT_STORE: 's3', S3_ENDPOINT: 'http://127.0.0.1:1', S3_BUCKET: 'media', S3_ACCESS_KEY_ID: 'AKIDUPLOADS', S3_SECRET_ACCESS_KEY: 'very-secret-upload-key' };
 
