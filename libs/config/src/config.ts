@@ -176,7 +176,10 @@ export interface VidflowConfig {
      */
     statusRefreshMs: number;
   };
-  /** Resumable (tus) uploads, stored under `dir` (DATA_DIR/uploads). */
+  /**
+   * Resumable (tus) uploads, stored under `dir` (DATA_DIR/uploads), or with ARTIFACT_STORE=s3 in the artifact bucket
+   * (`dir` then holds only checksummed chunks while they are verified, in `spool/`).
+   */
   uploads: {
     dir: string;
     /** Largest upload accepted (its Upload-Length); over it, 413 before a byte is stored. */

@@ -14,10 +14,15 @@ export const transcriptionStatusQuery = defineQuery<TranscriptionProgress>('stat
 
 /**
  * The media to transcribe as the worker reads it, resolved by the API from the request's `source`: a path relative
- * to DATA_DIR (a finished upload `uploads/<id>`, a media-library file, a video's `videos/<id>.mp4`), or an http(s)
- * URL the worker downloads with the media URL rules (MEDIA_ALLOW_PRIVATE_URLS, MEDIA_DOWNLOAD_MAX_BYTES).
+ * to DATA_DIR (a finished upload `uploads/<id>`, a media-library file, a video's `videos/<id>.mp4`), the key of an
+ * object in the artifact bucket (a finished upload with ARTIFACT_STORE=s3, `upl-<id>`: the worker downloads it into
+ * its own DATA_DIR), or an http(s) URL the worker downloads with the media URL rules (MEDIA_ALLOW_PRIVATE_URLS,
+ * MEDIA_DOWNLOAD_MAX_BYTES).
  */
-export type TranscriptionInputMedia = { path: string; url?: undefined } | { url: string; path?: undefined };
+export type TranscriptionInputMedia =
+  | { path: string; object?: undefined; url?: undefined }
+  | { object: string; path?: undefined; url?: undefined }
+  | { url: string; path?: undefined; object?: undefined };
 
 export interface TranscriptionWorkflowInput {
   transcriptionId: string;

@@ -1,6 +1,6 @@
 import { MEDIA_ID, MEDIA_LIBRARY_LAYOUT, type MediaItem } from '@vidflow/contracts';
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -55,11 +55,6 @@ export class MediaLibraryStore {
       throw err;
     }
     return { path, sha256: hash.digest('hex'), bytes };
-  }
-
-  /** Copies a local file (a finished tus upload) into the incoming folder, hashing it; the original stays. */
-  adopt(path: string): Promise<ReceivedFile> {
-    return this.receive(createReadStream(path));
   }
 
   /** Drops a received file that did not become an item. */

@@ -154,7 +154,8 @@ export class MediaService {
     const { upload } = validate(FromUploadSchema, body);
     const stored = await this.uploads.finished(upload, 'upload');
     const name = cleanName(stored.metadata.filename ?? upload);
-    return { received: await this.store.adopt(stored.path), name };
+    // Streamed from its file, or from its object in the bucket (ARTIFACT_STORE=s3).
+    return { received: await this.store.receive(await this.uploads.read(stored)), name };
   }
 
   async get(id: string): Promise<MediaView> {

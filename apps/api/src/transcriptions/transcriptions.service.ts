@@ -113,11 +113,14 @@ export class TranscriptionsService {
     return issues;
   }
 
-  /** The file (relative to DATA_DIR) or URL the worker transcribes; 422 naming `source.<kind>` when there is none. */
+  /**
+   * The file (relative to DATA_DIR), bucket object (an upload with ARTIFACT_STORE=s3: the worker downloads it) or URL
+   * the worker transcribes; 422 naming `source.<kind>` when there is none.
+   */
   private async resolveSource(source: TranscriptionRequest['source']): Promise<TranscriptionInputMedia> {
     if ('upload' in source) {
       const upload = await this.uploads.finished(source.upload, 'source.upload');
-      return { path: relative(this.config.dataDir, upload.path) };
+      return upload.key !== undefined ? { object: upload.key } : { path: relative(this.config.dataDir, upload.path) };
     }
     if ('url' in source) {
       const problem = parseMediaUrl(source.url, { allowPrivate: this.config.mediaDownload.allowPrivate }).problem;

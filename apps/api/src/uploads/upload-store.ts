@@ -1,5 +1,6 @@
 import { FileStore } from '@tus/file-store';
-import { Upload } from '@tus/utils';
+import { Upload, type DataStore } from '@tus/utils';
+import { createReadStream } from 'node:fs';
 import { stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
@@ -12,14 +13,24 @@ export const UPLOAD_ID = /^upl-[0-9a-f]{32}$/;
 /** tus checksum extension: the chunk's digest differs from the client's `Upload-Checksum`. */
 export const CHECKSUM_MISMATCH = { status_code: 460, body: 'Checksum Mismatch: the chunk was not stored\n' };
 
-/** What the API needs of a stored upload. */
-export interface StoredUpload {
+/** What the API needs of a stored upload: where its bytes are, a file under DATA_DIR (local) or an object in the bucket (s3). */
+export type StoredUpload = {
   id: string;
-  path: string;
   size: number;
   offset: number;
   metadata: Record<string, string | null>;
   createdAt: Date;
+} & ({ path: string; key?: undefined } | { key: string; path?: undefined });
+
+/** A tus data store (local files or the S3 bucket, see openUploadStore) with what the API asks of it besides tus. */
+export interface UploadBackend extends DataStore {
+  readonly kind: 'local' | 's3';
+  /** An upload by id with its real offset and creation date; undefined when there is none. */
+  find(id: string): Promise<StoredUpload | undefined>;
+  /** The bytes of a finished upload, as a stream (never whole in memory). */
+  open(upload: StoredUpload): Promise<Readable>;
+  /** Lets go of connections (the bucket's client) when the API stops. */
+  close?(): void;
 }
 
 /**
@@ -33,7 +44,9 @@ export interface StoredUpload {
  *   would say 410 once its creation is older than the expiry);
  * - no deferred length: the size is known at creation, so the limit is checked before a byte is stored.
  */
-export class UploadStore extends FileStore {
+export class UploadStore extends FileStore implements UploadBackend {
+  readonly kind = 'local' as const;
+
   constructor(private readonly options: { dir: string; expirySeconds: number }) {
     super({ directory: options.dir, configstore: new UploadInfoStore(options.dir), expirationPeriodInMilliseconds: options.expirySeconds * 1000 });
     this.extensions = ['creation', 'creation-with-upload', 'termination', 'expiration', 'checksum'];
@@ -102,6 +115,11 @@ export class UploadStore extends FileStore {
       metadata: info.metadata ?? {},
       createdAt: new Date(info.creation_date ?? stats.birthtime),
     };
+  }
+
+  async open(upload: StoredUpload): Promise<Readable> {
+    if (upload.path === undefined) throw new Error(`upload ${upload.id} is not a local file`);
+    return createReadStream(upload.path);
   }
 
   private async cutBack(id: string, offset: number): Promise<void> {

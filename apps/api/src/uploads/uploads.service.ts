@@ -2,13 +2,14 @@ import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@ne
 import { Server } from '@tus/server';
 import type { VidflowConfig } from '@vidflow/config';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import type { Readable } from 'node:stream';
 import type { Request, Response } from 'express';
 import { UnprocessableError } from '../common/api-errors';
 import { EXPOSED_HEADERS } from '../http/cors.middleware';
 import { CONFIG } from '../tokens';
 import { CHECKSUM_ALGORITHMS, expectedChecksum, parseChecksumHeader } from './upload-checksum';
-import { UPLOAD_ID, UploadStore, type StoredUpload } from './upload-store';
+import { openUploadStore } from './open-upload-store';
+import { UPLOAD_ID, type StoredUpload, type UploadBackend } from './upload-store';
 
 export const UPLOADS_PATH = '/api/uploads';
 /** How often unfinished uploads past their expiry are looked for (at most; sooner for short expiries). */
@@ -16,18 +17,18 @@ const CLEANUP_INTERVAL_MS = 10 * 60 * 1000;
 
 /**
  * Resumable uploads (tus 1.0.0: creation, creation-with-upload, termination, expiration, checksum) on
- * @tus/server with the file store under DATA_DIR/uploads. Authentication, rate limits and CORS are the API's
- * own middleware (run before this), so the tus server adds no CORS origin of its own.
+ * @tus/server with the file store under DATA_DIR/uploads, or (ARTIFACT_STORE=s3) tus's S3 store in the artifact
+ * bucket. Authentication, rate limits and CORS are the API's own middleware (run before this), so the tus server
+ * adds no CORS origin of its own.
  */
 @Injectable()
 export class UploadsService implements OnModuleInit, OnModuleDestroy {
-  readonly store: UploadStore;
+  readonly store: UploadBackend;
   private readonly tus: Server;
   private timer?: NodeJS.Timeout;
 
   constructor(@Inject(CONFIG) private readonly config: VidflowConfig) {
-    mkdirSync(config.uploads.dir, { recursive: true });
-    this.store = new UploadStore({ dir: config.uploads.dir, expirySeconds: config.uploads.expirySeconds });
+    this.store = openUploadStore(config);
     this.tus = new Server({
       path: UPLOADS_PATH,
       datastore: this.store,
@@ -51,6 +52,7 @@ export class UploadsService implements OnModuleInit, OnModuleDestroy {
 
   onModuleDestroy(): void {
     clearInterval(this.timer);
+    this.store.close?.();
   }
 
   /** Answers one tus request (the controller hands every /api/uploads request here). */
@@ -85,5 +87,10 @@ export class UploadsService implements OnModuleInit, OnModuleDestroy {
       throw new UnprocessableError(`${field}: ${message}`, [{ field, message }]);
     }
     return upload;
+  }
+
+  /** The bytes of a finished upload as a stream: its file, or its object in the bucket. */
+  read(upload: StoredUpload): Promise<Readable> {
+    return this.store.open(upload);
   }
 }

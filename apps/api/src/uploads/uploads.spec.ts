@@ -100,7 +100,7 @@ describe('/api/uploads (tus 1.0.0)', () => {
     const id = location.split('/').pop()!;
     const upload = await app.get(UploadsService).finished(id, 'source.upload');
     expect(upload).toMatchObject({ id, size: data.length, offset: data.length, metadata: { filename: 'talk.mp4' } });
-    expect(readFileSync(upload.path).equals(data)).toBe(true);
+    expect(readFileSync(upload.path!).equals(data)).toBe(true);
   });
 
   it('takes the first bytes with the creation request (creation-with-upload)', async () => {
