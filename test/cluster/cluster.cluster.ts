@@ -1,6 +1,6 @@
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { Client, Connection } from '@temporalio/client';
-import type { BatchStatusView, VideoStatusView } from '@vidflow/contracts';
+import type { BatchStatusView, VideoStatusView, VoiceCatalog } from '@vidflow/contracts';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -185,6 +185,12 @@ describe('vidflow on several hosts (network namespaces, real Temporal on Postgre
       expect(s.status).toBe('completed');
     }
     results.batchAndSinglesSeconds = (Date.now() - started) / 1000;
+
+    // The voices the workers published reach an API on another host (through the bucket's voices.json).
+    const voices = await json<VoiceCatalog>(`${api2}/api/voices`);
+    expect(voices?.status).toBe(200);
+    expect(voices!.body.providers.map((p) => p.name)).toEqual(expect.arrayContaining(['espeak', 'flite', 'festival']));
+    results.voiceProviders = voices!.body.providers.map((p) => `${p.name} (${p.voices.length})`);
 
     // A repeat of a batch item through API 2: answered from the cache (its file from the bucket), not made again.
     const repeat = await post<VideoStatusView>(`${api2}/api/videos`, shortVideo('cluster', 0));

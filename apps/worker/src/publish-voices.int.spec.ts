@@ -1,3 +1,4 @@
+import { LocalObjectStore } from '@vidflow/activities/object-store';
 import { loadConfig } from '@vidflow/config';
 import { VOICE_CATALOG_FILE, VoiceCatalogSchema } from '@vidflow/contracts';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -12,7 +13,7 @@ describe('publishVoices (real espeak-ng, flite, festival)', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('lists every installed engine and writes DATA_DIR/voices.json', async () => {
-    const catalog = await publishVoices(loadConfig({ DATA_DIR: dir }, dir));
+    const catalog = await publishVoices(loadConfig({ DATA_DIR: dir }, dir), new LocalObjectStore(dir));
     expect(VoiceCatalogSchema.parse(JSON.parse(readFileSync(join(dir, VOICE_CATALOG_FILE), 'utf8')))).toEqual(catalog);
     const byName = Object.fromEntries(catalog.providers.map((p) => [p.name, p]));
     expect(Object.keys(byName)).toEqual(['espeak', 'flite', 'festival']); // no openai without an endpoint
@@ -26,11 +27,11 @@ describe('publishVoices (real espeak-ng, flite, festival)', () => {
   });
 
   it('leaves out an engine that is not installed, and lists OpenAI\'s voices with an OpenAI key', async () => {
-    const catalog = await publishVoices(loadConfig({ DATA_DIR: dir, FLITE_PATH: '/nonexistent/flite', OPENAI_API_KEY: 'sk-test' }, dir));
+    const catalog = await publishVoices(loadConfig({ DATA_DIR: dir, FLITE_PATH: '/nonexistent/flite', OPENAI_API_KEY: 'sk-test' }, dir), new LocalObjectStore(dir));
     expect(catalog.providers.map((p) => p.name)).toEqual(['espeak', 'festival', 'openai']);
     expect(catalog.providers[2]).toMatchObject({ complete: true, voices: expect.arrayContaining([expect.objectContaining({ id: 'nova' })]) });
     // Another OpenAI-compatible server (Kokoro-FastAPI) has its own names: only its default is known.
-    const kokoro = await publishVoices(loadConfig({ DATA_DIR: dir, TTS_BASE_URL: 'http://127.0.0.1:8880/v1', TTS_VOICE: 'af_bella' }, dir));
+    const kokoro = await publishVoices(loadConfig({ DATA_DIR: dir, TTS_BASE_URL: 'http://127.0.0.1:8880/v1', TTS_VOICE: 'af_bella' }, dir), new LocalObjectStore(dir));
     expect(kokoro.providers.at(-1)).toMatchObject({ name: 'openai', complete: false, voices: [expect.objectContaining({ id: 'af_bella' })] });
   });
 });

@@ -5,6 +5,7 @@ import {
   createRenderActivities,
   createSttActivities,
   createTranscriptionRenderActivities,
+  openObjectStore,
   type ActivityDeps,
 } from '@vidflow/activities';
 import type { VidflowConfig } from '@vidflow/config';
@@ -45,9 +46,9 @@ export class TemporalWorkerService implements OnApplicationShutdown {
   async run(): Promise<void> {
     const { temporal, taskQueues, worker } = this.config;
     // Before connecting: the API can list and check voices while this worker still waits for Temporal.
-    await publishVoices(this.config).then(
+    await publishVoices(this.config, openObjectStore(this.config)).then(
       (catalog) => this.logger.log(`published voices: ${catalog.providers.map((p) => `${p.name} (${p.voices.length})`).join(', ')}`),
-      (err: Error) => this.logger.warn(`could not publish voices to DATA_DIR: ${err.message}`),
+      (err: Error) => this.logger.warn(`could not publish voices to the artifact store: ${err.message}`),
     );
     this.connection = await NativeConnection.connect({ address: temporal.address });
     const added = await ensureSearchAttributes(this.connection, temporal.namespace);

@@ -7,7 +7,7 @@ import { WebhooksService } from '../webhooks/webhooks.service';
 import { MediaService } from '../media/media.service';
 import type { UploadsService } from '../uploads/uploads.service';
 import { VoicesService } from '../voices/voices.service';
-import type { ObjectStore } from '@vidflow/activities/object-store';
+import { LocalObjectStore, type ObjectStore } from '@vidflow/activities/object-store';
 import { VideosService } from './videos.service';
 
 /**
@@ -64,7 +64,7 @@ describe('VideosService status reads under STATUS_REFRESH_MS', () => {
     } as unknown as Client;
     const config = loadConfig({ STATUS_REFRESH_MS: refreshMs, DATA_DIR: '/tmp/vidflow-refresh-unused' });
     const gateway = new TemporalGateway(config, client);
-    const videos = new VideosService(config, gateway, {} as ArtifactCache, new WebhooksService(config, gateway), new MediaService(config, gateway, {} as UploadsService), new VoicesService(config), {} as ObjectStore);
+    const videos = new VideosService(config, gateway, {} as ArtifactCache, new WebhooksService(config, gateway), new MediaService(config, gateway, {} as UploadsService), new VoicesService(new LocalObjectStore(config.dataDir)), {} as ObjectStore);
     const end = async () => {
       status = 'COMPLETED';
       close();

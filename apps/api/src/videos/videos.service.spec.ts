@@ -40,7 +40,7 @@ describe('VideosService.create and the pipeline cache', () => {
     const cache = { get } as unknown as ArtifactCache;
     const config = loadConfig({ DATA_DIR: dataDir });
     const gateway = new TemporalGateway(config, client);
-    return { videos: new VideosService(config, gateway, cache, new WebhooksService(config, gateway), new MediaService(config, gateway, {} as UploadsService), new VoicesService(config), {} as ObjectStore), starts };
+    return { videos: new VideosService(config, gateway, cache, new WebhooksService(config, gateway), new MediaService(config, gateway, {} as UploadsService), new VoicesService(new LocalObjectStore(config.dataDir)), {} as ObjectStore), starts };
   }
 
   const finished = (path: string): VideoProgress => ({
@@ -159,7 +159,7 @@ describe('VideosService.get follows the current run', () => {
     } as unknown as TemporalGateway;
     // Every read asks Temporal (STATUS_REFRESH_MS=0): these tests change the run between two reads.
     const config = loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'vidflow-videos-')), STATUS_REFRESH_MS: '0' });
-    return { videos: new VideosService(config, gateway, {} as ArtifactCache, new WebhooksService(config, gateway), new MediaService(config, gateway, {} as UploadsService), new VoicesService(config), {} as ObjectStore), run, results, calls };
+    return { videos: new VideosService(config, gateway, {} as ArtifactCache, new WebhooksService(config, gateway), new MediaService(config, gateway, {} as UploadsService), new VoicesService(new LocalObjectStore(config.dataDir)), {} as ObjectStore), run, results, calls };
   }
 
   it('after a reset of a completed video, the new run is answered, not the remembered one', async () => {
@@ -210,7 +210,7 @@ describe('VideosService.purge and the thumbnail', () => {
     } as unknown as TemporalGateway;
     const config = loadConfig({ DATA_DIR: dataDir, STATUS_REFRESH_MS: '60000' });
     const objects = new LocalObjectStore(dataDir);
-    const videos = new VideosService(config, gateway, {} as ArtifactCache, new WebhooksService(config, gateway), new MediaService(config, gateway, {} as UploadsService), new VoicesService(config), objects);
+    const videos = new VideosService(config, gateway, {} as ArtifactCache, new WebhooksService(config, gateway), new MediaService(config, gateway, {} as UploadsService), new VoicesService(new LocalObjectStore(config.dataDir)), objects);
     return { videos, dataDir, deleted, run };
   }
 

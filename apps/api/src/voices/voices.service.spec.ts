@@ -1,3 +1,4 @@
+import { LocalObjectStore, type ObjectStore } from '@vidflow/activities/object-store';
 import { loadConfig } from '@vidflow/config';
 import { VOICE_CATALOG_FILE, VideoRequestSchema, type VoiceCatalog } from '@vidflow/contracts';
 import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
@@ -6,7 +7,7 @@ import { join } from 'node:path';
 import { policyAvailability, requestPolicyIssues } from '../common/request-policy';
 import { VoicesService, VoicesUnpublishedError } from './voices.service';
 
-describe('VoicesService (the catalog the workers publish in DATA_DIR)', () => {
+describe('VoicesService (the catalog the workers publish in the artifact store)', () => {
   let dir: string;
   let voices: VoicesService;
   const catalog = (ids: string[]): VoiceCatalog => ({
@@ -21,29 +22,51 @@ describe('VoicesService (the catalog the workers publish in DATA_DIR)', () => {
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'vidflow-voices-'));
-    voices = new VoicesService(loadConfig({ DATA_DIR: dir }, dir));
+    voices = new VoicesService(new LocalObjectStore(dir));
+    voices.freshMs = 0;
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('answers 503 until a worker has published, then the catalog; a new file is read again', () => {
-    expect(() => voices.list()).toThrow(VoicesUnpublishedError);
+  it('answers 503 until a worker has published, then the catalog; a new file is read again', async () => {
+    await expect(voices.list()).rejects.toThrow(VoicesUnpublishedError);
     publish(catalog(['en']), 1000);
-    expect(voices.list()).toEqual(catalog(['en']));
+    await expect(voices.list()).resolves.toEqual(catalog(['en']));
     publish(catalog(['en', 'de']), 2000);
-    expect(voices.list().providers[0]!.voices.map((v) => v.id)).toEqual(['en', 'de']);
+    expect((await voices.list()).providers[0]!.voices.map((v) => v.id)).toEqual(['en', 'de']);
   });
 
-  it('treats a malformed file as not published (never a 500)', () => {
+  it('treats a malformed file as not published (never a 500)', async () => {
     publish({ providers: 'no' }, 1000);
+    await voices.refresh();
     expect(voices.current()).toBeUndefined();
-    expect(() => voices.list()).toThrow(VoicesUnpublishedError);
+    await expect(voices.list()).rejects.toThrow(VoicesUnpublishedError);
   });
 
-  it('lets the request policy refuse an unknown voice.name once voices are known', () => {
+  it('lets the request policy refuse an unknown voice.name once voices are known', async () => {
     const config = loadConfig({ DATA_DIR: dir }, dir);
     const request = VideoRequestSchema.parse({ script: 'Hi.', voice: { name: 'zz-nope' } });
+    await voices.refresh();
     expect(requestPolicyIssues(request, policyAvailability(config, voices.current()))).toEqual([]);
     publish(catalog(['en', 'en-us']), 1000);
+    await voices.refresh();
     expect(requestPolicyIssues(request, policyAvailability(config, voices.current())).map((i) => i.field)).toEqual(['voice.name']);
+  });
+
+  it('within freshMs answers the list in memory; a store that stops answering keeps the last list read', async () => {
+    publish(catalog(['en']), 1000);
+    const objects = new LocalObjectStore(dir);
+    let down = false;
+    const flaky: ObjectStore = Object.assign(Object.create(objects) as ObjectStore, {
+      stat: (key: string) => (down ? Promise.reject(new Error('bucket restarting')) : objects.stat(key)),
+    });
+    const cached = new VoicesService(flaky);
+    await cached.refresh();
+    publish(catalog(['en', 'de']), 2000);
+    expect(cached.current()).toEqual(catalog(['en']));
+    await cached.refresh();
+    expect(cached.current()).toEqual(catalog(['en', 'de']));
+    down = true;
+    await cached.refresh();
+    await expect(cached.list()).resolves.toEqual(catalog(['en', 'de']));
   });
 });
