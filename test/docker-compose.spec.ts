@@ -200,13 +200,18 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('shares nothing between api and worker containers but the network: each has its own scratch at DATA_DIR', () => {
+  it('gives each api and worker container its own scratch at DATA_DIR; they share only what is not in the bucket yet', () => {
     for (const name of appServices) {
-      const dataDir = loadConfig(environmentOf(name), '/app').dataDir;
-      expect(dataDir).toBe('/data');
-      // An anonymous volume (one per replica), not a named one that replicas would share.
-      expect(service(name).volumes).toEqual(['/data']);
-      expect(namedVolumeMounts(name)).toEqual([]);
+      const config = loadConfig(environmentOf(name), '/app');
+      expect(config.dataDir).toBe('/data');
+      // An anonymous volume (one per replica) for scratch, not a named one that replicas would share.
+      expect(service(name).volumes?.[0]).toBe('/data');
+      // Shared: a transcription's folder (the workers' stt and render activities write it, the API serves it) and the
+      // media library (the API stores items, a worker reads media:<id> references), as the apps' configuration places them.
+      expect(namedVolumeMounts(name)).toEqual([
+        { source: 'transcriptions', target: join(config.dataDir, 'transcriptions') },
+        { source: 'library', target: config.library.dir },
+      ]);
     }
     // The image's default and writable directory must be the one compose mounts.
     expect(dockerfileEnv('DATA_DIR')).toBe('/data');
