@@ -52,6 +52,14 @@ describe('VoicesService (the catalog the workers publish in the artifact store)'
     expect(requestPolicyIssues(request, policyAvailability(config, voices.current())).map((i) => i.field)).toEqual(['voice.name']);
   });
 
+  it('sees a catalog published right after it looked and found none, whatever freshMs says', async () => {
+    const patient = new VoicesService(new LocalObjectStore(dir));
+    await patient.refresh();
+    await expect(patient.list()).rejects.toThrow(VoicesUnpublishedError);
+    publish(catalog(['en']), 1000);
+    await expect(patient.list()).resolves.toEqual(catalog(['en']));
+  });
+
   it('within freshMs answers the list in memory; a store that stops answering keeps the last list read', async () => {
     publish(catalog(['en']), 1000);
     const objects = new LocalObjectStore(dir);

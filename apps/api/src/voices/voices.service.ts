@@ -62,8 +62,9 @@ export class VoicesService implements OnModuleInit {
     return next;
   }
 
+  /** Until a catalog is known every call looks (a stat): the first GET after a worker published must see it. */
   private stale(): boolean {
-    return Date.now() - this.checkedAt >= this.freshMs;
+    return !this.cached || Date.now() - this.checkedAt >= this.freshMs;
   }
 
   private async check(): Promise<void> {
