@@ -3,6 +3,8 @@ import type { ApiSchemas } from '@vidflow/api-client';
 import { client, unwrap } from '../../lib/api';
 
 type Providers = ApiSchemas['Voices']['providers'];
+/** The API's Retry-After while no worker has published its voices. */
+const VOICES_RETRY_MS = 5000;
 export type VoiceProvider = NonNullable<NonNullable<ApiSchemas['VideoRequest']['voice']>['provider']>;
 
 interface Props {
@@ -29,11 +31,27 @@ export function voicesFor(providers: Providers, language: string, chosen?: { pro
 /**
  * The voice: the language's default, or one of the voices the workers offer (`GET /api/voices`, grouped by speech
  * provider, those of the form's language). Until a worker has published its voices (503) the select offers only
- * the default and a voice already in the request.
+ * the default and a voice already in the request, and asks again every 5 s.
  */
 export function VoiceField({ language, provider, name, onChange, error }: Props) {
   const [providers, setProviders] = useState<Providers>([]);
-  useEffect(() => void unwrap(client.GET('/api/voices')).then((v) => setProviders(v.providers), () => undefined), []);
+  useEffect(() => {
+    // Until a worker has published (503 with Retry-After: 5), or while the API is unreachable, ask again every 5 s.
+    let stopped = false;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    const ask = () =>
+      void unwrap(client.GET('/api/voices')).then(
+        (v) => !stopped && setProviders(v.providers),
+        () => {
+          if (!stopped) retry = setTimeout(ask, VOICES_RETRY_MS);
+        },
+      );
+    ask();
+    return () => {
+      stopped = true;
+      clearTimeout(retry);
+    };
+  }, []);
   const groups = voicesFor(providers, language, { provider, name });
   const value = name ? `${provider}:${name}` : '';
   const known = groups.some((g) => g.name === provider && g.voices.some((v) => v.id === name));
