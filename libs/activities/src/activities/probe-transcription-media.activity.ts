@@ -2,9 +2,6 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { ErrorTypes, type ProbedTranscriptionMedia, type ProbeTranscriptionMediaInput } from '@vidflow/contracts';
 import { ProbeError } from '@vidflow/media';
-import { createWriteStream } from 'node:fs';
-import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { ActivityDeps } from '../activity-deps';
 import type { ArtifactStore } from '../adapters/artifact-store/artifact-store';
 import { resolveMediaInput } from '../adapters/media-input/resolve-media-input';
@@ -81,27 +78,21 @@ export function makeProbeTranscriptionMedia(deps: Pick<ActivityDeps, 'store' | '
 }
 
 /**
- * Downloads the bucket object `key` into the transcription's work folder (through a scratch file: whole or not at all),
+ * Downloads the bucket object `key` into the transcription's work folder (ObjectStore.download: whole or not at all),
  * stopping when the activity is cancelled. An object that is not there fails at once, naming the source: the API
  * checked that the upload was finished, so it was removed since, and no retry brings it back.
  */
 async function fetchObject(store: ArtifactStore, transcriptionId: string, key: string, signal: AbortSignal): Promise<string> {
   if (!store.finished) throw badMedia('source', `${JSON.stringify(key)} is an object in the artifact bucket, which this worker has not (give it ARTIFACT_STORE=s3 and the API's S3_* settings)`);
-  const body = await store.finished.read(key);
-  if (!body) throw badMedia('source', `${JSON.stringify(key)} is no longer in the artifact bucket (the upload was removed)`);
-  const scratch = await store.scratchDir(transcriptionId, 'fetch');
+  const source = transcriptionWorkFile(transcriptionId, 'source');
+  let found: boolean;
   try {
-    const file = join(scratch, 'source');
-    await pipeline(body, createWriteStream(file, { flags: 'wx' }), { signal });
-    const source = transcriptionWorkFile(transcriptionId, 'source');
-    await store.commit(file, source);
-    return source;
+    found = await store.finished.download(key, store.resolve(source), { signal });
   } catch (err) {
-    body.destroy();
     throw toFailure(err);
-  } finally {
-    await store.removeScratch(scratch);
   }
+  if (!found) throw badMedia('source', `${JSON.stringify(key)} is no longer in the artifact bucket (the upload was removed)`);
+  return source;
 }
 
 /** resolveMediaInput's BadMedia for a download without audio, passed on as it is (it already names source.url). */

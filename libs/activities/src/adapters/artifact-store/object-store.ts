@@ -26,8 +26,11 @@ export interface ObjectStore {
   stat(key: string): Promise<ObjectStat | undefined>;
   /** A stream of the object, or of bytes [start, end] (inclusive) of it; undefined when there is none. */
   read(key: string, range?: { start: number; end: number }): Promise<Readable | undefined>;
-  /** Copies the object into a local file (a worker's scratch), whole or not at all; false when there is none. */
-  download(key: string, file: string): Promise<boolean>;
+  /**
+   * Copies the object into a local file (a worker's scratch), whole or not at all; false when there is none. An
+   * aborted `signal` stops the copy and leaves no file.
+   */
+  download(key: string, file: string, options?: { signal?: AbortSignal }): Promise<boolean>;
   /** A short-lived URL that GETs the object without credentials; undefined for a backend without them (local). */
   presignGet(key: string, seconds: number, options?: { filename?: string }): Promise<string | undefined>;
   remove(key: string): Promise<void>;
@@ -99,10 +102,10 @@ export class LocalObjectStore implements ObjectStore {
     return createReadStream(this.path(key), range ? { start: range.start, end: range.end } : {});
   }
 
-  async download(key: string, file: string): Promise<boolean> {
+  async download(key: string, file: string, options: { signal?: AbortSignal } = {}): Promise<boolean> {
     const src = await this.read(key);
     if (!src) return false;
-    await writeWhole(src, file);
+    await writeWhole(src, file, options.signal);
     return true;
   }
 
@@ -128,11 +131,11 @@ export class LocalObjectStore implements ObjectStore {
 }
 
 /** Streams into `file` through a temporary name, renamed only once complete. */
-export async function writeWhole(src: Readable, file: string): Promise<void> {
+export async function writeWhole(src: Readable, file: string, signal?: AbortSignal): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
   const tmp = `${file}.${randomBytes(4).toString('hex')}.part`;
   try {
-    await pipeline(src, createWriteStream(tmp));
+    await pipeline(src, createWriteStream(tmp), signal ? { signal } : {});
     await rename(tmp, file);
   } catch (err) {
     await rm(tmp, { force: true });
