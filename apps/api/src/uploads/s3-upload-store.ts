@@ -1,14 +1,15 @@
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import { S3Store, type MetadataValue } from '@tus/s3-store';
 import { ERRORS, Upload, type KvStore } from '@tus/utils';
+import { isS3NotFound, s3ClientConfig } from '@vidflow/activities/object-store';
 import type { S3Config } from '@vidflow/config';
 import { randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { checksumHash, expectedChecksum, type ExpectedChecksum } from './upload-checksum';
+import { checksumHash, expectedChecksum, hashingStream, type ExpectedChecksum } from './upload-checksum';
 import { CHECKSUM_MISMATCH, UPLOAD_ID, type StoredUpload, type UploadBackend } from './upload-store';
 
 /**
@@ -27,17 +28,7 @@ const STALE_SPOOL_MS = 60 * 60 * 1000;
 
 /** The S3 client settings of the artifact bucket (the same S3_* settings as the ObjectStore's), for tus's S3Store. */
 export function uploadS3ClientConfig(s3: S3Config): S3ClientConfig & { bucket: string } {
-  return {
-    bucket: s3.bucket,
-    region: s3.region,
-    endpoint: s3.endpoint,
-    forcePathStyle: s3.forcePathStyle,
-    // Non-enumerable on S3Config (never logged); undefined: the SDK's default credential chain.
-    credentials: s3.credentials,
-    // As the ObjectStore does: self-hosted stores (SeaweedFS) reject the SDK's default CRC checksums on streamed parts.
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  };
+  return { bucket: s3.bucket, ...s3ClientConfig(s3) };
 }
 
 /**
@@ -111,12 +102,7 @@ export class S3UploadStore extends S3Store implements UploadBackend {
     try {
       await pipeline(
         readable,
-        new Transform({
-          transform(chunk: Buffer, _encoding, done) {
-            hash.update(chunk);
-            done(null, chunk);
-          },
-        }),
+        hashingStream(hash),
         createWriteStream(spool, { flags: 'wx' }),
       );
       if (!hash.digest().equals(expected.digest)) throw CHECKSUM_MISMATCH;
@@ -145,7 +131,7 @@ export class S3UploadStore extends S3Store implements UploadBackend {
     try {
       upload = await this.load(id);
     } catch (err) {
-      if (err === ERRORS.FILE_NOT_FOUND || isNotFound(err)) return undefined;
+      if (err === ERRORS.FILE_NOT_FOUND || isS3NotFound(err)) return undefined;
       throw err;
     }
     if (upload.size === undefined) return undefined;
@@ -167,7 +153,7 @@ export class S3UploadStore extends S3Store implements UploadBackend {
     try {
       description = await this.getMetadata(id);
     } catch (err) {
-      if (isNotFound(err)) throw ERRORS.FILE_NOT_FOUND;
+      if (isS3NotFound(err)) throw ERRORS.FILE_NOT_FOUND;
       throw err;
     }
     await this.discard(id, [description['upload-id']]);
@@ -226,7 +212,7 @@ export class S3UploadStore extends S3Store implements UploadBackend {
       const created = typeof info?.creation_date === 'string' ? Date.parse(info.creation_date) : Number.NaN;
       return Number.isFinite(created) ? { created, uploadId: res.Metadata?.['upload-id'] } : undefined;
     } catch (err) {
-      if (isNotFound(err)) return undefined;
+      if (isS3NotFound(err)) return undefined;
       throw err;
     }
   }
@@ -236,7 +222,7 @@ export class S3UploadStore extends S3Store implements UploadBackend {
     try {
       return (await this.client.headObject({ Bucket: this.bucket, Key: id })).ContentLength ?? 0;
     } catch (err) {
-      if (isNotFound(err)) return undefined;
+      if (isS3NotFound(err)) return undefined;
       throw err;
     }
   }
@@ -296,12 +282,6 @@ function parseJson(text: string): unknown {
   }
 }
 
-function isNotFound(err: unknown): boolean {
-  if (typeof err !== 'object' || err === null) return false;
-  const e = err as { name?: unknown; Code?: unknown; $metadata?: { httpStatusCode?: number } };
-  return ['NotFound', 'NoSuchKey', 'NoSuchUpload'].includes(String(e.name ?? e.Code)) || e.$metadata?.httpStatusCode === 404;
-}
-
 function ignoreNotFound(err: unknown): void {
-  if (!isNotFound(err)) throw err;
+  if (!isS3NotFound(err)) throw err;
 }

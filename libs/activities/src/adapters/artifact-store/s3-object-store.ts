@@ -5,7 +5,7 @@ import {
   HeadObjectCommand,
   ListObjectsV2Command,
   S3Client,
-  S3ServiceException,
+  type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
@@ -21,6 +21,21 @@ const PARTS_IN_FLIGHT = 2;
 /** The largest object one CopyObject may copy; bigger ones are streamed through this host. */
 const COPY_MAX_BYTES = 5 * 1024 ** 3;
 
+/** The AWS SDK client settings of the artifact bucket (S3_*), for every client of it (this store, tus's S3 store). */
+export function s3ClientConfig(config: S3Config): S3ClientConfig {
+  return {
+    region: config.region,
+    endpoint: config.endpoint,
+    forcePathStyle: config.forcePathStyle,
+    // Non-enumerable on S3Config (never logged); undefined: the SDK's default credential chain.
+    credentials: config.credentials,
+    // Self-hosted stores reject the SDK's default CRC checksums on presigned PUTs (BadDigest) and on streamed parts;
+    // send them only where an operation requires one.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  };
+}
+
 /**
  * The S3 backend (AWS SDK v3), for AWS itself or a compatible server (SeaweedFS, MinIO). Files go up as multipart
  * uploads read from disk part by part (never whole in memory); S3 shows a multipart object only once
@@ -35,18 +50,7 @@ export class S3ObjectStore implements ObjectStore {
 
   constructor(config: S3Config, client?: S3Client) {
     this.bucket = config.bucket;
-    this.client =
-      client ??
-      new S3Client({
-        region: config.region,
-        endpoint: config.endpoint,
-        forcePathStyle: config.forcePathStyle,
-        credentials: config.credentials,
-        // Self-hosted stores reject the SDK's default CRC checksums on presigned PUTs (BadDigest); send them only
-        // where an operation requires one.
-        requestChecksumCalculation: 'WHEN_REQUIRED',
-        responseChecksumValidation: 'WHEN_REQUIRED',
-      });
+    this.client = client ?? new S3Client(s3ClientConfig(config));
   }
 
   async putFile(key: string, file: string, options: { contentType?: string; metadata?: Record<string, string> } = {}): Promise<{ bytes: number }> {
@@ -65,7 +69,7 @@ export class S3ObjectStore implements ObjectStore {
       const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: checkKey(key) }));
       return { bytes: head.ContentLength ?? 0, modifiedMs: head.LastModified?.getTime() ?? 0, etag: head.ETag, metadata: head.Metadata ?? {} };
     } catch (err) {
-      if (isNotFound(err)) return undefined;
+      if (isS3NotFound(err)) return undefined;
       throw err;
     }
   }
@@ -119,15 +123,15 @@ export class S3ObjectStore implements ObjectStore {
       );
       return res.Body as Readable;
     } catch (err) {
-      if (isNotFound(err)) return undefined;
+      if (isS3NotFound(err)) return undefined;
       throw err;
     }
   }
 
-  async download(key: string, file: string): Promise<boolean> {
+  async download(key: string, file: string, options: { signal?: AbortSignal } = {}): Promise<boolean> {
     const body = await this.read(key);
     if (!body) return false;
-    await writeWhole(body, file);
+    await writeWhole(body, file, options.signal);
     return true;
   }
 
@@ -170,7 +174,12 @@ function exactly(bytes: number, file: string): Transform {
   });
 }
 
-function isNotFound(err: unknown): boolean {
-  if (err instanceof S3ServiceException) return err.$metadata.httpStatusCode === 404 || err.name === 'NotFound' || err.name === 'NoSuchKey';
-  return false;
+/**
+ * Whether an S3 call failed because the object (or multipart upload) is not there: by the error's name or code, or a
+ * 404. Duck-typed, so errors of another copy of the SDK (a library's own dependency) count too.
+ */
+export function isS3NotFound(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { name?: unknown; Code?: unknown; $metadata?: { httpStatusCode?: number } };
+  return ['NotFound', 'NoSuchKey', 'NoSuchUpload'].includes(String(e.name ?? e.Code)) || e.$metadata?.httpStatusCode === 404;
 }
