@@ -3,8 +3,8 @@ import { Upload, type DataStore } from '@tus/utils';
 import { createReadStream } from 'node:fs';
 import { stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
-import { checksumHash, expectedChecksum } from './upload-checksum';
+import type { Readable } from 'node:stream';
+import { checksumHash, expectedChecksum, hashingStream } from './upload-checksum';
 import { UploadInfoStore } from './upload-info-store';
 
 /** The upload ids this server hands out; anything else is no upload of ours (and never a path). */
@@ -56,12 +56,7 @@ export class UploadStore extends FileStore implements UploadBackend {
     const expected = expectedChecksum.getStore();
     if (!expected) return super.write(readable, id, offset);
     const hash = checksumHash(expected.algorithm);
-    const hashing = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        hash.update(chunk);
-        done(null, chunk);
-      },
-    });
+    const hashing = hashingStream(hash);
     readable.once('error', (err) => hashing.destroy(err));
     let end: number;
     try {
