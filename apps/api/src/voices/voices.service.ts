@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { ObjectStore } from '@vidflow/activities/object-store';
 import { VOICE_CATALOG_FILE, VoiceCatalogSchema, type VoiceCatalog } from '@vidflow/contracts';
+import { text as readText } from 'node:stream/consumers';
 import { ApiError } from '../common/api-errors';
 import { OBJECT_STORE } from '../tokens';
 
@@ -84,9 +85,7 @@ export class VoicesService implements OnModuleInit {
         this.cached = undefined;
         return;
       }
-      const chunks: Buffer[] = [];
-      for await (const chunk of stream) chunks.push(chunk as Buffer);
-      text = Buffer.concat(chunks).toString('utf8');
+      text = await readText(stream);
     } catch (err) {
       // The store did not answer (a bucket restarting): keep answering the list last read.
       this.logger.warn({ msg: 'could not look up the published voices; answering the last list read', error: (err as Error).message });
