@@ -50,6 +50,7 @@ describe('batches', () => {
     const io: IoActivities = {
       synthesizeScene: async (i) => ({ index: i.index, audioPath: `a${i.index}.wav`, durationSeconds: 1, cacheHit: false }),
       findSceneVisual: async () => ({ source: 'background', reason: 'not used by batches here' }),
+      generateSceneImage: async () => ({ source: 'background', reason: 'not used by batches here' }),
       cleanupVideo: async (i) => {
         const span = spans.get(i.videoId);
         if (span) span.end = Date.now();

@@ -2,6 +2,7 @@ import type { VideoStatusView } from '@vidflow/contracts';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { startOpenAiTestServer, type OpenAiTestServer } from './support/openai-test-server';
 import { startStockMediaTestServer, TEST_PEXELS_KEY, type StockMediaTestServer } from './support/stock-media-test-server';
 import { startTestStack, type TestStack, waitForVideo } from './support/test-stack';
 
@@ -75,5 +76,64 @@ describe('visuals: a stock clip per scene (Pexels API, local server)', () => {
     const res = await stack.api.post('/api/videos').send({ topic: 'owls', visuals: { provider: 'pixabay' } }).expect(422);
     expect(JSON.stringify(res.body)).toContain('visuals.provider');
     expect(JSON.stringify(res.body)).toContain('PIXABAY_API_KEY');
+  });
+});
+
+/**
+ * Generated images per scene end to end: a real worker asks a local OpenAI-compatible images server for one image
+ * per scene (its words decide the colour the server draws), checks and caches it, and the render moves it behind
+ * the scene; an edited video asks only for the scene whose words changed.
+ */
+describe('visuals: a generated image per scene (OpenAI-compatible images API, local server)', () => {
+  let openai: OpenAiTestServer;
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    openai = await startOpenAiTestServer();
+    stack = await startTestStack({ IMAGES_BASE_URL: `${openai.url}/v1`, IMAGES_MODEL: 'sd-test' });
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    await openai?.close();
+  });
+
+  const centre = (file: string, seconds: number) =>
+    execFileSync('ffmpeg', ['-v', 'error', '-ss', String(seconds), '-i', file, '-vf', 'crop=2:2:iw/2:ih/2', '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-']);
+  const make = async (scenes: Array<{ text: string; background?: { color: string } }>) => {
+    const created = await stack.api
+      .post('/api/videos')
+      .send({ scenes, visuals: { provider: 'openai-images', style: 'poster art' }, render: { height: 568, captions: { enabled: false }, background: { color: '#000000' } } })
+      .expect(202);
+    const status: VideoStatusView = await waitForVideo(stack.api, created.body.id);
+    expect(status.status).toBe('completed');
+    return { status, file: join(stack.config.dataDir, 'videos', `${created.body.id}.mp4`) };
+  };
+
+  it('shows each scene its own image with motion, reports model and prompt, and regenerates only an edited scene', async () => {
+    const scenes = [{ text: 'A red sunset over the sea.' }, { text: 'A blue whale swims by.' }, { text: 'Own background.', background: { color: '#00ff00' } }];
+    const { status, file } = await make(scenes);
+    expect(status.scenes).toEqual([
+      { index: 0, visual: { source: 'openai-images', model: 'sd-test', prompt: expect.stringMatching(/^poster art\. .*"A red sunset over the sea\."$/) } },
+      { index: 1, visual: { source: 'openai-images', model: 'sd-test', prompt: expect.stringContaining('A blue whale swims by.') } },
+      { index: 2, visual: { source: 'background', reason: 'the scene has its own background' } },
+    ]);
+    expect(openai.requests.filter((r) => r.endpoint === 'images').map((r) => r.body.size)).toEqual(['1024x1792', '1024x1792']);
+    const [r1, g1, b1] = centre(file, 0.3);
+    expect(r1).toBeGreaterThan(180);
+    expect(g1! + b1!).toBeLessThan(100);
+    const [r2, , b2] = centre(file, status.result!.durationSeconds / 2);
+    expect(b2).toBeGreaterThan(180);
+    expect(r2).toBeLessThan(80);
+    const [r3, g3, b3] = centre(file, status.result!.durationSeconds - 0.2);
+    expect(g3).toBeGreaterThan(180);
+    expect(r3! + b3!).toBeLessThan(100);
+
+    // Edit the first scene: one new image; the second comes from the cache.
+    openai.reset();
+    const edited = await make([{ text: 'A yellow sunset over the sea.' }, scenes[1]!]);
+    expect(openai.requests.filter((r) => r.endpoint === 'images').map((r) => r.body.prompt)).toEqual([expect.stringContaining('A yellow sunset')]);
+    const [ry, gy, by] = centre(edited.file, 0.3);
+    expect(ry! + gy!).toBeGreaterThan(360);
+    expect(by).toBeLessThan(100);
   });
 });

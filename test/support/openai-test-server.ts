@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { crc32, deflateSync } from 'node:zlib';
 
 /**
  * A small OpenAI-compatible server for tests: `POST /v1/chat/completions` answers a structured-output
@@ -8,17 +9,20 @@ import type { AddressInfo, Socket } from 'node:net';
  * makes the next n calls (optionally of one endpoint) answer with an error status, slowly, or with
  * content that is not the requested JSON. `POST /v1/audio/transcriptions` (multipart, as the SDK sends it) answers
  * `verbose_json` with words made from the uploaded WAV: one word `w<k>` every 0.5 s of audio, five to a segment, so a
- * test can tell exactly what the transcript of a given chunk must be. Every request is recorded.
+ * test can tell exactly what the transcript of a given chunk must be. `POST /v1/images/generations` answers a real
+ * PNG of the requested size in one colour, the first of red, green, blue or yellow the prompt names (grey if none),
+ * as `b64_json`, or as a `url` under `/files/` when the model's name starts with `url-`; DALL-E 3 adds a
+ * `revised_prompt`. Every request is recorded.
  */
 
-export type Endpoint = 'chat' | 'speech' | 'transcription';
+export type Endpoint = 'chat' | 'speech' | 'transcription' | 'images';
 
 export type Fault =
   /** Answer with this status and an OpenAI-style error body; `retryAfter` becomes the Retry-After header. */
   | { status: number; message?: string; retryAfter?: string }
   /** Wait this long before answering normally (longer than the client's timeout: a timeout). */
   | { delayMs: number }
-  /** Chat only: answer 200 with this as the message content (e.g. text that is not JSON). */
+  /** Chat: answer 200 with this as the message content (e.g. text that is not JSON); images: as the image's bytes. */
   | { content: string };
 
 export interface RecordedRequest {
@@ -57,6 +61,8 @@ export async function startOpenAiTestServer(): Promise<OpenAiTestServer> {
   const timers = new Set<NodeJS.Timeout>();
   const sockets = new Set<Socket>();
   let maxOpenConnections = 0;
+  /** Images answered by URL, by path. */
+  const files = new Map<string, Buffer>();
 
   const takeFault = (endpoint: Endpoint): Fault | undefined => {
     const i = faults.findIndex((f) => f.endpoint === undefined || f.endpoint === endpoint);
@@ -78,7 +84,12 @@ export async function startOpenAiTestServer(): Promise<OpenAiTestServer> {
     const bytes = await readBody(req);
     const raw = bytes.toString('utf8');
     const path = (req.url ?? '').split('?')[0]!;
-    const routes: Record<string, Endpoint> = { '/v1/chat/completions': 'chat', '/v1/audio/speech': 'speech', '/v1/audio/transcriptions': 'transcription' };
+    const routes: Record<string, Endpoint> = {
+      '/v1/chat/completions': 'chat',
+      '/v1/audio/speech': 'speech',
+      '/v1/audio/transcriptions': 'transcription',
+      '/v1/images/generations': 'images',
+    };
     const endpoint: RecordedRequest['endpoint'] = (req.method === 'POST' && routes[path]) || 'other';
     let body: Record<string, unknown> = {};
     let upload: Buffer | undefined;
@@ -94,6 +105,11 @@ export async function startOpenAiTestServer(): Promise<OpenAiTestServer> {
     }
     const record: RecordedRequest = { endpoint, method: req.method ?? '', path, headers: req.headers, body, remotePort: req.socket.remotePort ?? 0, at: Date.now() };
     requests.push(record);
+    const served = req.method === 'GET' ? files.get(path) : undefined;
+    if (served) {
+      res.writeHead(200, { 'content-type': 'image/png', 'content-length': served.length });
+      return void res.end(served);
+    }
     if (endpoint === 'other') return json(res, 404, { error: { message: `no route ${req.method} ${path}`, type: 'invalid_request_error' } });
 
     const fault = takeFault(endpoint);
@@ -111,6 +127,11 @@ export async function startOpenAiTestServer(): Promise<OpenAiTestServer> {
     }
     if (endpoint === 'chat') return answerChat(res, body, fault && 'content' in fault ? fault.content : undefined);
     if (endpoint === 'transcription') return answerTranscription(res, body, upload);
+    if (endpoint === 'images') return answerImage(res, body, fault && 'content' in fault ? fault.content : undefined, (png) => {
+      const name = `/files/image-${files.size + 1}.png`;
+      files.set(name, png);
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}${name}`;
+    });
     return answerSpeech(res, body);
   }
 
@@ -167,6 +188,43 @@ function answerChat(res: ServerResponse, body: Record<string, unknown>, content?
     ],
     usage: { prompt_tokens: 50, completion_tokens: 30, total_tokens: 80 },
   });
+}
+
+/** The colours answerImage draws, by the word in the prompt that asks for them. */
+export const IMAGE_COLOURS = { red: [230, 20, 20], green: [20, 200, 40], blue: [20, 40, 230], yellow: [240, 220, 20] } as const;
+
+function answerImage(res: ServerResponse, body: Record<string, unknown>, content: string | undefined, publish: (png: Buffer) => string): void {
+  const size = /^(\d{2,4})x(\d{2,4})$/.exec(typeof body.size === 'string' ? body.size : '1024x1024');
+  if (typeof body.model !== 'string' || typeof body.prompt !== 'string' || !body.prompt.trim() || !size) {
+    return json(res, 400, { error: { message: 'model, prompt and a size WxH are required', type: 'invalid_request_error' } });
+  }
+  if (body.model.startsWith('gpt-image') && body.response_format !== undefined) {
+    return json(res, 400, { error: { message: "Unknown parameter: 'response_format'.", type: 'invalid_request_error', param: 'response_format' } });
+  }
+  const word = /\b(red|green|blue|yellow)\b/i.exec(body.prompt)?.[1]?.toLowerCase() as keyof typeof IMAGE_COLOURS | undefined;
+  const png = content !== undefined ? Buffer.from(content) : solidPng(Number(size[1]), Number(size[2]), word ? IMAGE_COLOURS[word] : [128, 128, 128]);
+  const image = body.model.startsWith('url-') ? { url: publish(png) } : { b64_json: png.toString('base64') };
+  json(res, 200, { created: Math.floor(Date.now() / 1000), data: [{ ...image, ...(body.model === 'dall-e-3' ? { revised_prompt: `A detailed picture. ${body.prompt}` } : {}) }] });
+}
+
+/** A PNG of one colour (8-bit RGB, no interlace), made with node:zlib. */
+export function solidPng(width: number, height: number, [r, g, b]: readonly number[]): Buffer {
+  const row = Buffer.alloc(1 + width * 3);
+  for (let x = 0; x < width; x++) row.set([r!, g!, b!], 1 + x * 3);
+  const raw = Buffer.concat(Array.from({ length: height }, () => row));
+  const chunk = (type: string, data: Buffer) => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(data.length);
+    const typed = Buffer.concat([Buffer.from(type, 'latin1'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(typed));
+    return Buffer.concat([length, typed, crc]);
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
 }
 
 function answerSpeech(res: ServerResponse, body: Record<string, unknown>): void {

@@ -7,6 +7,7 @@ import {
   FestivalSpeechProvider,
   FliteSpeechProvider,
   OfflineScriptWriter,
+  OpenAiImageProvider,
   OpenAiScriptWriter,
   OpenAiSpeechProvider,
   OpenAiSpeechToTextProvider,
@@ -68,6 +69,9 @@ export function createActivityDeps(config: VidflowConfig, cache?: ArtifactCache)
       ...(config.stockMedia.pexels ? { pexels: new PexelsStockProvider(config.stockMedia.pexels) } : {}),
       ...(config.stockMedia.pixabay ? { pixabay: new PixabayStockProvider(config.stockMedia.pixabay) } : {}),
     },
+    ...(config.images.openai
+      ? { sceneImages: { 'openai-images': new OpenAiImageProvider(openAiClientFor(config.images.openai), config.images.openai.model, config.images.openai.baseUrl ?? 'https://api.openai.com/v1') } }
+      : {}),
     sweepGraceSeconds: config.worker.sweepGraceSeconds,
     cache,
   };

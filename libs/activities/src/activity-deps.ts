@@ -3,6 +3,7 @@ import type { FfmpegRunner, H264Encoder } from '@vidflow/media';
 import type { ArtifactStore } from './adapters/artifact-store/artifact-store';
 import type { MediaDownloadSettings } from './adapters/media-download/download-media';
 import type { ScriptWriter } from './adapters/llm/script-writer';
+import type { SceneImageProvider } from './adapters/scene-images/scene-image-provider';
 import type { SpeechProvider } from './adapters/speech/speech-provider';
 import type { SpeechToTextProvider } from './adapters/speech-to-text/speech-to-text-provider';
 import type { StockMediaProvider } from './adapters/stock-media/stock-media-provider';
@@ -37,6 +38,8 @@ export interface ActivityDeps {
   sweepGraceSeconds?: number;
   /** Stock video search for `visuals`, by provider name; each is there when its key is set (PEXELS_API_KEY, PIXABAY_API_KEY). */
   stockMedia?: Partial<Record<StockMediaProvider['name'], StockMediaProvider>>;
+  /** Image generation for `visuals.provider` `openai-images`; there when IMAGES_* (or OPENAI_*) names an endpoint. */
+  sceneImages?: Partial<Record<SceneImageProvider['name'], SceneImageProvider>>;
   /** Signing secrets, attempt timeout and address rules of webhooks (config.webhooks); DEFAULT_WEBHOOKS when not given. */
   webhooks?: WebhookSettings;
 }

@@ -16,6 +16,7 @@ import { makeTranscribeChunk } from './activities/transcribe-chunk.activity';
 import { makeWriteTranscript } from './activities/write-transcript.activity';
 import { makeProbeLibraryMedia } from './activities/probe-library-media.activity';
 import { makeFindSceneVisual } from './activities/find-scene-visual.activity';
+import { makeGenerateSceneImage } from './activities/generate-scene-image.activity';
 
 /** Script writing: its own task queue, whose activities-per-second limit rate-limits LLM calls. */
 export function createLlmActivities(deps: ActivityDeps) {
@@ -29,6 +30,7 @@ export function createIoActivities(deps: ActivityDeps) {
   return {
     synthesizeScene: makeSynthesizeScene(deps),
     findSceneVisual: makeFindSceneVisual(deps),
+    generateSceneImage: makeGenerateSceneImage(deps),
     lookupPipeline: makeLookupPipeline(deps),
     placePipelineHit: makePlacePipelineHit(deps),
     storePipeline: makeStorePipeline(deps),

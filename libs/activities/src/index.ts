@@ -44,3 +44,5 @@ export * from './adapters/stock-media/pexels-stock.provider';
 export * from './adapters/stock-media/pixabay-stock.provider';
 export * from './adapters/stock-media/scene-queries';
 export * from './adapters/stock-media/stock-media-provider';
+export * from './adapters/scene-images/openai-image.provider';
+export * from './adapters/scene-images/scene-image-provider';

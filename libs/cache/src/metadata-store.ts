@@ -79,5 +79,6 @@ export function emptyTotals(): TotalsByStage {
     render: { entries: 0, bytes: 0, hits: 0, misses: 0 },
     pipeline: { entries: 0, bytes: 0, hits: 0, misses: 0 },
     stt: { entries: 0, bytes: 0, hits: 0, misses: 0 },
+    image: { entries: 0, bytes: 0, hits: 0, misses: 0 },
   };
 }

@@ -37,6 +37,14 @@ export interface FindSceneVisualInput {
   height: number;
 }
 
+/** One scene's generated image (the `generateSceneImage` activity, visuals provider openai-images). */
+export interface GenerateSceneImageInput extends Omit<FindSceneVisualInput, 'provider'> {
+  /** The request's `visuals.style`, part of every scene's prompt. */
+  style?: string;
+  /** The request's `cache` options: a generated image is cached by its prompt, size, server and model. */
+  cache?: StageCacheOptions;
+}
+
 export interface WriteScriptInput {
   videoId: string;
   topic?: string;
@@ -73,7 +81,15 @@ export interface SceneAudio {
 
 export interface RenderVideoInput {
   videoId: string;
-  scenes: Array<Scene & { audioPath: string; durationSeconds: number; words?: SpokenWord[] }>;
+  scenes: Array<
+    Scene & {
+      audioPath: string;
+      durationSeconds: number;
+      words?: SpokenWord[];
+      /** The image generated for the scene (visuals openai-images): a store-relative run file shown instead of any background. */
+      generatedImage?: { path: string; motion?: 'kenburns' };
+    }
+  >;
   /** Used to segment captions (CJK and Thai have no spaces between words). */
   language: string;
   render: ResolvedRender;

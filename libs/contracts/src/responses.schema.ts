@@ -67,10 +67,11 @@ export const VideoStatusSchema = z.strictObject({
       z.strictObject({
         index: z.number().int(),
         wordTimes: z.enum(['provider', 'alignment', 'estimate']).optional(),
-        /** With `visuals`: the stock clip the scene showed (with its attribution), or `background` and why. */
+        /** With `visuals`: the stock clip the scene showed (with its attribution), the image generated for it, or `background` and why. */
         visual: z
           .union([
             z.strictObject({ source: z.enum(['pexels', 'pixabay']), url: z.string(), query: z.string(), author: z.string(), pageUrl: z.string(), licence: z.string() }),
+            z.strictObject({ source: z.literal('openai-images'), model: z.string(), prompt: z.string(), revisedPrompt: z.string().optional() }),
             z.strictObject({ source: z.literal('background'), reason: z.string() }),
           ])
           .optional(),
@@ -255,7 +256,7 @@ export const ScheduleSchema = z.strictObject({
 export const ScheduleListSchema = z.strictObject({ items: z.array(ScheduleSchema) });
 
 /** The artifact cache's stages (libs/cache CACHE_STAGES; the API checks at compile time that the two agree). */
-export const CACHE_STAGE_NAMES = ['script', 'tts', 'render', 'pipeline', 'stt'] as const;
+export const CACHE_STAGE_NAMES = ['script', 'tts', 'render', 'pipeline', 'stt', 'image'] as const;
 const StageTotalsSchema = z.strictObject({ entries: z.number().int(), bytes: z.number().int(), hits: z.number().int(), misses: z.number().int() });
 
 export const CacheStatsSchema = z.strictObject({

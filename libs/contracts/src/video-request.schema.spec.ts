@@ -118,6 +118,16 @@ describe('VideoRequestSchema', () => {
     expect(fieldsOf({ topic: 'x', ...extra })).toEqual([]);
   });
 
+  it('accepts generated images per scene with a style and a motion, and stock visuals without either', () => {
+    expect(VideoRequestSchema.parse({ topic: 'x', visuals: { provider: 'openai-images', style: ' watercolour ', motion: 'none' } }).visuals).toEqual({
+      provider: 'openai-images',
+      style: 'watercolour',
+      motion: 'none',
+    });
+    expect(VideoRequestSchema.parse({ topic: 'x', visuals: { provider: 'openai-images' } }).visuals).toEqual({ provider: 'openai-images' });
+    expect(VideoRequestSchema.parse({ topic: 'x', visuals: {} }).visuals).toEqual({ provider: 'none' });
+  });
+
   it('accepts Ken Burns motion on image backgrounds and a fade transition with its default length', () => {
     const parsed = VideoRequestSchema.parse({
       scenes: [{ text: 'a', background: { image: 'b.png', motion: 'kenburns' } }],
@@ -132,8 +142,13 @@ describe('VideoRequestSchema', () => {
     [{ render: { transition: { type: 'fade', seconds: 0.05 } } }, 'render.transition.seconds'],
     [{ render: { transition: { type: 'fade', seconds: 2.5 } } }, 'render.transition.seconds'],
     [{ render: { transition: { type: 'wipe' } } }, 'render.transition.type'],
-    [{ visuals: { provider: 'openai-images' } }, 'visuals.provider'],
+    [{ visuals: { provider: 'dall-e' } }, 'visuals.provider'],
     [{ visuals: { provider: 'pexels', style: 'x' } }, 'visuals.style'],
+    [{ visuals: { provider: 'pixabay', motion: 'kenburns' } }, 'visuals.motion'],
+    [{ visuals: { provider: 'openai-images', style: '  ' } }, 'visuals.style'],
+    [{ visuals: { provider: 'openai-images', style: 'x'.repeat(301) } }, 'visuals.style'],
+    [{ visuals: { provider: 'openai-images', motion: 'zoom' } }, 'visuals.motion'],
+    [{ visuals: { provider: 'openai-images', size: '1024x1024' } }, 'visuals.size'],
   ])('rejects the transition or visuals %j at %s', (extra, field) => {
     expect(fieldsOf({ topic: 'x', ...extra })).toEqual([field]);
   });

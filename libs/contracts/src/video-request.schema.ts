@@ -32,13 +32,25 @@ export const SceneInputSchema = z.strictObject({
 });
 
 /**
- * A visual per scene from a stock-video search (`visuals.provider`): each scene without its own background gets the
- * first clip found for its search terms (its `keywords`, else its content words, then the topic), else keeps the
- * request's background. The status says what each scene used.
+ * A visual per scene (`visuals.provider`) for each scene without its own background. Stock (`pexels`, `pixabay`):
+ * the first clip found for the scene's search terms (its `keywords`, else its content words, then the topic), else
+ * the request's background. `openai-images`: an image generated from the scene's text (and keywords) in `style`,
+ * shown with `motion` (default a Ken Burns move). The status says what each scene used.
  */
-export const VisualsSchema = z.strictObject({
-  provider: z.enum(['none', 'pexels', 'pixabay']).default('none'),
-});
+export const VisualsSchema = z
+  .strictObject({
+    provider: z.enum(['none', 'pexels', 'pixabay', 'openai-images']).default('none'),
+    /** openai-images: the look every scene's image shares ("watercolour", "isometric 3D render"); part of each prompt. */
+    style: z.string().trim().min(1).max(300).optional(),
+    /** openai-images: how each generated image moves (as `render.background.motion`); default `kenburns`. */
+    motion: z.enum(['none', 'kenburns']).optional(),
+  })
+  .superRefine((value, ctx) => {
+    if (value.provider === 'openai-images') return;
+    for (const key of ['style', 'motion'] as const) {
+      if (value[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: `only with provider "openai-images" (stock clips are used as found)` });
+    }
+  });
 
 export const LlmOptionsSchema = z.strictObject({
   provider: z.enum(['offline', 'openai']).default('offline'),

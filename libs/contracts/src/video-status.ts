@@ -66,12 +66,20 @@ export interface VideoError {
 export type WordTimeSource = 'provider' | 'alignment' | 'estimate';
 
 /**
- * What a scene showed when `visuals` asked for stock footage: the clip found (with what attribution needs), or
- * `background` (the scene's own or the request's) with why no clip was used.
+ * What a scene showed when `visuals` asked for one: the stock clip found (with what attribution needs), the image
+ * generated for it (the model and the prompt sent; `revisedPrompt` when the model rewrote it), or `background` (the
+ * scene's own or the request's) with why no visual was used.
  */
 export type SceneVisual =
   | { source: 'pexels' | 'pixabay'; url: string; query: string; author: string; pageUrl: string; licence: string }
+  | { source: 'openai-images'; model: string; prompt: string; revisedPrompt?: string }
   | { source: 'background'; reason: string };
+
+/** What the findSceneVisual activity answers: the scene's visual, and for a generated image the run file holding it. */
+export type FoundSceneVisual = SceneVisual & {
+  /** Store-relative path of the generated image (`work/<videoId>/...`); the render shows it; the status does not. */
+  image?: string;
+};
 
 /** Per scene facts of a finished render (the contract's `scenes[]`). */
 export interface SceneStatus {

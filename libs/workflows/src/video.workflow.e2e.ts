@@ -90,6 +90,43 @@ describe('videoWorkflow', () => {
     );
   });
 
+  it('generates an image per scene with the style and the cache options, renders it with its motion, and keeps the run file out of the status', async () => {
+    const renders: RenderVideoInput[] = [];
+    const asked: Array<{ index: number; style?: string; cache?: unknown }> = [];
+    await withFakeWorkers(
+      {
+        renderVideo: async (i) => {
+          renders.push(i);
+          return { path: `videos/${i.videoId}.mp4`, durationSeconds: 3, width: i.render.width, height: i.render.height, bytes: 1, cacheHit: false, attempt: 1 };
+        },
+        generateSceneImage: async (i) => {
+          asked.push({ index: i.index, style: i.style, cache: i.cache });
+          return { source: 'openai-images', model: 'm', prompt: `p${i.index}`, image: `work/${i.videoId}/image-00${i.index}` };
+        },
+      },
+      async (stack) => {
+        const scenes = [{ text: 'Whales sing.' }, { text: 'Own.', background: { color: '#112233' } }];
+        const moving = stack.videoInput({ scenes, visuals: { provider: 'openai-images', style: 'ink' }, cache: { mode: 'refresh' } });
+        const value = await (await start(stack, moving)).result();
+        expect(stack.log.filter((l) => l.startsWith('start generateSceneImage'))).toHaveLength(1);
+        expect(stack.log.some((l) => l.startsWith('start findSceneVisual'))).toBe(false);
+        expect(asked).toEqual([{ index: 0, style: 'ink', cache: { mode: 'refresh' } }]);
+        expect(renders[0]!.scenes.map((sc) => [sc.generatedImage, sc.background])).toEqual([
+          [{ path: `work/${moving.videoId}/image-000`, motion: 'kenburns' }, undefined],
+          [undefined, { color: '#112233' }],
+        ]);
+        expect(value.scenes).toEqual([
+          { index: 0, visual: { source: 'openai-images', model: 'm', prompt: 'p0' } },
+          { index: 1, visual: { source: 'background', reason: 'the scene has its own background' } },
+        ]);
+
+        const still = stack.videoInput({ scenes: [scenes[0]!], visuals: { provider: 'openai-images', motion: 'none' } });
+        await (await start(stack, still)).result();
+        expect(renders[1]!.scenes[0]!.generatedImage).toEqual({ path: `work/${still.videoId}/image-000` });
+      },
+    );
+  });
+
   describe('the pipeline cache', () => {
     it('records a hit the API found as the result, running no activity at all', async () => {
       await withFakeWorkers({}, async (stack) => {

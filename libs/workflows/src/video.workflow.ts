@@ -17,6 +17,7 @@ import {
   overallProgress,
   resolveRender,
   SEARCH_ATTRIBUTES,
+  type FoundSceneVisual,
   type SceneStatus,
   type SceneVisual,
   type Stage,
@@ -130,31 +131,42 @@ export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoPro
     t0 = now();
     Object.assign(state.stages.tts, { status: 'running', total: script.scenes.length });
     const resolved = resolveRender(request.render);
-    // Stock visuals are searched while the scenes are spoken. Only requests with visuals call patched(): runs
-    // from before visuals replay without the marker.
+    // Visuals (stock clips searched, or images generated) are found while the scenes are spoken. Only requests
+    // with visuals call patched(): runs from before visuals replay without the marker. openai-images was refused
+    // before generateSceneImage existed, so no earlier history has its activity.
     const visualsSoFar: Record<number, SceneVisual> = {};
-    const visualsProvider = request.visuals && request.visuals.provider !== 'none' && patched('scene-visuals') ? request.visuals.provider : undefined;
-    const searching = visualsProvider
-      ? Promise.all(
-          script.scenes.map(async (scene, index): Promise<SceneVisual> => {
-            if (scene.background) return { source: 'background', reason: 'the scene has its own background' };
-            const visual = await io.findSceneVisual({
-              videoId,
-              index,
-              provider: visualsProvider,
-              text: scene.text,
-              ...(scene.keywords ? { keywords: scene.keywords } : {}),
-              ...(request.topic ? { topic: request.topic } : {}),
-              width: resolved.width,
-              height: resolved.height,
-            });
-            // The status shows each scene's visual as soon as it is known.
-            visualsSoFar[index] = visual;
-            state.scenes = sceneStatuses(script.scenes.length, visualsSoFar);
-            return visual;
-          }),
-        )
-      : Promise.resolve(undefined);
+    const asked = request.visuals && request.visuals.provider !== 'none' && patched('scene-visuals') ? request.visuals : undefined;
+    const visualsProvider = asked?.provider;
+    const found = (index: number, visual: FoundSceneVisual) => {
+      // The status shows each scene's visual as soon as it is known (without the run file of a generated image).
+      const { image: _image, ...shown } = visual;
+      visualsSoFar[index] = shown;
+      state.scenes = sceneStatuses(script.scenes.length, visualsSoFar);
+      return visual;
+    };
+    const searching =
+      visualsProvider && visualsProvider !== 'none'
+        ? Promise.all(
+            script.scenes.map(async (scene, index): Promise<FoundSceneVisual> => {
+              if (scene.background) return found(index, { source: 'background', reason: 'the scene has its own background' });
+              const sceneInput = {
+                videoId,
+                index,
+                text: scene.text,
+                ...(scene.keywords ? { keywords: scene.keywords } : {}),
+                ...(request.topic ? { topic: request.topic } : {}),
+                width: resolved.width,
+                height: resolved.height,
+              };
+              return found(
+                index,
+                visualsProvider === 'openai-images'
+                  ? await io.generateSceneImage({ ...sceneInput, ...(asked?.style ? { style: asked.style } : {}), cache })
+                  : await io.findSceneVisual({ ...sceneInput, provider: visualsProvider }),
+              );
+            }),
+          )
+        : Promise.resolve(undefined);
     const [audio, visuals] = await Promise.all([
       mapLimit(script.scenes, input.ttsParallelism, async (scene, index) => {
         const result = await io.synthesizeScene({ videoId, index, text: scene.text, language: request.language, voice: request.voice, cache });
@@ -176,7 +188,7 @@ export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoPro
       render: resolved,
       scenes: script.scenes.map((scene, i) => ({
         ...scene,
-        ...(visuals?.[i] && visuals[i].source !== 'background' ? { background: { video: visuals[i].url } } : {}),
+        ...sceneVisualInput(visuals?.[i], asked?.motion ?? 'kenburns'),
         audioPath: audio[i]!.audioPath,
         durationSeconds: audio[i]!.durationSeconds,
         ...(audio[i]!.words ? { words: audio[i]!.words } : {}),
@@ -192,7 +204,7 @@ export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoPro
       ...(rendered.encoder ? { encoder: rendered.encoder } : {}),
     });
     const { cacheHit: _cacheHit, attempt: _attempt, wordTimes, encoder: _encoder, ...file } = rendered;
-    if (wordTimes || visuals) state.scenes = sceneStatuses(script.scenes.length, visuals ?? {}, wordTimes);
+    if (wordTimes || visuals) state.scenes = sceneStatuses(script.scenes.length, visualsSoFar, wordTimes);
     state.result = file;
     enter('done');
     const final = { ...state, progress: 1 };
@@ -226,6 +238,13 @@ export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoPro
     // A pipeline-cache hit made no intermediate files, and skipping the activity keeps it fast.
     if (madeFiles) await CancellationScope.nonCancellable(() => io.cleanupVideo({ videoId }));
   }
+}
+
+/** What the render shows for a scene's visual: a stock clip as its background video, a generated image with its motion. */
+function sceneVisualInput(visual: FoundSceneVisual | undefined, motion: 'none' | 'kenburns') {
+  if (visual?.source === 'pexels' || visual?.source === 'pixabay') return { background: { video: visual.url } };
+  if (visual?.source === 'openai-images' && visual.image) return { generatedImage: { path: visual.image, ...(motion === 'kenburns' ? { motion } : {}) } };
+  return {};
 }
 
 /** The status's `scenes[]`: per scene, what timed its caption words and what it showed (each when known). */

@@ -24,8 +24,8 @@ describe('requestPolicyIssues: OpenAI providers per kind', () => {
   });
 });
 
-describe('requestPolicyIssues: stock visuals', () => {
-  const issuesFor = (visuals: { provider: 'none' | 'pexels' | 'pixabay' }, env: NodeJS.ProcessEnv) =>
+describe('requestPolicyIssues: visuals', () => {
+  const issuesFor = (visuals: { provider: 'none' | 'pexels' | 'pixabay' | 'openai-images' }, env: NodeJS.ProcessEnv) =>
     requestPolicyIssues(VideoRequestSchema.parse({ topic: 'owls', visuals }), policyAvailability(loadConfig(env, '/srv')));
 
   it('refuses a provider whose key this server lacks, naming the field and the setting', () => {
@@ -37,5 +37,16 @@ describe('requestPolicyIssues: stock visuals', () => {
     expect(issuesFor({ provider: 'pexels' }, { PEXELS_API_KEY: 'k' })).toEqual([]);
     expect(issuesFor({ provider: 'pixabay' }, { PIXABAY_API_KEY: 'k' })).toEqual([]);
     expect(issuesFor({ provider: 'none' }, {})).toEqual([]);
+  });
+
+  it('takes generated images when an images endpoint is configured (its own or OPENAI_*), and names the settings when not', () => {
+    expect(issuesFor({ provider: 'openai-images' }, { PEXELS_API_KEY: 'k' })).toEqual([
+      {
+        field: 'visuals.provider',
+        message: '"openai-images" is not configured on this server (set IMAGES_BASE_URL or IMAGES_API_KEY, or OPENAI_BASE_URL or OPENAI_API_KEY)',
+      },
+    ]);
+    expect(issuesFor({ provider: 'openai-images' }, { IMAGES_BASE_URL: 'http://127.0.0.1:7860/v1' })).toEqual([]);
+    expect(issuesFor({ provider: 'openai-images' }, { OPENAI_API_KEY: 'sk-test' })).toEqual([]);
   });
 });

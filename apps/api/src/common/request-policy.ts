@@ -12,6 +12,8 @@ export interface PolicyAvailability {
   privateCallbackUrls?: boolean;
   /** Stock video providers with a key (PEXELS_API_KEY, PIXABAY_API_KEY), for `visuals.provider`. */
   stockMedia?: { pexels?: boolean; pixabay?: boolean };
+  /** An OpenAI-compatible images endpoint (IMAGES_* or OPENAI_*), for `visuals.provider` `openai-images`. */
+  images?: boolean;
   /** The voices the workers published (GET /api/voices); undefined: not known yet, voice names are left to the worker. */
   voices?: VoiceCatalog;
 }
@@ -24,6 +26,7 @@ export function policyAvailability(config: VidflowConfig, voices?: VoiceCatalog)
     privateMediaUrls: config.mediaDownload.allowPrivate,
     privateCallbackUrls: config.webhooks.allowPrivate,
     stockMedia: { pexels: config.stockMedia.pexels !== undefined, pixabay: config.stockMedia.pixabay !== undefined },
+    images: config.images.openai !== undefined,
     voices,
   };
 }
@@ -44,7 +47,9 @@ export function requestPolicyIssues(request: VideoRequest, available: PolicyAvai
     issues.push({ field: 'voice.provider', message: `"openai" ${notConfigured('TTS')}; use "espeak"` });
   }
   const visuals = request.visuals?.provider;
-  if (visuals && visuals !== 'none' && !available.stockMedia?.[visuals]) {
+  if (visuals === 'openai-images' && !available.images) {
+    issues.push({ field: 'visuals.provider', message: `"openai-images" ${notConfigured('IMAGES')}` });
+  } else if ((visuals === 'pexels' || visuals === 'pixabay') && !available.stockMedia?.[visuals]) {
     issues.push({ field: 'visuals.provider', message: `"${visuals}" is not configured on this server (set ${visuals === 'pexels' ? 'PEXELS_API_KEY' : 'PIXABAY_API_KEY'})` });
   }
   const voiceIssue = available.voices && voiceNameIssue(available.voices, request.voice);

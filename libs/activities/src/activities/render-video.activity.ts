@@ -61,7 +61,7 @@ export function makeRenderVideo(deps: RenderDeps) {
     const scratch = await deps.store.scratchDir(input.videoId, 'render');
     try {
       // Scene audio spoken on another host (ARTIFACT_STORE=s3) comes from the bucket first.
-      await deps.store.fetchShared(input.scenes.map((s) => s.audioPath));
+      await deps.store.fetchShared(input.scenes.flatMap((s) => [s.audioPath, ...(s.generatedImage ? [s.generatedImage.path] : [])]));
       const { render } = input;
       const durationSeconds = input.scenes.reduce((sum, s) => sum + s.durationSeconds, 0);
       const resolve = (ref: string, field: string, kind: 'image' | 'video' | 'audio') =>
@@ -78,7 +78,7 @@ export function makeRenderVideo(deps: RenderDeps) {
           download: { ...deps.mediaDownload, dir: scratch, onProgress: () => heartbeat(0) },
         });
 
-      const backgrounds = await resolveBackgrounds(input, resolve);
+      const backgrounds = await resolveBackgrounds(input, resolve, (path) => deps.store.resolve(path));
       let music: RenderMusic | undefined;
       if (render.music) {
         const path = await resolve(render.music.source, 'render.music.source', 'audio');
@@ -253,12 +253,14 @@ async function whileHeartbeating<T>(heartbeat: (progress: number) => void, work:
 }
 
 /**
- * Each scene's background (its own, else the request's) as runs of consecutive scenes sharing one (a Ken Burns
- * image is a run per scene), with every image and video resolved once under MEDIA_DIR.
+ * Each scene's background (its generated image, else its own, else the request's) as runs of consecutive scenes
+ * sharing one (a Ken Burns image is a run per scene), with every image and video resolved once under MEDIA_DIR.
+ * A generated image is a run file this video's own activity wrote and checked: it is taken from the store as is.
  */
 async function resolveBackgrounds(
   input: RenderVideoInput,
   resolve: (ref: string, field: string, kind: 'image' | 'video') => Promise<string>,
+  runFile: (path: string) => string,
 ): Promise<BackgroundRun[]> {
   const resolved = new Map<string, Promise<string>>();
   const local = (ref: string, field: string, kind: 'image' | 'video') => {
@@ -269,17 +271,21 @@ async function resolveBackgrounds(
   const runs: Array<BackgroundRun & { key: string }> = [];
   let start = 0;
   for (const [i, scene] of input.scenes.entries()) {
+    const generated = scene.generatedImage;
     const own = scene.background !== undefined;
-    const bg: Background = scene.background ?? input.render.background;
+    const bg: Background = generated ? { image: generated.path, ...(generated.motion ? { motion: generated.motion } : {}) } : (scene.background ?? input.render.background);
     const field = own ? `scenes.${i}.background` : 'render.background';
     // A moving image starts a new run (a new move) at every scene, even when the image is the same.
-    const key = 'image' in bg && bg.motion === 'kenburns' ? `${JSON.stringify(bg)}#${i}` : JSON.stringify(bg);
+    const key = `${generated ? 'generated:' : ''}${'image' in bg && bg.motion === 'kenburns' ? `${JSON.stringify(bg)}#${i}` : JSON.stringify(bg)}`;
     if (runs.at(-1)?.key !== key) {
       const background =
         'color' in bg
           ? { color: bg.color }
           : 'image' in bg
-            ? { image: await local(bg.image, `${field}.image`, 'image'), ...(bg.motion === 'kenburns' ? { motion: 'kenburns' as const } : {}) }
+            ? {
+                image: generated ? runFile(generated.path) : await local(bg.image, `${field}.image`, 'image'),
+                ...(bg.motion === 'kenburns' ? { motion: 'kenburns' as const } : {}),
+              }
             : { video: await local(bg.video, `${field}.video`, 'video') };
       runs.push({ key, background, startSeconds: start });
     }

@@ -267,6 +267,7 @@ export function describeArtifactCache(backendName: TestBackend['name'], blobs: T
           render: { entries: 0, bytes: 0, hits: 0, misses: 0 },
           pipeline: { entries: 1, bytes: 4, hits: 1, misses: 0 },
           stt: { entries: 0, bytes: 0, hits: 0, misses: 0 },
+          image: { entries: 0, bytes: 0, hits: 0, misses: 0 },
         },
       });
     });

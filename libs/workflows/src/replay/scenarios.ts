@@ -59,6 +59,33 @@ export const SCENARIOS: Record<string, Scenario> = {
     },
   },
 
+  'video-visuals': {
+    activities: {},
+    async run(stack) {
+      const scenes = [{ text: 'Whales sing.', keywords: ['whales'] }, { text: 'Own.', background: { color: '#112233' } }];
+      const stock = stack.videoInput({ scenes, visuals: { provider: 'pexels' }, render: { height: 480 } });
+      const generated = stack.videoInput({ scenes, visuals: { provider: 'openai-images', style: 'ink' }, render: { height: 480 } });
+      const handles = await Promise.all(
+        [stock, generated].map((input) => stack.client.workflow.start('videoWorkflow', { workflowId: input.videoId, taskQueue: stack.taskQueues.io, args: [input] })),
+      );
+      await Promise.all(handles.map((h) => h.result()));
+      return [
+        {
+          name: 'video-visuals-stock',
+          workflowId: handles[0]!.workflowId,
+          workflowType: 'videoWorkflow',
+          description: 'Two scenes with visuals pexels: patch scene-visuals, one findSceneVisual (the other scene has its own background) beside the speech, render.',
+        },
+        {
+          name: 'video-visuals-generated',
+          workflowId: handles[1]!.workflowId,
+          workflowType: 'videoWorkflow',
+          description: 'Two scenes with visuals openai-images: patch scene-visuals, one generateSceneImage beside the speech, render with the generated image.',
+        },
+      ];
+    },
+  },
+
   'video-cache-hit': {
     activities: { lookupPipeline: async (i) => cachedProgress(i.videoId) },
     async run(stack) {

@@ -40,7 +40,7 @@ beforeAll(async () => {
 }, 240_000);
 
 describe('recorded workflow histories', () => {
-  it('covers a video (cache miss, both kinds of hit, failed, cancelled), batches (a failed item, continue-as-new) and cache maintenance', () => {
+  it('covers a video (cache miss, both kinds of hit, failed, cancelled, stock and generated visuals), batches (a failed item, continue-as-new) and cache maintenance', () => {
     expect(fixtures.map((f) => f.name)).toEqual([
       'batch-continued-as-new-1',
       'batch-continued-as-new-2',
@@ -52,6 +52,8 @@ describe('recorded workflow histories', () => {
       'video-cache-miss',
       'video-cancelled',
       'video-failed-script',
+      'video-visuals-generated',
+      'video-visuals-stock',
     ]);
   });
 
@@ -61,6 +63,8 @@ describe('recorded workflow histories', () => {
     ['video-cache-hit-lookup', 'COMPLETED', []],
     ['video-cache-hit-api', 'COMPLETED', []],
     ['video-failed-script', 'FAILED', ['writeScript', 'cleanupVideo']],
+    ['video-visuals-stock', 'COMPLETED', ['writeScript', 'findSceneVisual', 'synthesizeScene', 'synthesizeScene', 'renderVideo', 'storePipeline', 'cleanupVideo']],
+    ['video-visuals-generated', 'COMPLETED', ['writeScript', 'generateSceneImage', 'synthesizeScene', 'synthesizeScene', 'renderVideo', 'storePipeline', 'cleanupVideo']],
     ['video-cancelled', 'CANCELED', ['writeScript', 'synthesizeScene', 'synthesizeScene', 'renderVideo', 'cleanupVideo']],
     ['batch-failed-item', 'COMPLETED', []],
     ['batch-continued-as-new-1', 'CONTINUED_AS_NEW', []],

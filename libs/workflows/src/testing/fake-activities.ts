@@ -43,6 +43,13 @@ export function fakeActivities(overrides: Partial<AllActivities> = {}): AllActiv
       if (!query) return { source: 'background', reason: 'no search terms' };
       return { source: i.provider, url: `https://stock.test/${query}-${i.width}x${i.height}.mp4`, query, author: 'Fake Author', pageUrl: `https://stock.test/${query}`, licence: 'test licence' };
     },
+    // An image per scene, its prompt the style and the text, at the path the real activity commits it to.
+    generateSceneImage: async (i) => ({
+      source: 'openai-images',
+      model: 'fake-image-1',
+      prompt: [i.style, i.text].filter(Boolean).join(': '),
+      image: `work/${i.videoId}/image-${String(i.index).padStart(3, '0')}`,
+    }),
     // Workflow tests never sniff library files: a call is a test bug.
     probeLibraryMedia: async () => {
       throw new Error('probeLibraryMedia is not faked');

@@ -5,7 +5,7 @@ import { fmtBytes, fmtPercent, messageOf } from '../../lib/format';
 
 type Stats = ApiSchemas['CacheStats'];
 type Stage = keyof Stats['byStage'];
-const STAGES: Array<[Stage, string]> = [['script', 'Script'], ['tts', 'Speech'], ['render', 'Render'], ['pipeline', 'Whole video'], ['stt', 'Transcription']];
+const STAGES: Array<[Stage, string]> = [['script', 'Script'], ['tts', 'Speech'], ['render', 'Render'], ['pipeline', 'Whole video'], ['stt', 'Transcription'], ['image', 'Scene images']];
 
 const rate = (hits: number, misses: number) => (hits + misses ? fmtPercent(hits / (hits + misses)) : '–');
 

@@ -30,16 +30,18 @@ interface Form {
   motion: boolean;
   /** Cross-fade between scenes with different backgrounds, in seconds; '' for hard cuts. */
   fade: string;
-  /** Stock clips per scene. */
-  visuals: 'none' | 'pexels' | 'pixabay';
+  /** Stock clips or generated images per scene. */
+  visuals: 'none' | 'pexels' | 'pixabay' | 'openai-images';
+  /** The look of generated images (visuals openai-images). */
+  visualsStyle: string;
   cache: 'use' | 'refresh' | 'bypass';
 }
 
-const EMPTY: Form = { mode: 'script', topic: '', script: '', scenes: [{ text: '' }], language: 'en', provider: 'espeak', voice: '', speed: '1', aspect: '9:16', height: '', fps: '30', captions: DEFAULT_CAPTIONS, background: '#0b1d3a', music: '', motion: false, fade: '', visuals: 'none', cache: 'use' };
+const EMPTY: Form = { mode: 'script', topic: '', script: '', scenes: [{ text: '' }], language: 'en', provider: 'espeak', voice: '', speed: '1', aspect: '9:16', height: '', fps: '30', captions: DEFAULT_CAPTIONS, background: '#0b1d3a', music: '', motion: false, fade: '', visuals: 'none', visualsStyle: '', cache: 'use' };
 /** The request fields that have a control in this form (error messages for others go to the top). */
 const CONTROLS = new Set([
   'topic', 'script', 'scenes', 'language', 'voice.name', 'voice.speed', 'render.aspect', 'render.height', 'render.fps', 'render.background',
-  'render.music.source', 'render.transition.seconds', 'visuals.provider', 'cache.mode', 'render.captions.size', 'render.captions.color', 'render.captions.highlightColor',
+  'render.music.source', 'render.transition.seconds', 'visuals.provider', 'visuals.style', 'cache.mode', 'render.captions.size', 'render.captions.color', 'render.captions.highlightColor',
 ]);
 const PRESETS = 'vidflow.presets';
 
@@ -60,7 +62,9 @@ export function toRequest(f: Form): VideoRequest {
       ...(f.music.trim() ? { music: { source: f.music.trim() } } : {}),
       ...(f.fade.trim() ? { transition: { type: 'fade' as const, seconds: Number(f.fade) } } : {}),
     },
-    ...(f.visuals !== 'none' ? { visuals: { provider: f.visuals } } : {}),
+    ...(f.visuals !== 'none'
+      ? { visuals: { provider: f.visuals, ...(f.visuals === 'openai-images' && f.visualsStyle.trim() ? { style: f.visualsStyle.trim() } : {}) } }
+      : {}),
     cache: { mode: f.cache },
   };
 }
@@ -87,6 +91,7 @@ export function fromRequest(r: VideoRequest): Form {
     motion: !!bg && 'image' in bg && bg.motion === 'kenburns',
     fade: r.render?.transition?.type === 'fade' ? String(r.render.transition.seconds ?? 0.4) : '',
     visuals: r.visuals?.provider ?? 'none',
+    visualsStyle: r.visuals?.style ?? '',
     cache: r.cache?.mode ?? 'use',
   };
 }
@@ -191,12 +196,16 @@ export function CreatePage() {
         {field('render.transition.seconds', 'Cross-fade between scenes, seconds (empty: cut)', (
           <input id="render.transition.seconds" type="number" step="0.1" min="0.1" max="2" placeholder="0.4" value={form.fade} {...invalid('render.transition.seconds')} onInput={(e) => set('fade', e.currentTarget.value)} />
         ))}
-        {field('visuals.provider', 'Stock clip per scene', (
+        {field('visuals.provider', 'Visual per scene', (
           <select id="visuals.provider" value={form.visuals} onChange={(e) => set('visuals', e.currentTarget.value as Form['visuals'])}>
             <option value="none">none: the background above</option>
-            <option value="pexels">Pexels (PEXELS_API_KEY on the server)</option>
-            <option value="pixabay">Pixabay (PIXABAY_API_KEY on the server)</option>
+            <option value="pexels">Pexels stock clip (PEXELS_API_KEY on the server)</option>
+            <option value="pixabay">Pixabay stock clip (PIXABAY_API_KEY on the server)</option>
+            <option value="openai-images">Generated image, moving (IMAGES_* or OPENAI_* on the server)</option>
           </select>
+        ))}
+        {form.visuals === 'openai-images' && field('visuals.style', 'Image style (optional, e.g. "watercolour illustration")', (
+          <input id="visuals.style" type="text" maxLength={300} value={form.visualsStyle} {...invalid('visuals.style')} onInput={(e) => set('visualsStyle', e.currentTarget.value)} />
         ))}
         {field('cache.mode', 'Cache', (
           <select id="cache.mode" value={form.cache} onChange={(e) => set('cache', e.currentTarget.value as Form['cache'])}>

@@ -32,6 +32,12 @@ describe('the Create form as a request', () => {
     const stock = toRequest({ ...base, visuals: 'pexels' });
     expect(stock.visuals).toEqual({ provider: 'pexels' });
     expect(fromRequest(stock).visuals).toBe('pexels');
+    // A style is sent only with generated images (the API refuses it with stock clips), trimmed, and read back.
+    expect(toRequest({ ...base, visuals: 'pexels', visualsStyle: 'ink' }).visuals).toEqual({ provider: 'pexels' });
+    const generated = toRequest({ ...base, visuals: 'openai-images', visualsStyle: '  ink wash  ' });
+    expect(generated.visuals).toEqual({ provider: 'openai-images', style: 'ink wash' });
+    expect(fromRequest(generated)).toMatchObject({ visuals: 'openai-images', visualsStyle: 'ink wash' });
+    expect(toRequest({ ...base, visuals: 'openai-images', visualsStyle: ' ' }).visuals).toEqual({ provider: 'openai-images' });
   });
 
   it('puts a library item in the background slot of its kind (media:<id> has no extension)', () => {

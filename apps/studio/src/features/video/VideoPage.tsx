@@ -71,7 +71,9 @@ export function VideoPage({ id }: { id: string }) {
               <li key={s.index}>
                 {!s.visual ? '—' : s.visual.source === 'background'
                   ? <>background ({s.visual.reason})</>
-                  : <>{s.visual.source} clip for “{s.visual.query}” by {s.visual.author}: <a href={s.visual.pageUrl} target="_blank" rel="noopener">source</a> · {s.visual.licence}</>}
+                  : s.visual.source === 'openai-images'
+                    ? <>image by {s.visual.model}: <q>{s.visual.revisedPrompt ?? s.visual.prompt}</q></>
+                    : <>{s.visual.source} clip for “{s.visual.query}” by {s.visual.author}: <a href={s.visual.pageUrl} target="_blank" rel="noopener">source</a> · {s.visual.licence}</>}
               </li>
             ))}
           </ol>

@@ -76,6 +76,11 @@ export class ArtifactStore {
     return join('work', videoId, `scene-${String(index).padStart(3, '0')}.wav`);
   }
 
+  /** A scene's generated image (visuals provider openai-images): a run file, shared like the scene audio. */
+  sceneImage(videoId: string, index: number): string {
+    return join('work', videoId, `image-${String(index).padStart(3, '0')}`);
+  }
+
   video(videoId: string): string {
     return join('videos', `${videoId}.mp4`);
   }

@@ -103,6 +103,17 @@ export async function sniffIndirection(path: string): Promise<string | undefined
   return undefined;
 }
 
+/**
+ * A file this worker received by other means than a request's reference (a generated image written from the
+ * provider's answer) checked as resolveMediaInput checks media: it must probe and decode as `kind`, else a
+ * non-retryable BadMedia naming `field`. Answers the path.
+ */
+export async function checkReceivedMedia(o: Pick<ResolveMediaInputOptions, 'field' | 'kind' | 'ffmpeg' | 'signal'> & { path: string; shown: string }): Promise<string> {
+  const indirection = await sniffIndirection(o.path);
+  if (indirection) throw badMedia(o.field, `${o.shown} is ${indirection}, not a media file`);
+  return checkDecodes({ ...o, ref: o.path, mediaDir: '', downloaded: true });
+}
+
 async function checkDecodes(o: ResolveMediaInputOptions & { path: string; shown: string; downloaded: boolean }): Promise<string> {
   const { field, shown, path: real } = o;
   const wanted = o.kind === 'audio' ? 'audio' : 'video';
