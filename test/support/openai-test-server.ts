@@ -172,7 +172,8 @@ function answerChat(res: ServerResponse, body: Record<string, unknown>, content?
     `People who study ${topic} keep finding surprises.`,
     `That was ${topic}, in a few words.`,
   ];
-  const scenes = sentences.slice(0, sceneCount).map((text) => ({ text }));
+  // With the search terms strict structured output asks for (the schema requires them).
+  const scenes = sentences.slice(0, sceneCount).map((text, i) => ({ text, keywords: [i === 0 ? topic : `${topic} ${i + 1}`] }));
   json(res, 200, {
     id: `chatcmpl-test-${Date.now()}`,
     object: 'chat.completion',

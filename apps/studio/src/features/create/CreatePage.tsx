@@ -131,7 +131,9 @@ export function CreatePage() {
       navigate(`/videos/${created.id}`);
     } catch (err) {
       if (err instanceof ApiError) {
-        const mapped = mapFieldErrors(err.issues, CONTROLS);
+        // Each scene's own controls too, so a scene's problem shows next to that scene.
+        const sceneControls = form.mode === 'scenes' ? form.scenes.flatMap((_, i) => ['text', 'background', 'keywords'].map((f) => `scenes.${i}.${f}`)) : [];
+        const mapped = mapFieldErrors(err.issues, new Set([...CONTROLS, ...sceneControls]));
         setErrors(Object.keys(mapped).length ? mapped : { '': err.message });
       } else setErrors({ '': (err as Error).message });
       setBusy(false);

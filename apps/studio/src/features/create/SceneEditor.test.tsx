@@ -2,7 +2,7 @@ import { cleanup, fireEvent, render } from '@testing-library/preact';
 import { useState } from 'preact/hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Scene } from '../../lib/types';
-import { SceneEditor } from './SceneEditor';
+import { parseKeywords, SceneEditor } from './SceneEditor';
 
 /** The editor with its state, as the Create page holds it; `seen` records every change it reports. */
 function Harness({ initial, seen, errors = {} }: { initial: Scene[]; seen: Scene[][]; errors?: Record<string, string> }) {
@@ -25,6 +25,22 @@ describe('SceneEditor', () => {
     expect((view.getByRole('button', { name: 'Move scene 1 up' }) as HTMLButtonElement).disabled).toBe(true);
     fireEvent.click(view.getByRole('button', { name: 'Remove scene 2' }));
     expect(seen.at(-1)).toEqual([{ text: 'two', background: { video: 'https://x.test/clip.mp4' } }]);
+  });
+
+  it('takes search words per scene as a comma-separated list, kept when the background changes, and removed when emptied', () => {
+    const seen: Scene[][] = [];
+    const view = render(<Harness initial={[{ text: 'Whales sing.' }]} seen={seen} errors={{ 'scenes.0.keywords.1': 'must be at most 60 characters' }} />);
+    const words = view.getByLabelText('Scene 1 search words for its stock clip or image (comma-separated, optional)') as HTMLInputElement;
+    fireEvent.change(words, { target: { value: ' humpback whale, ocean,, ocean ' } });
+    expect(seen.at(-1)).toEqual([{ text: 'Whales sing.', keywords: ['humpback whale', 'ocean'] }]);
+    expect(words.value).toBe('humpback whale, ocean');
+    fireEvent.input(view.getByLabelText('Scene 1 background image (URL, path or media:id, optional)'), { target: { value: 'sea.png' } });
+    expect(seen.at(-1)).toEqual([{ text: 'Whales sing.', keywords: ['humpback whale', 'ocean'], background: { image: 'sea.png' } }]);
+    fireEvent.change(words, { target: { value: ' , ' } });
+    expect(seen.at(-1)).toEqual([{ text: 'Whales sing.', background: { image: 'sea.png' } }]);
+    // An error on one of the words shows next to the field.
+    expect(document.getElementById(words.getAttribute('aria-describedby')!)!.textContent).toBe('must be at most 60 characters');
+    expect(parseKeywords('a,b , a')).toEqual(['a', 'b']);
   });
 
   it('shows a scene field error next to its text and marks the control invalid', () => {

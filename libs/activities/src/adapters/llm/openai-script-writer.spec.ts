@@ -1,7 +1,7 @@
 import { startOpenAiTestServer, type OpenAiTestServer } from '../../../../../test/support/openai-test-server';
 import { ProviderError } from '../provider-error';
 import { createOpenAiClient, type OpenAiClient } from '../openai/openai-client';
-import { buildScriptMessages, OpenAiScriptWriter, parseScriptContent, SCRIPT_JSON_SCHEMA } from './openai-script-writer';
+import { buildScriptMessages, cleanKeywords, OpenAiScriptWriter, parseScriptContent, SCRIPT_JSON_SCHEMA } from './openai-script-writer';
 import type { WriteScriptRequest } from './script-writer';
 
 const request = (o: Partial<WriteScriptRequest> = {}): WriteScriptRequest => ({ topic: 'tide pools', language: 'en', targetSeconds: 60, ...o });
@@ -29,7 +29,20 @@ describe('buildScriptMessages', () => {
 describe('SCRIPT_JSON_SCHEMA', () => {
   it('is valid for strict structured output: every property required, no additional properties', () => {
     expect(SCRIPT_JSON_SCHEMA).toMatchObject({ required: ['scenes'], additionalProperties: false });
-    expect(SCRIPT_JSON_SCHEMA.properties.scenes.items).toMatchObject({ required: ['text'], additionalProperties: false });
+    expect(SCRIPT_JSON_SCHEMA.properties.scenes.items).toMatchObject({ required: ['text', 'keywords'], additionalProperties: false });
+    expect(Object.keys(SCRIPT_JSON_SCHEMA.properties.scenes.items.properties)).toEqual(['text', 'keywords']);
+  });
+
+  it('asks for search terms per scene in the system prompt', () => {
+    const [system] = buildScriptMessages({ topic: 'whales', language: 'en', targetSeconds: 20 });
+    expect(system!.content).toContain('search terms for stock footage');
+  });
+});
+
+describe('cleanKeywords', () => {
+  it('trims, drops blanks, case-insensitive repeats and terms over 60 characters, and keeps at most five', () => {
+    expect(cleanKeywords([' humpback  whale ', '', 'Ocean', 'ocean', 'x'.repeat(61), 'a', 'b', 'c', 'd'])).toEqual(['humpback whale', 'Ocean', 'a', 'b', 'c']);
+    expect(cleanKeywords(undefined)).toEqual([]);
   });
 });
 
@@ -38,6 +51,14 @@ describe('parseScriptContent', () => {
     expect(parseScriptContent('{"scenes":[{"text":" One.\\n Two. "},{"text":"  "},{"text":"Three."}]}', 'm')).toEqual([
       { text: 'One. Two.' },
       { text: 'Three.' },
+    ]);
+  });
+
+  it("keeps each scene's search terms, and leaves them out when the model gave none (the search then uses the scene's words)", () => {
+    expect(parseScriptContent('{"scenes":[{"text":"Whales sing.","keywords":[" humpback whale ","ocean"]},{"text":"Bye.","keywords":[" "]},{"text":"Ok."}]}', 'm')).toEqual([
+      { text: 'Whales sing.', keywords: ['humpback whale', 'ocean'] },
+      { text: 'Bye.' },
+      { text: 'Ok.' },
     ]);
   });
 
@@ -94,9 +115,9 @@ describe('OpenAiScriptWriter against an OpenAI-compatible server', () => {
   it('writes the scenes of a structured-output answer, with the key, model and JSON schema in the request', async () => {
     const scenes = await writer.write(request({ topic: 'lighthouses', targetSeconds: 30 }));
     expect(scenes).toEqual([
-      { text: 'Here is something worth knowing about lighthouses.' },
-      { text: 'People who study lighthouses keep finding surprises.' },
-      { text: 'That was lighthouses, in a few words.' },
+      { text: 'Here is something worth knowing about lighthouses.', keywords: ['lighthouses'] },
+      { text: 'People who study lighthouses keep finding surprises.', keywords: ['lighthouses 2'] },
+      { text: 'That was lighthouses, in a few words.', keywords: ['lighthouses 3'] },
     ]);
     expect(server.requests).toHaveLength(1);
     const [sent] = server.requests;

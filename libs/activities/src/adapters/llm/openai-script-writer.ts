@@ -22,8 +22,15 @@ export const SCRIPT_JSON_SCHEMA = {
       description: 'The narration, in order, one item per scene',
       items: {
         type: 'object',
-        properties: { text: { type: 'string', description: 'What the narrator says in this scene: one to three sentences' } },
-        required: ['text'],
+        properties: {
+          text: { type: 'string', description: 'What the narrator says in this scene: one to three sentences' },
+          keywords: {
+            type: 'array',
+            description: 'One to three short English search terms for stock footage or an image that shows this scene: concrete things a camera can film',
+            items: { type: 'string' },
+          },
+        },
+        required: ['text', 'keywords'],
         additionalProperties: false,
       },
     },
@@ -32,16 +39,32 @@ export const SCRIPT_JSON_SCHEMA = {
   additionalProperties: false,
 } as const;
 
-/** What the model's JSON must be; scenes with only whitespace are dropped before the "no scenes" check. */
+/**
+ * What the model's JSON must be; scenes with only whitespace are dropped before the "no scenes" check. `keywords` may
+ * be missing (OpenAI-compatible servers without structured output): the stock search then uses the scene's words.
+ */
 const ScriptOutputSchema = z.object({
-  scenes: z.array(z.object({ text: z.string() })),
+  scenes: z.array(z.object({ text: z.string(), keywords: z.array(z.string()).optional() })),
 });
+
+/** At most this many search terms per scene, each at most this long (a request's own `keywords` have the same bounds). */
+const MAX_KEYWORDS = 5;
+const MAX_KEYWORD_CHARS = 60;
+
+/** The model's search terms, usable as a scene's `keywords`: trimmed, blanks, repeats and overlong terms dropped. */
+export function cleanKeywords(keywords: readonly string[] | undefined): string[] {
+  const kept = (keywords ?? []).map((k) => k.replace(/\s+/g, ' ').trim()).filter((k) => k !== '' && k.length <= MAX_KEYWORD_CHARS);
+  const first = new Map<string, string>();
+  for (const k of kept) if (!first.has(k.toLowerCase())) first.set(k.toLowerCase(), k);
+  return [...first.values()].slice(0, MAX_KEYWORDS);
+}
 
 const SYSTEM_PROMPT = [
   'You write the narration of short videos. A text-to-speech voice reads it aloud over a simple background,',
   'with each scene shown as captions. Write plain spoken sentences that sound natural when heard:',
   'no headings, lists, markdown, emoji, URLs, stage directions or speaker labels.',
   'Open with a hook, end with a short closing line. Split the narration into scenes of one to three sentences.',
+  'For each scene also give one to three short English search terms for stock footage that shows it (concrete nouns, such as "humpback whale").',
   'Answer with JSON that matches the given schema and nothing else.',
 ].join(' ');
 
@@ -82,7 +105,12 @@ export function parseScriptContent(content: string | null | undefined, what: str
       retryable: true,
     });
   }
-  const scenes = parsed.data.scenes.map((s) => ({ text: s.text.replace(/\s+/g, ' ').trim() })).filter((s) => s.text !== '');
+  const scenes = parsed.data.scenes
+    .map((s) => {
+      const keywords = cleanKeywords(s.keywords);
+      return { text: s.text.replace(/\s+/g, ' ').trim(), ...(keywords.length ? { keywords } : {}) };
+    })
+    .filter((s) => s.text !== '');
   if (scenes.length === 0) throw new ProviderError(`${what} returned a script with no scenes`, { retryable: true });
   return scenes;
 }
