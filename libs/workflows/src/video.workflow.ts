@@ -13,6 +13,7 @@ import {
 } from '@temporalio/workflow';
 import type { IoActivities, LlmActivities, RenderActivities } from '@vidflow/activities';
 import {
+  captionMode,
   initialStages,
   overallProgress,
   resolveRender,
@@ -130,6 +131,7 @@ export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoPro
     t0 = now();
     Object.assign(state.stages.tts, { status: 'running', total: script.scenes.length });
     const resolved = resolveRender(request.render);
+    const wantWordTimes = captionMode(resolved) === 'word';
     // Stock visuals are searched while the scenes are spoken. Only requests with visuals call patched(): runs
     // from before visuals replay without the marker.
     const visualsSoFar: Record<number, SceneVisual> = {};
@@ -157,7 +159,16 @@ export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoPro
       : Promise.resolve(undefined);
     const [audio, visuals] = await Promise.all([
       mapLimit(script.scenes, input.ttsParallelism, async (scene, index) => {
-        const result = await io.synthesizeScene({ videoId, index, text: scene.text, language: request.language, voice: request.voice, cache });
+        const result = await io.synthesizeScene({
+          videoId,
+          index,
+          text: scene.text,
+          language: request.language,
+          voice: request.voice,
+          cache,
+          // An activity input only (no new command), so runs from before it replay unchanged.
+          ...(wantWordTimes ? { wordTimes: true } : {}),
+        });
         state.stages.tts.done++;
         if (result.cacheHit) state.stages.tts.cacheHits++;
         return result;
@@ -180,6 +191,7 @@ export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoPro
         audioPath: audio[i]!.audioPath,
         durationSeconds: audio[i]!.durationSeconds,
         ...(audio[i]!.words ? { words: audio[i]!.words } : {}),
+        ...(audio[i]!.wordSource ? { wordSource: audio[i]!.wordSource } : {}),
       })),
       cache,
     });
