@@ -13,6 +13,7 @@ import {
   OpenAiSpeechToTextProvider,
   PexelsStockProvider,
   PixabayStockProvider,
+  PocketsphinxAligner,
   PocketsphinxSpeechToTextProvider,
   type ScriptWriter,
   type SpeechProvider,
@@ -59,6 +60,8 @@ export function createActivityDeps(config: VidflowConfig, cache?: ArtifactCache)
     store: new ArtifactStore(config.dataDir, { finished: openObjectStore(config) }),
     ffmpeg: new FfmpegRunner({ ffmpegPath: config.tools.ffmpeg, ffprobePath: config.tools.ffprobe, childNice: config.childNice }),
     speech,
+    // The recogniser transcriptions use, and espeak-ng for the pronunciation of words its dictionary lacks.
+    aligner: new PocketsphinxAligner({ pocketsphinxPath: config.stt.pocketsphinxPath, espeakPath: config.tools.espeak, childNice: config.childNice }),
     scriptWriters,
     renderPreset: config.renderPreset,
     mediaDir: config.mediaDir,

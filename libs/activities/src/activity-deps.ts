@@ -1,5 +1,6 @@
 import type { ArtifactCache } from '@vidflow/cache';
 import type { FfmpegRunner, H264Encoder } from '@vidflow/media';
+import type { ForcedAligner } from './adapters/alignment/forced-aligner';
 import type { ArtifactStore } from './adapters/artifact-store/artifact-store';
 import type { MediaDownloadSettings } from './adapters/media-download/download-media';
 import type { ScriptWriter } from './adapters/llm/script-writer';
@@ -16,6 +17,8 @@ export interface ActivityDeps {
   ffmpeg: FfmpegRunner;
   speech: Record<string, SpeechProvider>;
   scriptWriters: Record<string, ScriptWriter>;
+  /** Times the words of scenes whose engine reports none, for word-by-word captions; without one they are estimated. */
+  aligner?: ForcedAligner;
   renderPreset: string;
   /**
    * The H.264 encoder RENDER_ENCODER chose at worker start (chooseH264Encoder); libx264 when not given. A render

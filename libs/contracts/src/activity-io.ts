@@ -68,14 +68,21 @@ export interface SynthesizeSceneInput {
   language: string;
   voice: VoiceOptions;
   cache?: StageCacheOptions;
+  /**
+   * The captions highlight each word as it is spoken (captionMode "word"): when the engine reports no word times,
+   * align the text to the audio for them. Absent in runs started before alignment (no alignment then).
+   */
+  wordTimes?: boolean;
 }
 export interface SceneAudio {
   index: number;
   /** Relative to DATA_DIR, so that workers with the artifact store mounted elsewhere can still find it. */
   audioPath: string;
   durationSeconds: number;
-  /** Word times, when the speech provider reports them (cached with the audio in the scene's `tts` entry). */
+  /** Word times, when the speech provider reports them or alignment found them (cached with the audio in the scene's `tts` entry). */
   words?: SpokenWord[];
+  /** Who timed `words`: absent for the speech provider. */
+  wordSource?: 'alignment';
   cacheHit: boolean;
 }
 
@@ -86,6 +93,7 @@ export interface RenderVideoInput {
       audioPath: string;
       durationSeconds: number;
       words?: SpokenWord[];
+      wordSource?: SceneAudio['wordSource'];
       /** The image generated for the scene (visuals openai-images): a store-relative run file shown instead of any background. */
       generatedImage?: { path: string; motion?: 'kenburns' };
     }

@@ -1,5 +1,5 @@
 import { RenderOptionsSchema, type RenderOptions } from './video-request.schema';
-import { initialStages, overallProgress, resolveRender, STAGE_WEIGHTS, type StageStates } from './video-status';
+import { captionMode, initialStages, overallProgress, resolveRender, STAGE_WEIGHTS, type StageStates } from './video-status';
 
 const render = (o: Partial<RenderOptions> = {}): RenderOptions => ({ ...RenderOptionsSchema.parse({}), ...o });
 
@@ -44,6 +44,23 @@ describe('resolveRender', () => {
     expect(resolveRender(render({ transition: { type: 'fade', seconds: 0.7 } })).transition).toEqual({ seconds: 0.7 });
     expect(resolveRender(render({ transition: { type: 'none', seconds: 0.7 } }))).not.toHaveProperty('transition');
     expect(resolveRender(render({}))).not.toHaveProperty('transition');
+  });
+});
+
+describe('captionMode', () => {
+  const captions = (c: object) => resolveRender(RenderOptionsSchema.parse({ captions: c }));
+  it('is the requested mode, else the preset\'s, and undefined without captions', () => {
+    expect(captionMode(captions({}))).toBe('word');
+    expect(captionMode(captions({ preset: 'karaoke' }))).toBe('word');
+    expect(captionMode(captions({ preset: 'clean' }))).toBe('phrase');
+    expect(captionMode(captions({ preset: 'boxed' }))).toBe('phrase');
+    expect(captionMode(captions({ preset: 'bold', mode: 'phrase' }))).toBe('phrase');
+    expect(captionMode(captions({ preset: 'clean', mode: 'word' }))).toBe('word');
+    expect(captionMode(captions({ enabled: false }))).toBeUndefined();
+  });
+
+  it('is word for runs from before caption options (the renderer then draws the default preset)', () => {
+    expect(captionMode({ captions: true })).toBe('word');
   });
 });
 

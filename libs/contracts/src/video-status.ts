@@ -195,6 +195,18 @@ export function overallProgress(stages: StageStates): number {
 }
 
 /** Default frame heights per aspect ratio when the request gives none (a phone-native 1080p frame). */
+/** Each caption preset's mode (libs/media's CAPTION_PRESETS takes it from here): which presets time every word. */
+export const CAPTION_PRESET_MODES: Record<CaptionOptions['preset'], 'phrase' | 'word'> = { clean: 'phrase', bold: 'word', karaoke: 'word', boxed: 'phrase' };
+
+/**
+ * How the render draws captions (the request's `mode`, else its preset's), or undefined without captions. `word`
+ * highlights each word as it is spoken, so only then does the speech stage need word times.
+ */
+export function captionMode(render: Pick<ResolvedRender, 'captions' | 'captionOptions'>): 'phrase' | 'word' | undefined {
+  if (!render.captions) return undefined;
+  return render.captionOptions?.mode ?? CAPTION_PRESET_MODES[render.captionOptions?.preset ?? 'bold'];
+}
+
 const DEFAULT_HEIGHT = { '9:16': 1920, '16:9': 1080, '1:1': 1080 } as const;
 
 export function resolveRender(render: RenderOptions): ResolvedRender {

@@ -57,6 +57,42 @@ describe('videoWorkflow', () => {
     });
   });
 
+  it('asks the speech stage for word times only for word-by-word captions, and renders aligned words as aligned', async () => {
+    const asked: Array<{ preset: string; wordTimes: boolean | undefined }> = [];
+    const rendered: RenderVideoInput[] = [];
+    let preset = '';
+    await withFakeWorkers(
+      {
+        synthesizeScene: async (i) => {
+          asked.push({ preset, wordTimes: i.wordTimes });
+          return { index: i.index, audioPath: `a${i.index}.wav`, durationSeconds: 1, words: [{ text: 'Owls.', start: 0.1, end: 0.6 }], wordSource: 'alignment', cacheHit: false };
+        },
+        renderVideo: async (i) => {
+          rendered.push(i);
+          return { path: `videos/${i.videoId}.mp4`, durationSeconds: 1, width: i.render.width, height: i.render.height, bytes: 1, cacheHit: false, attempt: 1 };
+        },
+      },
+      async (stack) => {
+        for (const [name, captions] of [
+          ['bold', {}],
+          ['clean', { preset: 'clean' }],
+          ['clean in word mode', { preset: 'clean', mode: 'word' }],
+          ['none', { enabled: false }],
+        ] as const) {
+          preset = name;
+          await (await start(stack, stack.videoInput({ script: 'Owls.', render: { captions } }))).result();
+        }
+      },
+    );
+    expect(asked).toEqual([
+      { preset: 'bold', wordTimes: true },
+      { preset: 'clean', wordTimes: undefined },
+      { preset: 'clean in word mode', wordTimes: true },
+      { preset: 'none', wordTimes: undefined },
+    ]);
+    expect(rendered[0]!.scenes).toEqual([expect.objectContaining({ words: [{ text: 'Owls.', start: 0.1, end: 0.6 }], wordSource: 'alignment' })]);
+  });
+
   it('searches a stock visual per scene while speaking, shows each clip in the status, and renders it for scenes without their own background', async () => {
     let rendered: RenderVideoInput | undefined;
     await withFakeWorkers(

@@ -13,6 +13,7 @@ import {
 } from '@temporalio/workflow';
 import type { IoActivities, LlmActivities, RenderActivities } from '@vidflow/activities';
 import {
+  captionMode,
   initialStages,
   overallProgress,
   resolveRender,
@@ -131,6 +132,7 @@ export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoPro
     t0 = now();
     Object.assign(state.stages.tts, { status: 'running', total: script.scenes.length });
     const resolved = resolveRender(request.render);
+    const wantWordTimes = captionMode(resolved) === 'word';
     // Visuals (stock clips searched, or images generated) are found while the scenes are spoken. Only requests
     // with visuals call patched(): runs from before visuals replay without the marker. openai-images was refused
     // before generateSceneImage existed, so no earlier history has its activity.
@@ -169,7 +171,16 @@ export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoPro
         : Promise.resolve(undefined);
     const [audio, visuals] = await Promise.all([
       mapLimit(script.scenes, input.ttsParallelism, async (scene, index) => {
-        const result = await io.synthesizeScene({ videoId, index, text: scene.text, language: request.language, voice: request.voice, cache });
+        const result = await io.synthesizeScene({
+          videoId,
+          index,
+          text: scene.text,
+          language: request.language,
+          voice: request.voice,
+          cache,
+          // An activity input only (no new command), so runs from before it replay unchanged.
+          ...(wantWordTimes ? { wordTimes: true } : {}),
+        });
         state.stages.tts.done++;
         if (result.cacheHit) state.stages.tts.cacheHits++;
         return result;
@@ -192,6 +203,7 @@ export async function videoWorkflow(input: VideoWorkflowInput): Promise<VideoPro
         audioPath: audio[i]!.audioPath,
         durationSeconds: audio[i]!.durationSeconds,
         ...(audio[i]!.words ? { words: audio[i]!.words } : {}),
+        ...(audio[i]!.wordSource ? { wordSource: audio[i]!.wordSource } : {}),
       })),
       cache,
     });

@@ -114,6 +114,7 @@ export function makeRenderVideo(deps: RenderDeps) {
             durationSeconds: s.durationSeconds,
             speechSeconds: s.durationSeconds - SCENE_PAUSE_SECONDS,
             ...(s.words ? { words: s.words } : {}),
+            ...(s.words && s.wordSource ? { wordSource: s.wordSource } : {}),
           })),
           style: resolveCaptionStyle(render.captionOptions, { width: render.width, height: render.height }),
           width: render.width,
@@ -201,7 +202,14 @@ export async function renderCacheKey(o: {
   const { render } = o.input;
   const scenes = [];
   for (const scene of o.input.scenes) {
-    scenes.push({ text: scene.text, durationSeconds: scene.durationSeconds, words: scene.words ?? null, audio: await sha(o.deps.store.resolve(scene.audioPath)) });
+    scenes.push({
+      text: scene.text,
+      durationSeconds: scene.durationSeconds,
+      words: scene.words ?? null,
+      // Only when set, so that the keys of renders made before alignment stay what they were.
+      ...(scene.wordSource ? { wordSource: scene.wordSource } : {}),
+      audio: await sha(o.deps.store.resolve(scene.audioPath)),
+    });
   }
   const backgrounds = [];
   for (const run of o.backgrounds) {

@@ -1,11 +1,14 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { createCache, type ArtifactCache } from '@vidflow/cache';
 import type { SynthesizeSceneInput, VoiceOptions } from '@vidflow/contracts';
 import { FfmpegRunner } from '@vidflow/media';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
+import { AlignmentError, type ForcedAligner } from '../adapters/alignment/forced-aligner';
+import { PocketsphinxAligner } from '../adapters/alignment/pocketsphinx-aligner';
 import { ArtifactStore } from '../adapters/artifact-store/artifact-store';
 import { EspeakSpeechProvider } from '../adapters/speech/espeak-speech.provider';
 import { makeSynthesizeScene } from './synthesize-scene.activity';
@@ -77,5 +80,78 @@ describe('synthesizeScene (real espeak-ng and ffmpeg)', () => {
     expect(err).toMatchObject({ type: 'BadInput', nonRetryable: true });
     expect((err as Error).message).toContain('voice.provider "openai"');
     expect(existsSync(join(root, 'tmp', 'vid-openai'))).toBe(false);
+  });
+});
+
+describe('synthesizeScene word times by alignment (real espeak-ng, ffmpeg and pocketsphinx)', () => {
+  let root: string;
+  let cache: ArtifactCache;
+  const text = 'Durable workflows keep 42 long jobs alive. Each step retries on its own.';
+  const input = (o: Partial<SynthesizeSceneInput> = {}): SynthesizeSceneInput => ({
+    videoId: 'vid-align',
+    index: 0,
+    text,
+    language: 'en',
+    voice: { provider: 'espeak', speed: 1 },
+    ...o,
+  });
+  const make = (aligner: ForcedAligner) =>
+    makeSynthesizeScene({
+      store: new ArtifactStore(root),
+      ffmpeg: new FfmpegRunner({ ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe' }),
+      speech: { espeak: new EspeakSpeechProvider() },
+      cache,
+      aligner,
+    });
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'vidflow-tts-align-'));
+    cache = await createCache({ dir: join(root, 'cache') });
+  });
+  afterAll(async () => {
+    await cache.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('aligns only when word times are asked for, caches the aligned words apart, and serves them marked as aligned', async () => {
+    const synthesize = make(new PocketsphinxAligner());
+
+    const plain = await runActivity(new MockActivityEnvironment(), synthesize, input());
+    expect(plain).toEqual({ index: 0, audioPath: 'work/vid-align/scene-000.wav', durationSeconds: expect.any(Number), cacheHit: false });
+
+    // The entry cached without words is not served when words are wanted.
+    const aligned = await runActivity(new MockActivityEnvironment(), synthesize, input({ wordTimes: true }));
+    expect(aligned).toMatchObject({ cacheHit: false, wordSource: 'alignment' });
+    expect(aligned.words!.map((w) => w.text)).toEqual(['Durable', 'workflows', 'keep', '42', 'long', 'jobs', 'alive.', 'Each', 'step', 'retries', 'on', 'its', 'own.']);
+    aligned.words!.forEach((w, i) => {
+      expect(w.start).toBeGreaterThanOrEqual(i ? aligned.words![i - 1]!.end : 0);
+      expect(w.end).toBeGreaterThan(w.start);
+      expect(w.end).toBeLessThanOrEqual(aligned.durationSeconds);
+    });
+
+    const again = await runActivity(new MockActivityEnvironment(), synthesize, input({ wordTimes: true }));
+    expect(again).toEqual({ ...aligned, cacheHit: true });
+    expect(await runActivity(new MockActivityEnvironment(), synthesize, input())).toEqual({ ...plain, cacheHit: true });
+  });
+
+  it('does not align a language the aligner does not speak', async () => {
+    const align = jest.fn();
+    const synthesize = make({ identity: 'fake', languageProblem: () => 'English only', align });
+    const result = await runActivity(new MockActivityEnvironment(), synthesize, input({ videoId: 'vid-de', text: 'Guten Morgen.', language: 'de', wordTimes: true }));
+    expect(result.words).toBeUndefined();
+    expect(align).not.toHaveBeenCalled();
+  });
+
+  it('makes the video without word times when alignment fails: a warning, no failure', async () => {
+    const failing: ForcedAligner = { identity: 'failing', languageProblem: () => undefined, align: () => Promise.reject(new AlignmentError('no path through the grammar')) };
+    const warnings: Array<{ message: string; meta?: Record<string, unknown> }> = [];
+    const logger = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, error: () => undefined,
+      warn: (message: string, meta?: Record<string, unknown>) => void warnings.push({ message, meta }) };
+    const result = await runActivity(new MockActivityEnvironment({}, { logger }), make(failing), input({ videoId: 'vid-fail', wordTimes: true }));
+    expect(result).toEqual({ index: 0, audioPath: 'work/vid-fail/scene-000.wav', durationSeconds: expect.any(Number), cacheHit: false });
+    expect(warnings).toEqual([
+      { message: 'word alignment failed; the captions estimate the word times', meta: expect.objectContaining({ videoId: 'vid-fail', scene: 0, error: 'no path through the grammar' }) },
+    ]);
+    expect(existsSync(join(root, result.audioPath))).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import type { CaptionOptions } from '@vidflow/contracts';
+import { CAPTION_PRESET_MODES } from '@vidflow/contracts/workflow';
 
 export type CaptionPreset = CaptionOptions['preset'];
 
@@ -55,19 +56,19 @@ interface PresetDefinition {
  */
 export const CAPTION_PRESETS: Record<CaptionPreset, PresetDefinition> = {
   clean: {
-    mode: 'phrase', highlight: 'word', font: 'Noto Sans', bold: false, size: 0.058, color: '#ffffff', highlightColor: '#ffd400',
+    mode: CAPTION_PRESET_MODES.clean, highlight: 'word', font: 'Noto Sans', bold: false, size: 0.058, color: '#ffffff', highlightColor: '#ffd400',
     outlineColor: '#000000', outline: 0.004, shadow: 0.003, box: false, boxColor: '#000000', maxWordsPerLine: 7, lines: 2, uppercase: false,
   },
   bold: {
-    mode: 'word', highlight: 'word', font: 'Noto Sans', bold: true, size: 0.088, color: '#ffffff', highlightColor: '#ffd400',
+    mode: CAPTION_PRESET_MODES.bold, highlight: 'word', font: 'Noto Sans', bold: true, size: 0.088, color: '#ffffff', highlightColor: '#ffd400',
     outlineColor: '#000000', outline: 0.01, shadow: 0.004, box: false, boxColor: '#000000', maxWordsPerLine: 3, lines: 2, uppercase: true,
   },
   karaoke: {
-    mode: 'word', highlight: 'fill', font: 'Noto Sans', bold: true, size: 0.075, color: '#ffffff', highlightColor: '#00e0ff',
+    mode: CAPTION_PRESET_MODES.karaoke, highlight: 'fill', font: 'Noto Sans', bold: true, size: 0.075, color: '#ffffff', highlightColor: '#00e0ff',
     outlineColor: '#101010', outline: 0.008, shadow: 0.004, box: false, boxColor: '#000000', maxWordsPerLine: 4, lines: 2, uppercase: false,
   },
   boxed: {
-    mode: 'phrase', highlight: 'word', font: 'Noto Sans', bold: true, size: 0.066, color: '#ffffff', highlightColor: '#ffd400',
+    mode: CAPTION_PRESET_MODES.boxed, highlight: 'word', font: 'Noto Sans', bold: true, size: 0.066, color: '#ffffff', highlightColor: '#ffd400',
     outlineColor: '#000000', outline: 0.014, shadow: 0, box: true, boxColor: '#000000', maxWordsPerLine: 5, lines: 2, uppercase: false,
   },
 };
