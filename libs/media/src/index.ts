@@ -9,6 +9,7 @@ export * from './build-render-args';
 export * from './run-render-plan';
 export * from './build-decode-check-args';
 export * from './build-poster-args';
+export * from './build-demo-background-args';
 export * from './media-errors';
 export * from './ffmpeg-runner';
 export * from './transcription';
