@@ -45,10 +45,11 @@ describe('loadConfig', () => {
         sttConcurrency: availableParallelism(),
         tuner: { kind: 'resource-based', targetCpuUsage: 0.9, targetMemoryUsage: 0.8 },
         sweepGraceSeconds: 900,
+        nice: 5,
       },
       ttsParallelism: 8,
       tools: { ffmpeg: 'ffmpeg', ffprobe: 'ffprobe', espeak: 'espeak-ng', flite: 'flite', festival: 'festival' },
-      childNice: 10,
+      childNice: 19,
       renderEncoder: 'auto',
       renderPreset: 'veryfast',
       renderCfr: false,
@@ -140,6 +141,13 @@ describe('loadConfig', () => {
   it('names every invalid setting at once', () => {
     const err = configError({ API_PORT: 'x', TTS_PARALLELISM: '65', RENDER_PRESET: 'turbo', LOG_PRETTY: 'maybe' });
     for (const key of ['API_PORT', 'TTS_PARALLELISM', 'RENDER_PRESET', 'LOG_PRETTY']) expect(err.message).toContain(`${key}:`);
+  });
+
+  it('reads WORKER_NICE (default 5, 0 turns it off) and refuses values setpriority cannot take', () => {
+    expect(loadConfig({}, cwd).worker.nice).toBe(5);
+    expect(loadConfig({ WORKER_NICE: '0' }, cwd).worker.nice).toBe(0);
+    expect(configError({ WORKER_NICE: '20' }).message).toContain('WORKER_NICE');
+    expect(configError({ WORKER_NICE: 'low' }).message).toContain('WORKER_NICE');
   });
 
   it('reads CHILD_NICE (0 turns it off) and refuses values setpriority cannot take', () => {

@@ -63,7 +63,9 @@ export const envSchema = z.object({
   ESPEAK_PATH: z.string().min(1).default('espeak-ng'),
   FLITE_PATH: z.string().min(1).default('flite'),
   FESTIVAL_PATH: z.string().min(1).default('festival'),
-  CHILD_NICE: z.coerce.number().int().min(0).max(19).default(10),
+  // 19, not 10: the weight of a nice-10 thread is a tenth of the API's, but an encode has many threads (README).
+  CHILD_NICE: z.coerce.number().int().min(0).max(19).default(19),
+  WORKER_NICE: z.coerce.number().int().min(0).max(19).default(5),
   RENDER_PRESET: z
     .enum(['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow'])
     .default('veryfast'),
@@ -211,6 +213,12 @@ export interface VidflowConfig {
     tuner: { kind: 'fixed' | 'resource-based'; targetCpuUsage: number; targetMemoryUsage: number };
     /** The folder sweeper leaves work/ and tmp/ folders that changed within this many seconds. */
     sweepGraceSeconds: number;
+    /**
+     * The nice value the worker process lowers itself to at start (WORKER_NICE; 0 leaves it): its own CPU work
+     * (hashing files for cache keys, workflow activations, progress parsing) then yields to the API and Temporal,
+     * while its children (CHILD_NICE) stay below it.
+     */
+    nice: number;
   };
   ttsParallelism: number;
   tools: { ffmpeg: string; ffprobe: string; espeak: string; flite: string; festival: string };
@@ -418,6 +426,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       sttConcurrency: e.WORKER_STT_CONCURRENCY ?? cores,
       tuner: { kind: e.WORKER_TUNER, targetCpuUsage: e.WORKER_TUNER_TARGET_CPU, targetMemoryUsage: e.WORKER_TUNER_TARGET_MEMORY },
       sweepGraceSeconds: e.SWEEP_GRACE_SECONDS,
+      nice: e.WORKER_NICE,
     },
     ttsParallelism: e.TTS_PARALLELISM,
     tools: { ffmpeg: e.FFMPEG_PATH, ffprobe: e.FFPROBE_PATH, espeak: e.ESPEAK_PATH, flite: e.FLITE_PATH, festival: e.FESTIVAL_PATH },

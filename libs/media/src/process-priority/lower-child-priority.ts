@@ -41,3 +41,14 @@ function threadsOf(pid: number): number[] {
     return [pid];
   }
 }
+
+/**
+ * Lowers this process to `nice` (WORKER_NICE), every thread it has so far (V8's, libuv's, Temporal core's if
+ * already started); threads started later inherit the value from the thread that starts them. Children inherit it
+ * too, so ffprobe (which fluent-ffmpeg spawns out of reach of lowerChildPriority) runs below the API as well.
+ * Never raises a priority, as lowerChildPriority. Answers the nice value the process has afterwards.
+ */
+export function lowerOwnPriority(nice: number): number {
+  lowerChildPriority(process.pid, nice);
+  return getPriority(process.pid);
+}
