@@ -146,7 +146,7 @@ describe('vidflow CLI against a running stack', () => {
     const body = (await res.json()) as typeof printed;
     // Nothing runs between the two reads (the earlier tests' videos have ended), so the CLI printed the answer itself.
     expect(printed).toEqual(body);
-    expect(Object.keys(body.byStage).sort()).toEqual(['pipeline', 'render', 'script', 'stt', 'tts']);
+    expect(Object.keys(body.byStage).sort()).toEqual(['image', 'pipeline', 'render', 'script', 'stt', 'tts']);
     // The octopus video of the first test was cached as rendered file and as pipeline result (cache mode "use").
     expect(body.byStage.render!.entries).toBeGreaterThanOrEqual(1);
     expect(body.byStage.render!.bytes).toBeGreaterThan(0);
@@ -158,7 +158,7 @@ describe('vidflow CLI against a running stack', () => {
     expect(human.code).toBe(0);
     const lines = human.stdout.trim().split('\n');
     expect(lines[0]).toMatch(new RegExp(`^entries ${body.entries} {2}\\S+ [kMGT]?B `));
-    expect(lines.slice(1).map((l) => l.trim().split(' ')[0]).sort()).toEqual(['pipeline', 'render', 'script', 'stt', 'tts']);
+    expect(lines.slice(1).map((l) => l.trim().split(' ')[0]).sort()).toEqual(['image', 'pipeline', 'render', 'script', 'stt', 'tts']);
   });
 
   it('schedules: create (paused), list, trigger (a batch runs), show its run, delete', async () => {
