@@ -4,7 +4,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 
 /** The repository's root: the first folder upward with nest-cli.json (the compiled benches sit at different depths). */
-function repoRoot(from: string): string {
+export function repoRoot(from: string): string {
   for (let dir = from; ; dir = dirname(dir)) {
     if (existsSync(join(dir, 'nest-cli.json'))) return dir;
     if (dirname(dir) === dir) throw new Error(`no nest-cli.json above ${from}`);

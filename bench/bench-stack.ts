@@ -2,8 +2,10 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { repoRoot } from './bench-report';
 
-const LAUNCHER = resolve(__dirname, '..', '..', 'apps', 'launcher', 'dist', 'main.js');
+// From the repository's root: compiled benches sit at different depths under bench/dist.
+const LAUNCHER = resolve(repoRoot(__dirname), 'apps', 'launcher', 'dist', 'main.js');
 const TICKS = 100; // USER_HZ: /proc times are in clock ticks (getconf CLK_TCK is 100 on Linux)
 
 export interface BenchStack {

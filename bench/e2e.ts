@@ -8,7 +8,6 @@
  * REPEATS runs each (fresh text, cache bypassed); medians. Ports 7833-7835. About 2-4 minutes.
  */
 import { Client, Connection } from '@temporalio/client';
-import { tsToMs } from '@temporalio/common/lib/time';
 import { buildConcatList, buildRenderArgs, FfmpegRunner, runRenderPlan } from '@vidflow/media';
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -17,6 +16,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { machineLine, writeSection } from './bench-report';
 import { startBenchStack, submitVideo } from './bench-stack';
+import { riverSentences } from './narration';
+import { type Activity, activitiesOf, median, untilEnd } from './workflow-timing';
 
 const PORTS = { api: 7833, temporal: 7834, ui: 7835 };
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
@@ -25,29 +26,7 @@ const HEIGHT = 1920;
 const FPS = 30;
 const ffmpeg = new FfmpegRunner({ ffmpegPath: 'ffmpeg', ffprobePath: 'ffprobe' });
 
-/** Ten sentences: about 57 s of espeak-ng at its default rate (eight gave 46 s). */
-function narration(run: number): string {
-  const s = [
-    `Run ${run}: the river starts as snow high in the mountains and melts slowly through the long spring days.`,
-    'Small streams join it on the way down, carrying stones, leaves and the cold water of many valleys.',
-    'By the time it reaches the plain it is wide and brown, and boats can travel on it for many miles.',
-    'Farmers along its banks use the water for their fields, and towns grew up where it was easy to cross.',
-    'In summer the level falls and sandbanks appear, where birds rest and feed in the warm evening light.',
-    'In autumn the rains return, the river rises again, and the old channels fill with fast moving water.',
-    'Near the sea it slows down and splits into many arms, leaving rich soil that feeds the whole delta.',
-    'Then it meets the tide, the fresh water mixes with the salt, and the long journey from the snow is over.',
-    'Fishermen wait at the mouth for the shoals that follow the warm current along the coast.',
-    'And far away in the mountains, the first snow of the winter is already falling again.',
-  ];
-  return s.join(' ');
-}
 
-interface Activity {
-  type: string;
-  scheduled: number;
-  started: number;
-  closed: number;
-}
 
 interface RunFigures {
   totalSeconds: number;
@@ -66,7 +45,7 @@ async function main(): Promise<void> {
     const runs: RunFigures[] = [];
     for (let run = 0; run < REPEATS; run++) {
       const t0 = Date.now();
-      const id = await submit(stack.api, narration(run));
+      const id = await submit(stack.api, riverSentences(run).join(' '));
       await untilEnd(stack.api, id);
       const totalSeconds = (Date.now() - t0) / 1000;
       const activities = await activitiesOf(client, id);
@@ -102,35 +81,7 @@ function submit(api: string, script: string): Promise<string> {
   return submitVideo(api, { script, cache: { mode: 'bypass' }, render: { captions: { enabled: false } } });
 }
 
-/** Reads the event stream until its `event: end` (the moment a client learns of the end). */
-async function untilEnd(api: string, id: string): Promise<void> {
-  const res = await fetch(`${api}/api/videos/${id}/events`);
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    text += decoder.decode(value, { stream: true });
-    if (/^event: end$/m.test(text)) return void (await reader.cancel());
-  }
-}
 
-async function activitiesOf(client: Client, id: string): Promise<Activity[]> {
-  const history = await client.workflow.getHandle(id).fetchHistory();
-  const byId = new Map<string, Activity>();
-  for (const e of history.events ?? []) {
-    const when = e.eventTime ? tsToMs(e.eventTime) : 0;
-    if (e.activityTaskScheduledEventAttributes) {
-      byId.set(String(e.eventId), { type: e.activityTaskScheduledEventAttributes.activityType?.name ?? '?', scheduled: when, started: when, closed: when });
-    }
-    const started = e.activityTaskStartedEventAttributes;
-    if (started) byId.get(String(started.scheduledEventId))!.started = when;
-    const closed = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes;
-    if (closed) byId.get(String(closed.scheduledEventId))!.closed = when;
-  }
-  return [...byId.values()];
-}
 
 /** Seconds per phase: each kind of activity's span (parallel scenes merged), and everything else between them. */
 function phases(activities: Activity[], totalSeconds: number): Record<string, number> {
@@ -195,10 +146,6 @@ async function baseline(dir: string, wav: string, run: number): Promise<number> 
   return (performance.now() - t) / 1000;
 }
 
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-}
 
 function report(runs: RunFigures[], ratio: number, med: (f: (r: RunFigures) => number) => number): string {
   const phaseNames = [...new Set(runs.flatMap((r) => Object.keys(r.phases)))];
