@@ -397,9 +397,13 @@ the ${r.inputs.scenes} scenes (\`render.background.motion: "kenburns"\`, a new m
 |---|---|---|---|---|
 ${qualityRows}
 
-With motion every frame differs, so the still-frame path does not apply: the speed-up is the preset and the separate audio
-encode, not fewer frames. Both sides run the same filter graph (zoompan on the image at twice the frame, xfade, libass),
-whose zoompan and libass steps run on one thread in ffmpeg 5.1, so only the encode differs; that shared part is why the Ken Burns case stays under 2x. The commands (truncated):
+With motion every frame differs, so the still-frame path does not apply: the speed-up is the preset, the separate audio
+encode and using both cores. Both sides run the same filters (zoompan on the image at twice the frame, xfade, libass),
+which ffmpeg 5.1 runs on one thread, so one process leaves a core half idle; vidflow splits the frames into
+${KEN_BURNS_PIECES} contiguous pieces (no cross-fade cut in two; captions asked at the frames' times in the whole video, so the same
+ASS file serves every piece), draws and encodes them in ${KEN_BURNS_PIECES} ffmpeg processes at once, and the mux joins them
+without re-encoding (concat demuxer, each piece starting with a keyframe). The joined file is checked for every one of
+its ${Math.round(r.inputs.durationSeconds * FPS)} frames. The commands (truncated):
 \`\`\`
 ${qualityCmds}
 \`\`\`
