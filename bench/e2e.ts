@@ -122,7 +122,7 @@ async function renderSteps(dir: string, wav: string, seconds: number, run: numbe
     await fn();
     return (performance.now() - t) / 1000;
   };
-  const video = await time(() => ffmpeg.run(plan.video));
+  const video = await time(() => ffmpeg.run(plan.video[0]!.spec));
   const audio = await time(() => ffmpeg.run(plan.audio));
   const mux = await time(() => ffmpeg.run(plan.mux));
   const probe = await time(() => ffmpeg.probe(output));

@@ -1,4 +1,4 @@
-import { buildConcatList, buildRenderArgs, hexToFfmpegColor, kenBurnsFilter, type RenderArgsOptions } from './build-render-args';
+import { buildConcatList, buildRenderArgs, hexToFfmpegColor, kenBurnsFilter, splitFrames, type RenderArgsOptions } from './build-render-args';
 import { buildDecodeCheckArgs } from './build-decode-check-args';
 import { buildSpeechNormalizeArgs } from './build-speech-normalize-args';
 import { toArgv } from './ffmpeg-spec';
@@ -28,7 +28,7 @@ const aacTail = (duration: string, channels: 'mono' | 'stereo' = 'mono') =>
 describe('buildRenderArgs', () => {
   it('draws each distinct captioned picture once and stamps it on the fps grid (colour background, VFR)', () => {
     const plan = buildRenderArgs({ ...base, captions: { subtitlesPath: '/d/captions.ass', cues } });
-    expect(toArgv(plan.video)).toEqual([
+    expect(toArgv(plan.video[0]!.spec)).toEqual([
       '-hide_banner', '-y',
       '-f', 'lavfi', '-i', 'color=c=0x0b1d3a:s=320x568:r=1:d=1',
       '-filter_complex',
@@ -60,8 +60,8 @@ describe('buildRenderArgs', () => {
 
   it('without captions, holds the background from frame 0 to the last grid frame: two frames', () => {
     const plan = buildRenderArgs(base);
-    expect(plan.video.filterComplex).toBe("[0:v]setsar=1,format=yuv420p,loop=loop=1:size=1[bg0];[bg0]settb=1/30,setpts='eq(N,0)*0+eq(N,1)*134'[v]");
-    expect(plan.video.outputOptions).toEqual([...stillVideo, '-t', '4.500']);
+    expect(plan.video[0]!.spec.filterComplex).toBe("[0:v]setsar=1,format=yuv420p,loop=loop=1:size=1[bg0];[bg0]settb=1/30,setpts='eq(N,0)*0+eq(N,1)*134'[v]");
+    expect(plan.video[0]!.spec.outputOptions).toEqual([...stillVideo, '-t', '4.500']);
   });
 
   it('scales and crops an image to fill the frame, concatenates background runs, and repeats pictures onto every grid frame in CFR mode', () => {
@@ -73,7 +73,7 @@ describe('buildRenderArgs', () => {
         { background: { color: '#fff' }, startSeconds: 3 },
       ],
     });
-    expect(plan.video).toEqual({
+    expect(plan.video[0]!.spec).toEqual({
       inputs: [
         { source: '/m/bg%d.png', options: ['-f', 'image2', '-pattern_type', 'none'] },
         { source: 'color=c=0xffffff:s=320x568:r=1:d=1', options: ['-f', 'lavfi'] },
@@ -98,7 +98,7 @@ describe('buildRenderArgs', () => {
       backgrounds: [{ background: { video: '/m/clip.mp4' }, startSeconds: 0 }],
       captions: { subtitlesPath: '/d/captions.ass', cues },
     });
-    expect(plan.video).toEqual({
+    expect(plan.video[0]!.spec).toEqual({
       inputs: [{ source: '/m/clip.mp4', options: ['-stream_loop', '-1', '-t', '5.500'] }],
       filterComplex:
         '[0:v]fps=30,scale=320:568:force_original_aspect_ratio=increase,crop=320:568,setsar=1,format=yuv420p,trim=end_frame=135,setpts=PTS-STARTPTS[bg0];' +
@@ -120,8 +120,8 @@ describe('buildRenderArgs', () => {
         { background: { video: '/m/clip.mp4' }, startSeconds: 1.5 },
       ],
     });
-    expect(plan.video.inputs[1]).toEqual({ source: '/m/clip.mp4', options: ['-stream_loop', '-1', '-t', '4.000'] });
-    expect(plan.video.filterComplex).toBe(
+    expect(plan.video[0]!.spec.inputs[1]).toEqual({ source: '/m/clip.mp4', options: ['-stream_loop', '-1', '-t', '4.000'] });
+    expect(plan.video[0]!.spec.filterComplex).toBe(
       '[0:v]setsar=1,format=yuv420p,loop=loop=44:size=1[bg0];' +
         '[1:v]fps=30,scale=320:568:force_original_aspect_ratio=increase,crop=320:568,setsar=1,format=yuv420p,trim=end_frame=90,setpts=PTS-STARTPTS[bg1];' +
         '[bg0][bg1]concat=n=2:v=1:a=0,settb=1/30,setpts=N[v]',
@@ -130,14 +130,14 @@ describe('buildRenderArgs', () => {
 
   it('moves a kenburns image with zoompan over every frame of its run, from the image scaled to twice the frame', () => {
     const plan = buildRenderArgs({ ...base, backgrounds: [{ background: { image: '/m/a.png', motion: 'kenburns' }, startSeconds: 0 }] });
-    expect(plan.video.inputs).toEqual([{ source: '/m/a.png', options: ['-f', 'image2', '-pattern_type', 'none'] }]);
-    expect(plan.video.filterComplex).toBe(
+    expect(plan.video[0]!.spec.inputs).toEqual([{ source: '/m/a.png', options: ['-f', 'image2', '-pattern_type', 'none'] }]);
+    expect(plan.video[0]!.spec.filterComplex).toBe(
       "[0:v]scale=640:1136:force_original_aspect_ratio=increase,crop=640:1136,setsar=1," +
         "zoompan=z='1+0.200*on/134':x='(iw-iw/zoom)/2':y='(ih-ih/zoom)/2':d=135:s=320x568:fps=30,format=yuv420p[bg0];" +
         '[bg0]settb=1/30,setpts=N[v]',
     );
     // Every frame differs, so it is a constant-frame-rate encode without the still-image tuning.
-    expect(plan.video.outputOptions).toEqual([
+    expect(plan.video[0]!.spec.outputOptions).toEqual([
       '-map', '[v]', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p', '-r', '30', '-fps_mode', 'cfr', '-t', '4.500',
     ]);
   });
@@ -166,16 +166,95 @@ describe('buildRenderArgs', () => {
       ],
       captions: { subtitlesPath: '/d/captions.ass', cues },
     });
-    expect(plan.video.inputs.map((i) => i.source)).toEqual(['/m/a.png', 'color=c=0x000000:s=320x568:r=1:d=1', '/m/v.mp4']);
-    expect(plan.video.inputs[2]!.options).toEqual(['-stream_loop', '-1', '-t', '2.500']);
-    expect(plan.video.filterComplex!.split(';')).toEqual([
+    expect(plan.video[0]!.spec.inputs.map((i) => i.source)).toEqual(['/m/a.png', 'color=c=0x000000:s=320x568:r=1:d=1', '/m/v.mp4']);
+    expect(plan.video[0]!.spec.inputs[2]!.options).toEqual(['-stream_loop', '-1', '-t', '2.500']);
+    expect(plan.video[0]!.spec.filterComplex!.split(';')).toEqual([
       "[0:v]scale=640:1136:force_original_aspect_ratio=increase,crop=640:1136,setsar=1," +
         "zoompan=z='1+0.200*on/71':x='(iw-iw/zoom)/2':y='(ih-ih/zoom)/2':d=72:s=320x568:fps=30,format=yuv420p,settb=1/30,setpts=N,fps=30[bg0]",
       '[1:v]setsar=1,format=yuv420p,loop=loop=41:size=1,settb=1/30,setpts=N,fps=30[bg1]',
       '[2:v]fps=30,scale=320:568:force_original_aspect_ratio=increase,crop=320:568,setsar=1,format=yuv420p,trim=end_frame=45,setpts=PTS-STARTPTS,settb=1/30,setpts=N,fps=30[bg2]',
-      '[bg0][bg1]xfade=transition=fade:duration=0.4:offset=2[xf1]',
+      '[bg0][bg1]xfade=transition=fade:duration=0.4:offset=2,setpts=N[xf1]',
       '[xf1][bg2]xfade=transition=fade:duration=0.4:offset=3,settb=1/1000,setpts=trunc(N*1000/30)+1,subtitles=filename=/d/captions.ass,settb=1/30,setpts=N[v]',
     ]);
+  });
+
+  it('splits a moving picture into pieces drawn at once, each fade inside one, captions at whole-video times, joined by the concat demuxer', () => {
+    const plan = buildRenderArgs({
+      ...base,
+      pieces: 2,
+      transition: { seconds: 0.4 },
+      backgrounds: [
+        { background: { image: '/m/a.png', motion: 'kenburns' }, startSeconds: 0 },
+        { background: { image: '/m/b.png', motion: 'kenburns' }, startSeconds: 2 },
+      ],
+      captions: { subtitlesPath: '/d/captions.ass', cues },
+    });
+    const scale = (from: string) => `[0:v]scale=640:1136:force_original_aspect_ratio=increase,crop=640:1136,setsar=1,zoompan=${from}`;
+    const grid = 'format=yuv420p,settb=1/30,setpts=N,fps=30';
+    const encode = (frames: number) => ['-map', '[v]', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-pix_fmt', 'yuv420p', '-r', '30', '-fps_mode', 'cfr', '-frames:v', String(frames)];
+    // 135 frames: halves would meet at frame 68, inside the fade (frames 60-71), so the first piece takes all of it.
+    expect(plan.video).toEqual([
+      {
+        spec: {
+          inputs: [
+            { source: '/m/a.png', options: ['-f', 'image2', '-pattern_type', 'none'] },
+            { source: '/m/b.png', options: ['-f', 'image2', '-pattern_type', 'none'] },
+          ],
+          filterComplex: [
+            `${scale("z='1+0.200*on/71':x='(iw-iw/zoom)/2':y='(ih-ih/zoom)/2':d=72:s=320x568:fps=30,")}${grid}[bg0]`,
+            `${scale("z='1.200-0.200*on/74':x='(iw-iw/zoom)*on/74':y='(ih-ih/zoom)/2':d=12:s=320x568:fps=30,").replace('[0:v]', '[1:v]')}${grid}[bg1]`,
+            '[bg0][bg1]xfade=transition=fade:duration=0.4:offset=2,settb=1/1000,setpts=trunc(N*1000/30)+1,subtitles=filename=/d/captions.ass,settb=1/30,setpts=N[v]',
+          ].join(';'),
+          outputOptions: encode(72),
+          output: '/d/video.mp4.video-0.mp4',
+        },
+        seconds: 2.4,
+      },
+      {
+        spec: {
+          inputs: [{ source: '/m/b.png', options: ['-f', 'image2', '-pattern_type', 'none'] }],
+          filterComplex:
+            `${scale("z='1.200-0.200*(on+12)/74':x='(iw-iw/zoom)*(on+12)/74':y='(ih-ih/zoom)/2':d=63:s=320x568:fps=30,")}${grid}[bg1];` +
+            '[bg1]settb=1/1000,setpts=trunc((N+72)*1000/30)+1,subtitles=filename=/d/captions.ass,settb=1/30,setpts=N[v]',
+          outputOptions: encode(63),
+          output: '/d/video.mp4.video-1.mp4',
+        },
+        seconds: 2.1,
+      },
+    ]);
+    expect(plan.pieceList).toEqual({
+      path: '/d/video.mp4.video.txt',
+      content: "file '/d/video.mp4.video-0.mp4'\nduration 2.4\nfile '/d/video.mp4.video-1.mp4'\nduration 2.1\n",
+    });
+    expect(toArgv(plan.mux)).toEqual([
+      '-hide_banner', '-y',
+      '-f', 'concat', '-safe', '0', '-i', '/d/video.mp4.video.txt',
+      '-i', '/d/video.mp4.audio.m4a',
+      '-map', '0:v', '-map', '1:a', '-c', 'copy', '-movflags', '+faststart',
+      '/d/video.mp4',
+    ]);
+  });
+
+  it('starts a video background that runs across a piece boundary at its frame there', () => {
+    const plan = buildRenderArgs({ ...base, pieces: 2, backgrounds: [{ background: { video: '/m/clip.mp4' }, startSeconds: 0 }] });
+    expect(plan.video.map((p) => p.spec.filterComplex)).toEqual([
+      '[0:v]fps=30,scale=320:568:force_original_aspect_ratio=increase,crop=320:568,setsar=1,format=yuv420p,trim=end_frame=68,setpts=PTS-STARTPTS[bg0];[bg0]settb=1/30,setpts=N[v]',
+      '[0:v]fps=30,scale=320:568:force_original_aspect_ratio=increase,crop=320:568,setsar=1,format=yuv420p,trim=start_frame=68:end_frame=135,setpts=PTS-STARTPTS[bg0];[bg0]settb=1/30,setpts=N[v]',
+    ]);
+    expect(plan.video.map((p) => p.spec.inputs[0]!.options)).toEqual([
+      ['-stream_loop', '-1', '-t', '3.267'],
+      ['-stream_loop', '-1', '-t', '5.500'],
+    ]);
+  });
+
+  it('keeps one process for still pictures, hardware encoders and videos too short to split', () => {
+    const kenBurns = { ...base, pieces: 2, backgrounds: [{ background: { image: '/m/a.png', motion: 'kenburns' as const }, startSeconds: 0 }] };
+    expect(buildRenderArgs({ ...base, pieces: 2 }).video).toHaveLength(1);
+    expect(buildRenderArgs({ ...kenBurns, encoder: 'h264_nvenc' }).video).toHaveLength(1);
+    expect(buildRenderArgs({ ...kenBurns, durationSeconds: 1.5 }).video).toHaveLength(1);
+    const single = buildRenderArgs({ ...kenBurns, pieces: 1 });
+    expect(single.pieceList).toBeUndefined();
+    expect(single.video).toEqual([{ spec: expect.objectContaining({ output: '/d/video.mp4.video.mp4' }), seconds: 4.5 }]);
   });
 
   it('keeps the fade no longer than the shortest run, and a single run or no transition as before', () => {
@@ -187,8 +266,8 @@ describe('buildRenderArgs', () => {
         { background: { color: '#fff' }, startSeconds: 4.4 },
       ],
     });
-    expect(short.video.filterComplex).toContain('[bg0][bg1]xfade=transition=fade:duration=0.1:offset=4.4,');
-    expect(short.video.filterComplex).toContain('loop=loop=134:size=1'); // 132 own frames + 3 of the fade
+    expect(short.video[0]!.spec.filterComplex).toContain('[bg0][bg1]xfade=transition=fade:duration=0.1:offset=4.4,');
+    expect(short.video[0]!.spec.filterComplex).toContain('loop=loop=134:size=1'); // 132 own frames + 3 of the fade
     const single = buildRenderArgs({ ...base, transition: { seconds: 0.4 } });
     expect(single).toEqual(buildRenderArgs(base));
   });
@@ -224,12 +303,12 @@ describe('buildRenderArgs', () => {
 
   it('writes the duration with exactly three decimals', () => {
     const plan = buildRenderArgs({ ...base, durationSeconds: 10 / 3 });
-    for (const spec of [plan.video, plan.audio]) expect(spec.outputOptions.at(-1)).toBe('3.333');
+    for (const spec of [plan.video[0]!.spec, plan.audio]) expect(spec.outputOptions.at(-1)).toBe('3.333');
   });
 
   it('escapes a subtitles path with filtergraph metacharacters inside the filter string', () => {
     const plan = buildRenderArgs({ ...base, captions: { subtitlesPath: "/data/a:b,c'd/captions.ass", cues } });
-    expect(plan.video.filterComplex).toContain(String.raw`,subtitles=filename=/data/a\\:b\,c\\\'d/captions.ass,settb=1/30,`);
+    expect(plan.video[0]!.spec.filterComplex).toContain(String.raw`,subtitles=filename=/data/a\\:b\,c\\\'d/captions.ass,settb=1/30,`);
   });
 
   it('refuses a background that is not a hex colour (it would be spliced into the filter graph)', () => {
@@ -239,6 +318,26 @@ describe('buildRenderArgs', () => {
   it('refuses backgrounds that do not start at 0', () => {
     expect(() => buildRenderArgs({ ...base, backgrounds: [] })).toThrow(/start at 0/);
     expect(() => buildRenderArgs({ ...base, backgrounds: [{ background: { color: '#000' }, startSeconds: 1 }] })).toThrow(/start at 0/);
+  });
+});
+
+describe('splitFrames', () => {
+  it('cuts into ranges of about equal length', () => {
+    expect(splitFrames({ total: 100, pieces: 3, minFrames: 10, cuts: [], overlap: 0 })).toEqual([
+      { first: 0, end: 33 },
+      { first: 33, end: 67 },
+      { first: 67, end: 100 },
+    ]);
+  });
+
+  it('moves a boundary out of a fade to its nearer end: just before it starts or where it is over', () => {
+    expect(splitFrames({ total: 100, pieces: 2, minFrames: 10, cuts: [48], overlap: 12 })).toEqual([{ first: 0, end: 47 }, { first: 47, end: 100 }]);
+    expect(splitFrames({ total: 100, pieces: 2, minFrames: 10, cuts: [40], overlap: 12 })).toEqual([{ first: 0, end: 52 }, { first: 52, end: 100 }]);
+  });
+
+  it('leaves out a boundary that would make a piece shorter than minFrames', () => {
+    expect(splitFrames({ total: 50, pieces: 2, minFrames: 30, cuts: [], overlap: 0 })).toEqual([{ first: 0, end: 50 }]);
+    expect(splitFrames({ total: 100, pieces: 1, minFrames: 1, cuts: [], overlap: 0 })).toEqual([{ first: 0, end: 100 }]);
   });
 });
 

@@ -28,14 +28,23 @@ export interface RenderMusic {
 }
 
 /**
- * A render as three ffmpeg runs: `video` and `audio` are independent and run at the same time (in one
- * process, ffmpeg's single main thread would run the filter graph and the AAC encoder one after the
- * other), then `mux` copies both streams into `output` without re-encoding.
+ * A render as ffmpeg runs: the `video` pieces and the `audio` are independent and run at the same time (in one
+ * process, ffmpeg's single main thread would run the filter graph and the AAC encoder one after the other), then
+ * `mux` copies the streams into `output` without re-encoding. `video` is one encode, or for a moving picture several,
+ * each a contiguous piece of the frames (see `pieces`), which the mux joins through `pieceList`.
  */
 export interface RenderPlan {
-  video: FfmpegSpec;
+  video: VideoPiece[];
   audio: FfmpegSpec;
+  /** With several pieces: the concat-demuxer list the mux reads them through, to be written before the mux runs. */
+  pieceList?: { path: string; content: string };
   mux: FfmpegSpec;
+}
+
+/** One encode of the picture and the seconds of video it writes (its share of the progress). */
+export interface VideoPiece {
+  spec: FfmpegSpec;
+  seconds: number;
 }
 
 export interface RenderArgsOptions {
@@ -57,6 +66,11 @@ export interface RenderArgsOptions {
   preset: string;
   /** The H.264 encoder (RENDER_ENCODER, as probed at worker start); libx264 when unset. */
   encoder?: H264Encoder;
+  /**
+   * A moving picture (motion, video backgrounds, cross-fades) encoded with libx264 is split into up to this many
+   * pieces of about equal length, drawn by as many ffmpeg processes at once; 1 (the default) for one process.
+   */
+  pieces?: number;
   /** The finished MP4; the intermediate streams are written next to it (`<output>.video.mp4`, `<output>.audio.m4a`). */
   output: string;
 }
@@ -83,8 +97,6 @@ export function buildRenderArgs(o: RenderArgsOptions): RenderPlan {
   const fading = o.transition !== undefined && o.backgrounds.length > 1;
   const moving = fading || o.backgrounds.some((b) => 'video' in b.background || ('image' in b.background && b.background.motion === 'kenburns'));
   const duration = o.durationSeconds.toFixed(3);
-  const size = `${o.width}x${o.height}`;
-  const fill = `scale=${o.width}:${o.height}:force_original_aspect_ratio=increase,crop=${o.width}:${o.height},setsar=1,format=yuv420p`;
   const frames = moving
     ? undefined
     : planStillFrames({
@@ -101,16 +113,123 @@ export function buildRenderArgs(o: RenderArgsOptions): RenderPlan {
     frames
       ? frames.filter((f) => f.run === r).length
       : Math.round((o.backgrounds[r + 1]?.startSeconds ?? o.durationSeconds) * o.fps) - Math.round(o.backgrounds[r]!.startSeconds * o.fps);
-  const drawn = o.backgrounds.map((run, r) => ({ run, r, frames: framesOf(r) })).filter((d) => d.frames > 0);
+  const shownRuns = o.backgrounds.map((run, r) => ({ run, r, frames: framesOf(r) })).filter((d) => d.frames > 0);
   // A cross-fade needs frames of both sides: every run but the last is drawn `overlap` frames longer, and xfade
   // lays that tail over the next run's first frames, so the video keeps its length and each cut its time.
-  const overlap = fading && drawn.length > 1 ? Math.max(1, Math.min(Math.round(o.transition!.seconds * o.fps), ...drawn.map((d) => d.frames))) : 0;
+  const overlap = fading && shownRuns.length > 1 ? Math.max(1, Math.min(Math.round(o.transition!.seconds * o.fps), ...shownRuns.map((d) => d.frames))) : 0;
+  let first = 0;
+  const drawn: DrawnRun[] = shownRuns.map((d, i) => {
+    const run = { ...d, i, first, drawnFrames: d.frames + (i < shownRuns.length - 1 ? overlap : 0) };
+    first += d.frames;
+    return run;
+  });
 
+  const encoder = o.encoder ?? 'libx264';
+  const encoderArgs = h264EncoderArgs(encoder, { preset: o.preset });
+  const still = frames !== undefined;
+  const x264 = encoder === 'libx264';
+  const outputOptions = (end: string[]) => [
+    '-map', '[v]',
+    ...encoderArgs.outputOptions,
+    ...(still && x264 ? ['-tune', 'stillimage'] : []),
+    ...(still ? ['-bf', '0'] : []),
+    // In CFR mode nearly every frame repeats the one before, so x264's per-frame analysis (lookahead,
+    // macroblock tree, weighted-prediction and scene-cut analysis, sub-pixel motion search over
+    // several references) is pure overhead: turning it down makes the encode 2-3x faster for about
+    // the same file size (measured with bench/render.ts's inputs).
+    ...(still && o.cfr && x264 ? ['-x264-params', 'rc-lookahead=0:mbtree=0:me=dia:subme=1:ref=1:weightp=0:scenecut=0'] : []),
+    // The hardware encoders carry their own quality and pixel format (h264EncoderArgs).
+    ...(x264 ? ['-crf', '23', '-pix_fmt', 'yuv420p'] : []),
+    '-r', String(o.fps),
+    '-fps_mode', still && !o.cfr ? 'vfr' : 'cfr',
+    ...end,
+  ];
+  const videoSpec = (range: FrameRange, output: string): FfmpegSpec => {
+    const { inputs, graph } = drawPiece({ o, drawn, overlap, frames, range });
+    if (encoderArgs.filterSuffix) graph[graph.length - 1] = graph.at(-1)!.replace(/\[v\]$/, `,${encoderArgs.filterSuffix}[v]`);
+    if (encoderArgs.inputOptions.length) inputs[0] = { ...inputs[0]!, options: [...encoderArgs.inputOptions, ...inputs[0]!.options] };
+    // A piece ends at a frame count: `-t` at its length rounded to ms can make `-fps_mode cfr` repeat its last frame
+    // to fill the rounding (a piece has no audio, which `-frames:v` would cut short).
+    const whole = range.first === 0 && range.end === first;
+    return { inputs, filterComplex: graph.join(';'), outputOptions: outputOptions(whole ? ['-t', duration] : ['-frames:v', String(range.end - range.first)]), output };
+  };
+
+  const audioOutput = `${o.output}.audio.m4a`;
+  const audio = buildAudio(o, audioOutput);
+  // Only for x264: the hardware encoders' session limits (NVENC) and headers were not tried with pieces.
+  const ranges = moving && x264 ? splitFrames({ total: first, pieces: o.pieces ?? 1, minFrames: o.fps, cuts: overlap ? drawn.slice(1).map((d) => d.first) : [], overlap }) : [];
+  if (ranges.length < 2) {
+    const videoOutput = `${o.output}.video.mp4`;
+    return {
+      video: [{ spec: videoSpec({ first: 0, end: first }, videoOutput), seconds: o.durationSeconds }],
+      audio,
+      mux: buildMux({ source: videoOutput, options: [] }, audioOutput, o.output),
+    };
+  }
+  const video = ranges.map((range, k) => ({ spec: videoSpec(range, `${o.output}.video-${k}.mp4`), seconds: (range.end - range.first) / o.fps }));
+  // Each piece is its own x264 encode with the same settings, so each starts with a keyframe and carries the same
+  // stream headers; the concat demuxer lays them end to end, each after the `duration` of those before it.
+  const list = `${o.output}.video.txt`;
+  const content = video.map((p) => `${buildConcatList([p.spec.output])}duration ${filterSeconds(p.seconds)}\n`).join('');
+  return { video, audio, pieceList: { path: list, content }, mux: buildMux({ source: list, options: ['-f', 'concat', '-safe', '0'] }, audioOutput, o.output) };
+}
+
+/** A background run as it is drawn: `frames` of its own from output frame `first`, `drawnFrames` with the fade's tail. */
+interface DrawnRun {
+  run: BackgroundRun;
+  /** The run's index in the request's backgrounds (labels). */
+  r: number;
+  /** The run's index among the drawn runs (the Ken Burns move). */
+  i: number;
+  frames: number;
+  first: number;
+  drawnFrames: number;
+}
+
+/** Output frames `first` up to (not including) `end`. */
+interface FrameRange {
+  first: number;
+  end: number;
+}
+
+/**
+ * Where to split `total` frames into up to `pieces` ranges of about equal length, at least `minFrames` each. No
+ * range starts inside a cross-fade (the `overlap` frames from each cut in `cuts`), so every fade is drawn by one
+ * process with both of its sides: a boundary that would fall there moves to the nearer end of the fade.
+ */
+export function splitFrames(o: { total: number; pieces: number; minFrames: number; cuts: number[]; overlap: number }): FrameRange[] {
+  const bounds = [0];
+  for (let k = 1; k < o.pieces; k++) {
+    let at = Math.round((k * o.total) / o.pieces);
+    const fade = o.cuts.find((c) => at >= c && at < c + o.overlap);
+    if (fade !== undefined) at = at - (fade - 1) <= fade + o.overlap - at ? fade - 1 : fade + o.overlap;
+    if (at - bounds.at(-1)! >= o.minFrames && o.total - at >= o.minFrames) bounds.push(at);
+  }
+  bounds.push(o.total);
+  return bounds.slice(1).map((end, k) => ({ first: bounds[k]!, end }));
+}
+
+/**
+ * The inputs and filter graph that draw output frames `range` of the picture: the runs that show in it, each from
+ * its own frame the range starts at, fades between them placed from the range's start, and the captions asked at
+ * the frames' times in the whole video (so every piece reads the same ASS file).
+ */
+function drawPiece(p: { o: RenderArgsOptions; drawn: DrawnRun[]; overlap: number; frames: StillFrame[] | undefined; range: FrameRange }): {
+  inputs: FfmpegInput[];
+  graph: string[];
+} {
+  const { o, overlap, frames, range } = p;
+  const size = `${o.width}x${o.height}`;
+  const fill = `scale=${o.width}:${o.height}:force_original_aspect_ratio=increase,crop=${o.width}:${o.height},setsar=1,format=yuv420p`;
+  const shown = p.drawn.filter((d) => d.first < range.end && d.first + d.drawnFrames > range.first);
   const inputs: FfmpegInput[] = [];
   const graph: string[] = [];
-  drawn.forEach(({ run, r, frames: shown }, i) => {
+  shown.forEach(({ run, r, i, first, drawnFrames }) => {
     const bg = run.background;
-    const runFrames = shown + (i < drawn.length - 1 ? overlap : 0);
+    // The run's own frames this piece draws: [from, to) of the run's drawnFrames.
+    const from = Math.max(0, range.first - first);
+    const to = Math.min(drawnFrames, range.end - first);
+    const runFrames = to - from;
     const label = `[${inputs.length}:v]`;
     // `loop` repeats the single decoded picture; the frames get their real timestamps further down.
     const hold = `loop=loop=${runFrames - 1}:size=1`;
@@ -122,29 +241,32 @@ export function buildRenderArgs(o: RenderArgsOptions): RenderPlan {
     } else if ('image' in bg) {
       // image2 would read `%d` in a file name as a frame-number pattern.
       inputs.push({ source: bg.image, options: ['-f', 'image2', '-pattern_type', 'none'] });
-      const draw = bg.motion === 'kenburns' ? kenBurnsFilter({ width: o.width, height: o.height, fps: o.fps, frames: runFrames, move: i }) : `${fill},${hold}`;
+      const draw =
+        bg.motion === 'kenburns'
+          ? kenBurnsFilter({ width: o.width, height: o.height, fps: o.fps, frames: drawnFrames, move: i, ...(from || to < drawnFrames ? { from, count: runFrames } : {}) })
+          : `${fill},${hold}`;
       graph.push(`${label}${draw}${grid}[bg${r}]`);
     } else {
       // Looped when shorter than its run, cut when longer; a little extra read keeps `trim` the one that cuts.
-      const seconds = (runFrames / o.fps + 1).toFixed(3);
+      const seconds = (to / o.fps + 1).toFixed(3);
       inputs.push({ source: bg.video, options: ['-stream_loop', '-1', '-t', seconds] });
-      graph.push(`${label}fps=${o.fps},${fill},trim=end_frame=${runFrames},setpts=PTS-STARTPTS${grid}[bg${r}]`);
+      graph.push(`${label}fps=${o.fps},${fill},trim=${from ? `start_frame=${from}:` : ''}end_frame=${to},setpts=PTS-STARTPTS${grid}[bg${r}]`);
     }
   });
-  const runLabels = drawn.map(({ r }) => `[bg${r}]`);
+  const runLabels = shown.map(({ r }) => `[bg${r}]`);
   const join = (filters: string) => {
     if (runLabels.length === 1) return `${runLabels[0]}${filters}`;
     if (!overlap) return `${runLabels.join('')}concat=n=${runLabels.length}:v=1:a=0,${filters}`;
-    // Fade k starts where run k+1 starts: after the first k runs' own frames (the output so far is their frames
-    // plus one overlap that the fade consumes).
+    // Fade k starts where run k starts, counted from the range's first frame (the output so far is the frames
+    // before it plus one overlap that the fade consumes).
     let head = runLabels[0]!;
-    let shownSoFar = 0;
-    const fadeInto = (k: number) => {
-      shownSoFar += drawn[k - 1]!.frames;
-      return `${head}${runLabels[k]}xfade=transition=fade:duration=${filterSeconds(overlap / o.fps)}:offset=${filterSeconds(shownSoFar / o.fps)}`;
-    };
+    const fadeInto = (k: number) =>
+      `${head}${runLabels[k]}xfade=transition=fade:duration=${filterSeconds(overlap / o.fps)}:offset=${filterSeconds((shown[k]!.first - range.first) / o.fps)}`;
+    // ffmpeg 5.1's xfade leaves out one timestamp after the fade (the frames after it come one grid step late), and
+    // a following xfade, which fades at a time, then loses a frame of its first input: renumbering the frames keeps
+    // an 8-scene video at all of its frames (1,812 of 1,818 without).
     for (let k = 1; k < runLabels.length - 1; k++) {
-      graph.push(`${fadeInto(k)}[xf${k}]`);
+      graph.push(`${fadeInto(k)},setpts=N[xf${k}]`);
       head = `[xf${k}]`;
     }
     return `${fadeInto(runLabels.length - 1)},${filters}`;
@@ -166,41 +288,12 @@ export function buildRenderArgs(o: RenderArgsOptions): RenderPlan {
   } else {
     // Frame k is shown at k/fps; libass truncates its time to whole ms, so it is asked at 1 ms past the
     // truncated grid time, which is inside the frame and never before a caption that starts on it.
-    const steps = subtitles ? [`settb=1/1000`, `setpts=trunc(N*1000/${o.fps})+1`, subtitles] : [];
+    const n = range.first ? `(N+${range.first})` : 'N';
+    const steps = subtitles ? [`settb=1/1000`, `setpts=trunc(${n}*1000/${o.fps})+1`, subtitles] : [];
     steps.push(`settb=1/${o.fps}`, 'setpts=N');
     graph.push(`${join(steps.join(','))}[v]`);
   }
-
-  const still = frames !== undefined;
-  const videoOutput = `${o.output}.video.mp4`;
-  const audioOutput = `${o.output}.audio.m4a`;
-  const encoder = o.encoder ?? 'libx264';
-  const encoderArgs = h264EncoderArgs(encoder, { preset: o.preset });
-  if (encoderArgs.filterSuffix) graph[graph.length - 1] = graph.at(-1)!.replace(/\[v\]$/, `,${encoderArgs.filterSuffix}[v]`);
-  if (encoderArgs.inputOptions.length) inputs[0] = { ...inputs[0]!, options: [...encoderArgs.inputOptions, ...inputs[0]!.options] };
-  const x264 = encoder === 'libx264';
-  const video: FfmpegSpec = {
-    inputs,
-    filterComplex: graph.join(';'),
-    outputOptions: [
-      '-map', '[v]',
-      ...encoderArgs.outputOptions,
-      ...(still && x264 ? ['-tune', 'stillimage'] : []),
-      ...(still ? ['-bf', '0'] : []),
-      // In CFR mode nearly every frame repeats the one before, so x264's per-frame analysis (lookahead,
-      // macroblock tree, weighted-prediction and scene-cut analysis, sub-pixel motion search over
-      // several references) is pure overhead: turning it down makes the encode 2-3x faster for about
-      // the same file size (measured with bench/render.ts's inputs).
-      ...(still && o.cfr && x264 ? ['-x264-params', 'rc-lookahead=0:mbtree=0:me=dia:subme=1:ref=1:weightp=0:scenecut=0'] : []),
-      // The hardware encoders carry their own quality and pixel format (h264EncoderArgs).
-      ...(x264 ? ['-crf', '23', '-pix_fmt', 'yuv420p'] : []),
-      '-r', String(o.fps),
-      '-fps_mode', still && !o.cfr ? 'vfr' : 'cfr',
-      '-t', duration,
-    ],
-    output: videoOutput,
-  };
-  return { video, audio: buildAudio(o, audioOutput), mux: buildMux(videoOutput, audioOutput, o.output) };
+  return { inputs, graph };
 }
 
 const MONO_AAC = ['-b:a', '96k', '-ac', '1'];
@@ -249,12 +342,9 @@ function buildAudio(o: RenderArgsOptions, output: string): FfmpegSpec {
 }
 
 /** The two encoded streams into the deliverable, copied as they are; `+faststart` puts the index first for streaming. */
-function buildMux(video: string, audio: string, output: string): FfmpegSpec {
+function buildMux(video: FfmpegInput, audio: string, output: string): FfmpegSpec {
   return {
-    inputs: [
-      { source: video, options: [] },
-      { source: audio, options: [] },
-    ],
+    inputs: [video, { source: audio, options: [] }],
     outputOptions: ['-map', '0:v', '-map', '1:a', '-c', 'copy', '-movflags', '+faststart'],
     output,
   };
@@ -294,12 +384,14 @@ export const KEN_BURNS_ZOOM = 1.2;
  * An image filling the frame, zoomed and panned slowly over `frames` frames (ffmpeg's zoompan on the one decoded
  * picture, which it emits `frames` times). zoompan crops at whole pixels of its input, so the image is first
  * scaled to twice the frame: half-pixel steps in the output, which keeps the slow drift from visibly stepping.
- * `move` picks the direction (KEN_BURNS_MOVES, in turn) so consecutive scenes do not all move alike.
+ * `move` picks the direction (KEN_BURNS_MOVES, in turn) so consecutive scenes do not all move alike. `from` and
+ * `count` draw only frames `from`..`from + count - 1` of the move (a piece of a render split across processes):
+ * every frame is a function of its index alone, so they are the frames the whole move would have there.
  */
-export function kenBurnsFilter(o: { width: number; height: number; fps: number; frames: number; move: number }): string {
+export function kenBurnsFilter(o: { width: number; height: number; fps: number; frames: number; move: number; from?: number; count?: number }): string {
   const move = KEN_BURNS_MOVES[o.move % KEN_BURNS_MOVES.length]!;
   const last = Math.max(1, o.frames - 1);
-  const p = `on/${last}`;
+  const p = o.from ? `(on+${o.from})/${last}` : `on/${last}`;
   const extra = (KEN_BURNS_ZOOM - 1).toFixed(3);
   const zoom = move.zoom === 'in' ? `1+${extra}*${p}` : `${KEN_BURNS_ZOOM.toFixed(3)}-${extra}*${p}`;
   const along = (axis: 'iw' | 'ih', how: string) =>
@@ -308,7 +400,7 @@ export function kenBurnsFilter(o: { width: number; height: number; fps: number; 
   const h2 = o.height * 2;
   return (
     `scale=${w2}:${h2}:force_original_aspect_ratio=increase,crop=${w2}:${h2},setsar=1,` +
-    `zoompan=z='${zoom}':x='${along('iw', move.x)}':y='${along('ih', move.y)}':d=${o.frames}:s=${o.width}x${o.height}:fps=${o.fps},format=yuv420p`
+    `zoompan=z='${zoom}':x='${along('iw', move.x)}':y='${along('ih', move.y)}':d=${o.count ?? o.frames}:s=${o.width}x${o.height}:fps=${o.fps},format=yuv420p`
   );
 }
 

@@ -242,6 +242,9 @@ describe('renderVideo (real ffmpeg)', () => {
     const file = join(root, result.path);
     const cut = first!.durationSeconds;
     expect(Math.abs(result.durationSeconds - (cut + second!.durationSeconds))).toBeLessThan(0.05);
+    // Drawn in pieces by several ffmpeg processes and joined: every frame of the grid is there, once.
+    const packets = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v', '-count_packets', '-show_entries', 'stream=nb_read_packets', '-of', 'csv=p=0', file], { encoding: 'utf8' });
+    expect(Number(packets.trim())).toBe(Math.round((cut + second!.durationSeconds) * 15));
     const differs = (a: Buffer, b: Buffer) => a.reduce((sum, v, i) => sum + Math.abs(v - b[i]!), 0) / a.length;
     // Consecutive frames of the moving scene differ (a still image would give identical frames)...
     const early = [0.2, 0.2 + 1 / 15, 0.2 + 2 / 15].map((t) => frameAt(file, t, 15));

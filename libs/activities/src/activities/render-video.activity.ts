@@ -25,6 +25,14 @@ import { StageCache, stageKey } from './stage-cache';
 /** A rendered file whose duration is off by more than this is rejected rather than delivered. */
 const DURATION_TOLERANCE = 0.02;
 
+/**
+ * A moving picture (Ken Burns, video backgrounds, cross-fades) is drawn by this many ffmpeg processes at once, each a
+ * piece of the frames (buildRenderArgs `pieces`): ffmpeg 5.1 runs a filter graph on one thread, which left a core
+ * half idle. WORKER_RENDER_CONCURRENCY defaults to one render per two cores, so two pieces keep a render's two cores
+ * busy (bench/render.ts: three or four pieces were no faster on 2 cores).
+ */
+const MOVING_PICTURE_PIECES = 2;
+
 /** While the cache copies or verifies a large MP4, heartbeats keep going at this interval (the timeout is 30 s). */
 const CACHE_HEARTBEAT_MS = 5_000;
 
@@ -140,6 +148,7 @@ export function makeRenderVideo(deps: RenderDeps) {
         cfr: deps.renderCfr ?? false,
         preset: deps.renderPreset,
         encoder,
+        pieces: MOVING_PICTURE_PIECES,
         output,
       });
       const run = (encoder: H264Encoder) =>

@@ -23,7 +23,7 @@ const ENCODERS = `Encoders:
 
 describe('the render with another H.264 encoder', () => {
   it('NVENC: its own options, none of x264 (no -tune, -crf or x264-params)', () => {
-    const args = buildRenderArgs({ ...base, cfr: true, encoder: 'h264_nvenc' }).video.outputOptions;
+    const args = buildRenderArgs({ ...base, cfr: true, encoder: 'h264_nvenc' }).video[0]!.spec.outputOptions;
     expect(args.slice(0, 14)).toEqual(['-map', '[v]', '-c:v', 'h264_nvenc', '-preset', 'p4', '-rc', 'vbr', '-cq', '23', '-b:v', '0', '-pix_fmt', 'yuv420p']);
     expect(args).not.toContain('-tune');
     expect(args).not.toContain('-crf');
@@ -31,7 +31,7 @@ describe('the render with another H.264 encoder', () => {
   });
 
   it('VA-API: the device before the inputs, frames uploaded at the end of the graph, no -pix_fmt', () => {
-    const video = buildRenderArgs({ ...base, encoder: 'h264_vaapi' }).video;
+    const video = buildRenderArgs({ ...base, encoder: 'h264_vaapi' }).video[0]!.spec;
     expect(video.inputs[0]!.options.slice(0, 2)).toEqual(['-vaapi_device', '/dev/dri/renderD128']);
     expect(video.filterComplex).toMatch(/,format=nv12,hwupload\[v\]$/);
     expect(video.outputOptions).toEqual(expect.arrayContaining(['-c:v', 'h264_vaapi', '-qp', '23']));
@@ -39,7 +39,7 @@ describe('the render with another H.264 encoder', () => {
   });
 
   it('libx264 when no encoder is named: the arguments are those of RENDER_PRESET', () => {
-    const args = buildRenderArgs(base).video.outputOptions;
+    const args = buildRenderArgs(base).video[0]!.spec.outputOptions;
     expect(args.slice(0, 6)).toEqual(['-map', '[v]', '-c:v', 'libx264', '-preset', 'veryfast']);
     expect(args).toEqual(expect.arrayContaining(['-crf', '23', '-pix_fmt', 'yuv420p']));
   });
