@@ -61,7 +61,11 @@ export async function startStockMediaTestServer(options: { files?: Record<string
     url: base,
     requests,
     failNext: (status) => faults.push(status),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () => {
+      // Clients keep their connections alive (the media downloader does): without this, close waits for them to time out.
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
   };
 }
 
