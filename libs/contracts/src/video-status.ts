@@ -194,7 +194,6 @@ export function overallProgress(stages: StageStates): number {
   return Math.round(Math.min(1, Math.max(0, p)) * 1000) / 1000;
 }
 
-/** Default frame heights per aspect ratio when the request gives none (a phone-native 1080p frame). */
 /** Each caption preset's mode (libs/media's CAPTION_PRESETS takes it from here): which presets time every word. */
 export const CAPTION_PRESET_MODES: Record<CaptionOptions['preset'], 'phrase' | 'word'> = { clean: 'phrase', bold: 'word', karaoke: 'word', boxed: 'phrase' };
 
@@ -207,6 +206,7 @@ export function captionMode(render: Pick<ResolvedRender, 'captions' | 'captionOp
   return render.captionOptions?.mode ?? CAPTION_PRESET_MODES[render.captionOptions?.preset ?? 'bold'];
 }
 
+/** Default frame heights per aspect ratio when the request gives none (a phone-native 1080p frame). */
 const DEFAULT_HEIGHT = { '9:16': 1920, '16:9': 1080, '1:1': 1080 } as const;
 
 export function resolveRender(render: RenderOptions): ResolvedRender {
