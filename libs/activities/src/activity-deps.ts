@@ -1,4 +1,5 @@
 import type { ArtifactCache } from '@vidflow/cache';
+import { join } from 'node:path';
 import type { FfmpegRunner, H264Encoder } from '@vidflow/media';
 import type { ForcedAligner } from './adapters/alignment/forced-aligner';
 import type { ArtifactStore } from './adapters/artifact-store/artifact-store';
@@ -45,4 +46,9 @@ export interface ActivityDeps {
   sceneImages?: Partial<Record<SceneImageProvider['name'], SceneImageProvider>>;
   /** Signing secrets, attempt timeout and address rules of webhooks (config.webhooks); DEFAULT_WEBHOOKS when not given. */
   webhooks?: WebhookSettings;
+}
+
+/** Where relative media paths in requests resolve: config.mediaDir, else `DATA_DIR/media` (the store's root). */
+export function mediaDirOf(deps: Pick<ActivityDeps, 'mediaDir' | 'store'>): string {
+  return deps.mediaDir ?? join(deps.store.root, 'media');
 }

@@ -260,7 +260,7 @@ function sceneVisualInput(visual: FoundSceneVisual | undefined, motion: 'none' |
 }
 
 /** The status's `scenes[]`: per scene, what timed its caption words and what it showed (each when known). */
-function sceneStatuses(count: number, visuals: Record<number, SceneVisual> | SceneVisual[], wordTimes?: WordTimeSource[]): SceneStatus[] {
+function sceneStatuses(count: number, visuals: Record<number, SceneVisual>, wordTimes?: WordTimeSource[]): SceneStatus[] {
   return Array.from({ length: count }, (_, index) => ({
     index,
     ...(wordTimes?.[index] ? { wordTimes: wordTimes[index] } : {}),

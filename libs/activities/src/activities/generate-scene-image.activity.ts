@@ -3,7 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { ErrorTypes, type FoundSceneVisual, type GenerateSceneImageInput } from '@vidflow/contracts';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ActivityDeps } from '../activity-deps';
+import { type ActivityDeps, mediaDirOf } from '../activity-deps';
 import { checkReceivedMedia, resolveMediaInput } from '../adapters/media-input/resolve-media-input';
 import { sceneImagePrompt } from '../adapters/scene-images/scene-image-provider';
 import { toFailure } from './failures';
@@ -65,7 +65,7 @@ export function makeGenerateSceneImage(deps: Pick<ActivityDeps, 'store' | 'ffmpe
           ref: answer.url,
           field: FIELD,
           kind: 'image',
-          mediaDir: deps.mediaDir ?? join(deps.store.root, 'media'),
+          mediaDir: mediaDirOf(deps),
           ffmpeg: deps.ffmpeg,
           signal,
           download: { ...deps.mediaDownload, dir: scratch },

@@ -2,8 +2,7 @@ import { log } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { PlacePipelineHitInput, VideoProgress, VideoRequest } from '@vidflow/contracts';
 import { PipelineCacheReader, repeatedProgress, type PipelineHit } from '@vidflow/pipeline-cache';
-import { join } from 'node:path';
-import type { ActivityDeps } from '../activity-deps';
+import { type ActivityDeps, mediaDirOf } from '../activity-deps';
 import { activityLogger, StageCache } from './stage-cache';
 
 export interface PipelineCacheInput {
@@ -14,7 +13,7 @@ export interface PipelineCacheInput {
 type PipelineDeps = Pick<ActivityDeps, 'store' | 'cache' | 'mediaDir'>;
 
 function reader(deps: PipelineDeps): PipelineCacheReader {
-  return new PipelineCacheReader(deps.cache, deps.mediaDir ?? join(deps.store.root, 'media'));
+  return new PipelineCacheReader(deps.cache, mediaDirOf(deps));
 }
 
 /**

@@ -15,7 +15,7 @@ import {
   runRenderPlan,
 } from '@vidflow/media';
 import { join } from 'node:path';
-import type { ActivityDeps } from '../activity-deps';
+import { type ActivityDeps, mediaDirOf } from '../activity-deps';
 import { toFailure } from './failures';
 import { fileContentHasher } from '@vidflow/pipeline-cache';
 import { resolveMediaInput } from '../adapters/media-input/resolve-media-input';
@@ -60,7 +60,6 @@ interface CachedRender {
  * cached MP4 at this video's path instead of running ffmpeg; a miss renders and stores the result.
  */
 export function makeRenderVideo(deps: RenderDeps) {
-  const mediaDir = () => deps.mediaDir ?? join(deps.store.root, 'media');
   const cache = new StageCache(deps.cache);
   return async function renderVideo(input: RenderVideoInput): Promise<RenderVideoOutput> {
     const ctx = Context.current();
@@ -77,7 +76,7 @@ export function makeRenderVideo(deps: RenderDeps) {
           ref,
           field,
           kind,
-          mediaDir: mediaDir(),
+          mediaDir: mediaDirOf(deps),
           libraryDir: join(deps.store.root, MEDIA_LIBRARY_LAYOUT.root),
           ffmpeg: deps.ffmpeg,
           signal: ctx.cancellationSignal,
